@@ -1,0 +1,73 @@
+import os
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, OperationalError, connection
+
+from builder.seed import DEFAULT_PASSWORD, DEFAULT_SEED, Options, Scenario, parse_anchor, platform_models
+from builder.models import SnapshotMeta
+
+MEDIA_DIRS = ("badges", "certificate_templates", "modules", "submissions")
+
+
+class Command(BaseCommand):
+    help = "Fill an empty, migrated database with the CPD Events demo scenario (DEMO_DATA_PLAN.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed (same seed, scale and anchor -> same rows).")
+        parser.add_argument("--scale", type=int, default=1, help="Multiplier for generated volumes (1 = the plan as written).")
+        parser.add_argument("--anchor", default=None, help="ISO instant the data is built around (default: now).")
+        parser.add_argument("--password", default=os.environ.get("CPD_DEMO_PASSWORD", DEFAULT_PASSWORD),
+                            help="Login password of every persona (demo use only).")
+        parser.add_argument("--media-root", default=None, help="Where to write media files (default: MEDIA_ROOT).")
+        parser.add_argument("--snapshot-version", default="", help="Version recorded in cpd_demo_snapshot.")
+        parser.add_argument("--reset", action="store_true", help="Empty the database first instead of refusing.")
+
+    def handle(self, *args, **opts):
+        try:
+            anchor = parse_anchor(opts["anchor"])
+        except ValueError:
+            raise CommandError(f"--anchor {opts['anchor']!r} is not an ISO 8601 instant (e.g. 2027-03-01T14:00Z).")
+        if opts["scale"] < 1:
+            raise CommandError(f"--scale must be 1 or more (got {opts['scale']}).")
+        if not opts["password"]:
+            raise CommandError("--password must not be empty.")
+        try:
+            connection.ensure_connection()
+        except OperationalError as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no answer"
+            raise CommandError(f"Cannot connect to the database: {reason}.")
+        try:
+            non_empty = [m._meta.db_table for m in platform_models() + [SnapshotMeta] if m.objects.exists()]
+        except DatabaseError:
+            raise CommandError("The database is not migrated: run `python manage.py migrate` first.")
+        if non_empty and not opts["reset"]:
+            raise CommandError(
+                f"The database already holds data ({', '.join(non_empty[:3])}…): pass --reset to replace it."
+            )
+        media_root = Path(opts["media_root"] or __import__("django.conf").conf.settings.MEDIA_ROOT)
+        if non_empty:
+            call_command("flush", interactive=False, verbosity=0)
+            for sub in MEDIA_DIRS:
+                _remove_tree(media_root / sub)
+
+        options = Options(seed=opts["seed"], scale=opts["scale"], anchor=anchor, password=opts["password"],
+                          media_root=str(media_root), version=opts["snapshot_version"])
+        self.stdout.write(f"seed {options.seed}, scale {options.scale}, anchor {anchor.isoformat()}")
+        scenario = Scenario(options)
+        try:
+            for line in scenario.run():
+                self.stdout.write(f"  {line}")
+        except BaseException:
+            for sub in MEDIA_DIRS:
+                _remove_tree(media_root / sub)
+            raise
+        for model in platform_models():
+            self.stdout.write(f"  {model._meta.label:<34} {model.objects.count():>8}")
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from .models import Attendance, Event, Registration, Session, Speaker
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["title", "session_type", "room", "starts_at", "ends_at"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "event_type", "format", "status", "starts_at", "ends_at",
+                    "price_cents", "cpd_credits", "certificates_enabled"]
+    list_filter = ["status", "event_type", "format", "cpd_enabled", "starts_at"]
+    search_fields = ["title", "slug", "venue", "owner__email"]
+    list_select_related = ["owner"]
+    date_hierarchy = "starts_at"
+    inlines = [SessionInline]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "headline", "user"]
+    search_fields = ["name", "headline", "user__email"]
+    list_select_related = ["user"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "session_type", "room", "starts_at", "ends_at"]
+    list_filter = ["session_type", "starts_at"]
+    search_fields = ["title", "event__title", "room"]
+    list_select_related = ["event"]
+    filter_horizontal = ["speakers"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["email", "event", "status", "payment_status", "amount_paid_cents", "promo_code", "registered_at"]
+    list_filter = ["status", "payment_status", "event", "registered_at"]
+    search_fields = ["email", "first_name", "last_name", "event__title"]
+    list_select_related = ["event", "promo_code"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "registered_at"
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["registration", "session", "joined_at", "left_at", "source"]
+    list_filter = ["source", "joined_at"]
+    search_fields = ["registration__email", "registration__event__title"]
+    list_select_related = ["registration__event", "session__event"]
+    raw_id_fields = ["registration"]

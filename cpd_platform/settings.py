@@ -1,0 +1,77 @@
+"""Settings of the stand-in CPD Events platform.
+
+The real platform plugs its own apps in through DJANGO_SETTINGS_MODULE; the snapshot
+machinery only needs DATABASES, MEDIA_ROOT, TIME_ZONE and the `builder` app.
+"""
+
+import os
+from pathlib import Path
+
+from cpd_platform.database_url import parse_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Only used to sign admin sessions on a local demo; never a production secret.
+SECRET_KEY = os.environ.get("CPD_DEMO_SECRET_KEY", "cpd-demo-local-only-not-a-secret")
+DEBUG = os.environ.get("CPD_DEMO_DEBUG", "") == "1"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "cpd_platform.accounts",
+    "cpd_platform.billing",
+    "cpd_platform.integrations",
+    "cpd_platform.credentials",
+    "cpd_platform.events",
+    "cpd_platform.learning",
+    "cpd_platform.marketing",
+    "cpd_platform.engagement",
+    "builder",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+
+ROOT_URLCONF = "cpd_platform.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASES = {
+    "default": parse_database_url(
+        os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/cpd_demo")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# The platform's own timezone: date columns and year tokens are read in it.
+TIME_ZONE = os.environ.get("CPD_DEMO_TIMEZONE", "America/New_York")
+USE_TZ = True
+USE_I18N = False
+
+STATIC_URL = "static/"
+MEDIA_URL = "media/"
+MEDIA_ROOT = os.environ.get("CPD_DEMO_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
