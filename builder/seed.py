@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from builder import factories as f
 from builder import media
 from builder.bulk import CopyInserter
+from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
 from builder.models import SnapshotMeta
 from cpd_platform.accounts.models import Profile, User
 from cpd_platform.billing.models import Invoice, Plan, Subscription
@@ -36,8 +37,6 @@ from cpd_platform.integrations.models import ZoomWebhookEvent
 from cpd_platform.learning.models import Course, Enrollment, Module, QuizAttempt, Submission
 from cpd_platform.marketing.models import Contact, PromoCode
 
-DEFAULT_PASSWORD = "cpd-demo-only"
-DEFAULT_SEED = 20240501
 
 # Generated volumes at scale 1; `--scale N` multiplies each.
 VOLUMES = {
@@ -129,16 +128,6 @@ class NamePool:
 def _email(first: str, last: str, n: int, domain: str) -> str:
     local = f"{first}.{last}".lower()
     return "".join(ch for ch in local if ch.isalnum() or ch == ".") + f".{n}@{domain}"
-
-
-def parse_anchor(value: str | None) -> datetime:
-    """An ISO 8601 instant (naive means UTC); None means now, to the second."""
-    if not value:
-        return datetime.now(dt_timezone.utc).replace(microsecond=0)
-    parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt_timezone.utc)
-    return parsed.astimezone(dt_timezone.utc)
 
 
 def with_year(name: str, year: int) -> str:

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, OperationalError, connection
 
-from builder.seed import DEFAULT_PASSWORD, DEFAULT_SEED, Options, Scenario, parse_anchor, platform_models
+from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
+from builder.seed import Options, Scenario, platform_models
 from builder.models import SnapshotMeta
 
 MEDIA_DIRS = ("badges", "certificate_templates", "modules", "submissions")

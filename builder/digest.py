@@ -1,0 +1,45 @@
+"""A content digest of a demo database: same data -> same digest, whatever the anchor.
+
+The database is rebased to a fixed canonical instant, hashed table by table (COPY output in
+primary-key order), then rebased back. Two builds of the same scenario, seed and scale thus
+share a digest even when built on different days, which is what lets `publish` skip them.
+"""
+
+import hashlib
+
+from psycopg import sql
+
+from builder import pgtools
+from builder.database import connect
+
+CANONICAL_NOW = "2000-01-01T00:00:00Z"
+NOT_CONTENT = ("django_migrations", "django_session", "cpd_demo_snapshot")
+
+
+def table_digest(url: str) -> str:
+    digest = hashlib.sha256()
+    with connect(url) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        for table in tables:
+            if table in NOT_CONTENT:
+                continue
+            digest.update(f"\x00table {table}\n".encode())
+            query = sql.SQL("COPY (SELECT * FROM {} ORDER BY 1) TO STDOUT").format(sql.Identifier(table))
+            with conn.cursor().copy(query) as copy:
+                for block in copy:
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def content_digest(url: str, media_sha256: str) -> str:
+    with connect(url) as conn:
+        anchor, rebased_at = conn.execute("SELECT anchor_at, rebased_at FROM cpd_demo_snapshot").fetchone()
+    pgtools.rebase(url, CANONICAL_NOW)
+    try:
+        tables = table_digest(url)
+    finally:
+        pgtools.rebase(url, anchor.isoformat())
+        with connect(url) as conn:
+            conn.execute("UPDATE cpd_demo_snapshot SET rebased_at = %s", (rebased_at,))
+    return hashlib.sha256(f"{tables}\n{media_sha256}".encode()).hexdigest()

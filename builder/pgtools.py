@@ -1,0 +1,57 @@
+"""pg_dump, pg_restore and psql: every call to a Postgres client binary goes through here."""
+
+import re
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+from builder import pgbin
+from builder.database import redact
+from builder.errors import UserError
+
+REBASE_SQL = Path(str(resources.files("builder") / "rebase_dates.sql"))
+
+
+def _run(args: list[str], what: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run(args, capture_output=True, text=True)
+    if proc.returncode != 0:
+        lines = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()]
+        detail = redact(lines[-1]) if lines else f"exit code {proc.returncode}"
+        raise UserError(f"{what} failed: {detail.removeprefix('pg_restore: error: ').removeprefix('pg_dump: error: ')}")
+    return proc
+
+
+def dump(url: str, out: Path, server_major: int) -> str:
+    """pg_dump --format=custom of `url` into `out`; returns the pg_dump version string used."""
+    tool = pgbin.require("pg_dump", server_major)
+    _run([tool, "--format=custom", "--no-owner", "--no-privileges", "--file", str(out), "--dbname", url],
+         "pg_dump")
+    return pgbin.tool_version(tool)
+
+
+def restore(url: str, dump_file: Path, jobs: int, dump_major: int) -> None:
+    tool = pgbin.require("pg_restore", dump_major)
+    _run([tool, "--no-owner", "--no-privileges", "--exit-on-error", f"--jobs={max(1, jobs)}",
+          "--dbname", url, str(dump_file)], "pg_restore")
+
+
+def dump_header(dump_file: Path) -> dict:
+    """Server and pg_dump versions recorded in a custom-format dump (also proves it is readable)."""
+    tool = pgbin.require("pg_restore")
+    proc = _run([tool, "--list", str(dump_file)], f"Reading {dump_file.name}")
+    server = re.search(r"Dumped from database version: (\S+)", proc.stdout)
+    dumper = re.search(r"Dumped by pg_dump version: (\S+)", proc.stdout)
+    if not server:
+        raise UserError(f"{dump_file} is not a pg_dump custom-format archive.")
+    return {"server_version": server.group(1), "server_major": pgbin.parse_major(server.group(1)),
+            "pg_dump_version": dumper.group(1) if dumper else ""}
+
+
+def rebase(url: str, now: str | None = None) -> str:
+    """Run rebase_dates.sql; returns its one-line report."""
+    psql = pgbin.require("psql")
+    args = [psql, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"]
+    if now:
+        args += ["-v", f"now={now}"]
+    proc = _run(args + ["-f", str(REBASE_SQL), "--dbname", url], "The date rebase")
+    return proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""

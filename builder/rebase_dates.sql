@@ -1,0 +1,136 @@
+-- rebase_dates.sql: move every date of a CPD demo database so that the instant it represents
+-- (cpd_demo_snapshot.anchor_at) becomes `now`.
+--
+--   psql -X -v ON_ERROR_STOP=1 -v now='2027-03-01T14:00Z' -f rebase_dates.sql postgresql://.../cpd_demo
+--   psql -X -v ON_ERROR_STOP=1 -f rebase_dates.sql ...          (now = the transaction's now())
+--
+-- Pure SQL (the Docker image has no Python). Guarantees:
+--   * every timestamp column moves by exactly (now - anchor_at), so orderings and durations hold;
+--   * every date column moves by the difference in calendar days in the platform timezone;
+--   * timestamps inside JSON (Zoom webhook bodies: ISO "...Z" strings and *_ts epoch-ms numbers) move too;
+--   * names that carry a year ("Future of Medicine 2027") carry the year of their date afterwards;
+--   * one UPDATE per table, generated columns skipped, all in one transaction;
+--   * idempotent: anchor_at becomes now, so a second run at the same now changes nothing.
+\set ON_ERROR_STOP on
+\if :{?now}
+\else
+\set now now
+\endif
+
+BEGIN;
+-- Whole days are exactly 24 h only in UTC: interval arithmetic must not follow DST.
+SET LOCAL TimeZone = 'UTC';
+SELECT set_config('cpd_demo.now', (:'now')::timestamptz::text, true) AS target \gset
+
+-- Shift every ISO-8601 UTC string and every *_ts epoch-milliseconds number inside a JSON value.
+CREATE FUNCTION pg_temp.cpd_shift_json(j jsonb, shift interval) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $fn$
+BEGIN
+  CASE jsonb_typeof(j)
+    WHEN 'object' THEN
+      RETURN (SELECT coalesce(jsonb_object_agg(k,
+                CASE WHEN k ~ '_ts$' AND jsonb_typeof(v) = 'number'
+                     THEN to_jsonb(round((v #>> '{}')::numeric + extract(epoch FROM shift) * 1000)::bigint)
+                     ELSE pg_temp.cpd_shift_json(v, shift) END), '{}'::jsonb)
+              FROM jsonb_each(j) AS e(k, v));
+    WHEN 'array' THEN
+      RETURN (SELECT coalesce(jsonb_agg(pg_temp.cpd_shift_json(v, shift) ORDER BY i), '[]'::jsonb)
+              FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, i));
+    WHEN 'string' THEN
+      IF (j #>> '{}') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$' THEN
+        RETURN to_jsonb(to_char(((j #>> '{}')::timestamptz + shift) AT TIME ZONE 'UTC',
+                                'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+      END IF;
+      RETURN j;
+    ELSE
+      RETURN j;
+  END CASE;
+END
+$fn$;
+
+DO $rebase$
+DECLARE
+  meta        cpd_demo_snapshot%ROWTYPE;
+  target      timestamptz := current_setting('cpd_demo.now')::timestamptz;
+  shift       interval;
+  day_shift   integer;
+  tbl         record;
+  col         record;
+  sets        text[];
+  token       record;
+BEGIN
+  SELECT * INTO meta FROM cpd_demo_snapshot ORDER BY id LIMIT 1 FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'cpd_demo_snapshot has no row: this is not a CPD demo database';
+  END IF;
+  shift := target - meta.anchor_at;
+  day_shift := (target AT TIME ZONE meta.timezone)::date - (meta.anchor_at AT TIME ZONE meta.timezone)::date;
+  PERFORM set_config('cpd_demo.shift', shift::text, false);
+  PERFORM set_config('cpd_demo.previous_anchor', meta.anchor_at::text, false);
+  IF shift = interval '0' THEN
+    RETURN;  -- already at this now: change nothing
+  END IF;
+
+  FOR tbl IN
+    SELECT c.table_name
+      FROM information_schema.columns c
+      JOIN information_schema.tables t
+        ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+     WHERE c.table_schema = current_schema()
+       AND c.table_name NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
+       AND c.is_generated = 'NEVER'
+       AND c.data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date', 'json', 'jsonb')
+     GROUP BY c.table_name
+     ORDER BY c.table_name
+  LOOP
+    sets := ARRAY[]::text[];
+    FOR col IN
+      SELECT column_name, data_type
+        FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = tbl.table_name AND is_generated = 'NEVER'
+       ORDER BY ordinal_position
+    LOOP
+      CASE col.data_type
+        WHEN 'timestamp with time zone', 'timestamp without time zone' THEN
+          sets := sets || format('%1$I = %1$I + %2$L::interval', col.column_name, shift);
+        WHEN 'date' THEN
+          sets := sets || format('%1$I = %1$I + %2$s', col.column_name, day_shift);
+        WHEN 'jsonb' THEN
+          sets := sets || format('%1$I = pg_temp.cpd_shift_json(%1$I, %2$L::interval)', col.column_name, shift);
+        WHEN 'json' THEN
+          sets := sets || format('%1$I = pg_temp.cpd_shift_json(%1$I::jsonb, %2$L::interval)::json',
+                                 col.column_name, shift);
+        ELSE
+          -- Year tokens: a trailing year in a name follows the date it belongs to.
+          FOR token IN
+            SELECT * FROM (VALUES
+              ('events_event', 'title', '\d{4}$', '',
+               'extract(year FROM ((starts_at + %1$L::interval) AT TIME ZONE timezone))'),
+              ('events_event', 'slug', '-\d{4}$', '-',
+               'extract(year FROM ((starts_at + %1$L::interval) AT TIME ZONE timezone))'),
+              ('accounts_cpdrequirement', 'name', '\d{4}$', '',
+               'extract(year FROM (period_start + %2$s))')
+            ) AS rules(table_name, column_name, pattern, prefix, year_sql)
+            WHERE rules.table_name = tbl.table_name AND rules.column_name = col.column_name
+          LOOP
+            sets := sets || format('%1$I = regexp_replace(%1$I, %2$L, %3$L || (%4$s)::int::text)',
+                                   col.column_name, token.pattern, token.prefix,
+                                   format(token.year_sql, shift, day_shift));
+          END LOOP;
+      END CASE;
+    END LOOP;
+    IF array_length(sets, 1) > 0 THEN
+      EXECUTE format('UPDATE %I SET %s', tbl.table_name, array_to_string(sets, ', '));
+    END IF;
+  END LOOP;
+
+  UPDATE cpd_demo_snapshot SET anchor_at = target, rebased_at = now() WHERE id = meta.id;
+END
+$rebase$;
+
+COMMIT;
+
+SELECT format('cpd-demo %s: rebased by %s (anchor %s -> %s)',
+              coalesce(nullif(version, ''), 'unversioned'), current_setting('cpd_demo.shift', true),
+              current_setting('cpd_demo.previous_anchor', true), anchor_at) AS rebase
+  FROM cpd_demo_snapshot;
