@@ -45,12 +45,17 @@ def connect(url: str, autocommit: bool = True, timeout: float = 10):
     try:
         conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no answer"
-        raise UserError(f"Cannot connect to {redact(url)}: {reason}.") from None
+        raise UserError(f"Cannot connect to {redact(url)}: {connection_error_reason(exc)}.") from None
     try:
         yield conn
     finally:
         conn.close()
+
+
+def connection_error_reason(exc: Exception) -> str:
+    """libpq's reason in a few words ("Connection refused", "password authentication failed ...")."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+    return first.rsplit("failed: ", 1)[-1].strip().rstrip(".")
 
 
 def wait_until_ready(url: str, timeout: float = 60) -> None:
