@@ -1,9 +1,9 @@
 import os
 from pathlib import Path
 
-from django.core.management import call_command
+from django.core.management.color import no_style
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection, transaction
 
 from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
 from builder.seed import Options, Scenario, platform_models
@@ -48,24 +48,38 @@ class Command(BaseCommand):
                 f"The database already holds data ({', '.join(non_empty[:3])}…): pass --reset to replace it."
             )
         media_root = Path(opts["media_root"] or __import__("django.conf").conf.settings.MEDIA_ROOT)
-        if non_empty:
-            call_command("flush", interactive=False, verbosity=0)
-            for sub in MEDIA_DIRS:
-                _remove_tree(media_root / sub)
 
         options = Options(seed=opts["seed"], scale=opts["scale"], anchor=anchor, password=opts["password"],
                           media_root=str(media_root), version=opts["snapshot_version"])
         self.stdout.write(f"seed {options.seed}, scale {options.scale}, anchor {anchor.isoformat()}")
         scenario = Scenario(options)
         try:
-            for line in scenario.run():
-                self.stdout.write(f"  {line}")
+            # One transaction: a failed reseed leaves the previous data in place.
+            with transaction.atomic():
+                if non_empty:
+                    _empty_platform_tables()
+                    for sub in MEDIA_DIRS:
+                        _remove_tree(media_root / sub)
+                for line in scenario.run():
+                    self.stdout.write(f"  {line}")
         except BaseException:
             for sub in MEDIA_DIRS:
                 _remove_tree(media_root / sub)
             raise
         for model in platform_models():
             self.stdout.write(f"  {model._meta.label:<34} {model.objects.count():>8}")
+
+
+def _empty_platform_tables() -> None:
+    """TRUNCATE the scenario's tables (and their M2M tables) with their sequences; Django's own
+    tables (content types, permissions, migrations) stay as migrate made them."""
+    models = platform_models() + [SnapshotMeta]
+    tables = {m._meta.db_table for m in models}
+    tables |= {f.remote_field.through._meta.db_table for m in models for f in m._meta.local_many_to_many}
+    for statement in connection.ops.sql_flush(no_style(), sorted(tables), reset_sequences=True,
+                                              allow_cascade=True):
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
 
 
 def _remove_tree(path: Path) -> None:

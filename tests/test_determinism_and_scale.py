@@ -1,0 +1,89 @@
+import hashlib
+from pathlib import Path
+
+from tests.conftest import ANCHOR, SEED, manage, one, query, snapshot_tables
+
+
+def media_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_scale_anchor_give_identical_rows_and_media(demo, dbs):
+    again_url, again_media, _ = dbs.seeded()
+    first, second = snapshot_tables(demo[0]), snapshot_tables(again_url)
+    assert first.keys() == second.keys()
+    for table in first:
+        assert first[table] == second[table], f"{table} differs between two builds"
+    assert media_hashes(Path(demo[1])) == media_hashes(again_media)
+
+
+def test_another_seed_gives_other_generated_rows_but_the_same_plan(demo, dbs):
+    other_url, _, _ = dbs.seeded(seed=SEED + 1)
+    assert snapshot_tables(demo[0])["marketing_contact"] != snapshot_tables(other_url)["marketing_contact"]
+    assert query(other_url, "SELECT title FROM events_event ORDER BY id") == \
+        query(demo[0], "SELECT title FROM events_event ORDER BY id")
+
+
+def test_scale_3_multiplies_generated_volumes_only(demo, dbs):
+    url3, _, _ = dbs.seeded(scale=3)
+    base = demo[0]
+    count = lambda url, sql: one(url, sql)
+    for sql in [
+        "SELECT count(*) FROM events_registration r JOIN events_event e ON e.id=r.event_id "
+        "WHERE e.title LIKE 'Future%%' AND r.user_id IS NULL",
+        "SELECT count(*) FROM marketing_contact",
+        "SELECT count(*) FROM accounts_user WHERE email LIKE '%%@example.org'",
+        "SELECT count(*) FROM marketing_contact_tags",
+    ]:
+        assert count(url3, sql) == 3 * count(base, sql), sql
+    for sql in ["SELECT count(*) FROM billing_invoice WHERE status='paid'", "SELECT count(*) FROM events_event",
+                "SELECT count(*) FROM billing_plan", "SELECT count(*) FROM marketing_promocode"]:
+        assert count(url3, sql) == count(base, sql), sql
+    # Attendance scales with the webinar's registrants (drawn, so roughly 3x).
+    att1 = count(base, "SELECT count(*) FROM events_attendance")
+    att3 = count(url3, "SELECT count(*) FROM events_attendance")
+    assert 2.2 * att1 < att3 < 3.8 * att1
+
+
+def test_sequences_follow_copied_rows(demo):
+    """Rows written with explicit ids must not collide with the next ORM insert."""
+    for table in ("accounts_user", "events_registration", "marketing_contact", "credentials_certificate"):
+        last = one(demo[0], f"SELECT last_value FROM {table}_id_seq")
+        assert last == one(demo[0], f"SELECT max(id) FROM {table}"), table
+
+
+# -- bad input: one sentence, non-zero exit, nothing written ------------------------------------
+
+def _refused(url, *args, expect: str):
+    before = one(url, "SELECT count(*) FROM accounts_user")
+    proc = manage(url, "create_demo_data", *args, check=False)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1 and expect in lines[0], proc.stderr
+    assert one(url, "SELECT count(*) FROM accounts_user") == before
+
+
+def test_invalid_anchor(dbs):
+    _refused(dbs.empty(), "--anchor", "next tuesday", expect="is not an ISO 8601 instant")
+
+
+def test_scale_below_one(dbs):
+    _refused(dbs.empty(), "--scale", "0", expect="--scale must be 1 or more")
+
+
+def test_non_empty_database_needs_reset(demo, dbs):
+    url, media, _ = dbs.seeded(prefix="reset")
+    _refused(url, "--anchor", ANCHOR, expect="pass --reset")
+    before = snapshot_tables(url)
+    manage(url, "create_demo_data", "--seed", str(SEED), "--anchor", ANCHOR, "--reset", media_root=str(media))
+    after = snapshot_tables(url)
+    assert {t: r for t, r in after.items() if t != "django_admin_log"} == \
+        {t: r for t, r in before.items() if t != "django_admin_log"}
+
+
+def test_unreachable_database(dbs):
+    proc = manage("postgresql://postgres@127.0.0.1:1/nowhere", "create_demo_data", check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "Cannot connect to the database" in proc.stderr
