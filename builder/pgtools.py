@@ -16,7 +16,8 @@ def _run(args: list[str], what: str) -> subprocess.CompletedProcess:
     proc = subprocess.run(args, capture_output=True, text=True)
     if proc.returncode != 0:
         lines = [ln for ln in (proc.stderr or proc.stdout).strip().splitlines() if ln.strip()]
-        detail = redact(lines[-1]) if lines else f"exit code {proc.returncode}"
+        errors = [ln.split("ERROR:", 1)[1].strip() for ln in lines if "ERROR:" in ln]
+        detail = redact(errors[-1] if errors else lines[-1]) if lines else f"exit code {proc.returncode}"
         raise UserError(f"{what} failed: {detail.removeprefix('pg_restore: error: ').removeprefix('pg_dump: error: ')}")
     return proc
 
