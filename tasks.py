@@ -170,6 +170,36 @@ def prune(c, from_=SNAPSHOTS, keep=5):
     return removed
 
 
+@task(iterable=["to"], help={
+    "to": "Destination, repeatable: a directory, s3://bucket/prefix, or image.",
+    "version": "Publish this existing build instead of building a new one.",
+    "from_": "Directory of local builds (default: snapshots/).",
+    "provider": "Build flag: auto, compose, embedded or url.",
+    "seed": "Build flag: random seed.", "scale": "Build flag: volume multiplier.",
+    "anchor": "Build flag: ISO anchor (default now).", "password": "Build flag: persona password.",
+    "force": "Build and publish even if the content equals the destination's latest.",
+    "repository": "Image repository for --to image (default cpd-demo-db).",
+    "push": "Push the image to its registry (with --to image).",
+})
+@user_errors
+def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=DEFAULT_SEED, scale=1, anchor=None,
+            password=None, force=False, repository="cpd-demo-db", push=False):
+    """Build a snapshot (or take --version) and publish it to each --to destination; skips unchanged content."""
+    from builder.publish import publish as run_publish
+
+    build_options = {"provider": provider, "seed": int(seed), "scale": int(scale), "anchor": anchor,
+                     "password": password or os.environ.get("CPD_DEMO_PASSWORD") or DEFAULT_PASSWORD}
+    published, outcomes = run_publish(list(to or []), version, from_, build_options, force,
+                                      image_options={"repository": repository, "push": push}, echo=say)
+    say(f"published {published}:")
+    for o in outcomes:
+        say(f"  {o.destination:<40} {o.status:<10} {o.detail}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        raise UserError(f"{len(failed)} of {len(outcomes)} destinations failed (see above).")
+    return outcomes
+
+
 # -- db: the platform's own commands on any database ---------------------------------------------
 
 @task(help={"database_url": URL_HELP})
@@ -256,7 +286,7 @@ def demo_admin(c, database_url=None, port=8000):
 
 
 snapshot = Collection("snapshot")
-for t in (build, restore_, rebase, verify, list_, prune):
+for t in (build, restore_, rebase, verify, list_, prune, publish):
     snapshot.add_task(t)
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)

@@ -102,14 +102,19 @@ def read_manifest(directory: Path) -> dict:
 
 
 def verify_file(path: Path, expected: dict) -> None:
+    verify_file_as(path, path.name, expected)
+
+
+def verify_file_as(path: Path, name: str, expected: dict) -> None:
+    """Check `path` (holding the artifact file `name`) against its manifest entry."""
     if not path.exists():
-        raise UserError(f"{path.name} is missing from {path.parent}.")
+        raise UserError(f"{name} is missing from {path.parent}.")
     size = path.stat().st_size
     if size != expected.get("size"):
-        raise UserError(f"{path.name} is {size} bytes but the manifest says {expected.get('size')}: "
+        raise UserError(f"{name} is {size} bytes but the manifest says {expected.get('size')}: "
                         "the file is truncated or corrupt.")
     if sha256_file(path) != expected.get("sha256"):
-        raise UserError(f"{path.name} does not match its sha256 in the manifest: the file is corrupt.")
+        raise UserError(f"{name} does not match its sha256 in the manifest: the file is corrupt.")
 
 
 def verify(directory: Path) -> dict:

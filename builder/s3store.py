@@ -1,0 +1,272 @@
+"""Snapshot versions in S3: `s3://bucket/prefix/<version>/{cpd-demo.dump, media.tar.gz, manifest.json}`
+and `s3://bucket/prefix/latest.json`.
+
+Endpoint, region and credentials come only from boto3's standard chain (AWS_ENDPOINT_URL,
+AWS_ACCESS_KEY_ID, profiles, instance roles). Versions are immutable: every object is written
+with `If-None-Match: *`. The manifest goes last, then each object is checked against it, and
+only then `latest.json` moves. Downloads stream to a temporary file, are verified, then renamed.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
+
+from builder import artifact, faults
+from builder.errors import UserError
+
+LATEST = "latest.json"
+MULTIPART_THRESHOLD = int(os.environ.get("CPD_DEMO_S3_MULTIPART_THRESHOLD", str(64 * 1024 * 1024)))
+PART_SIZE = max(5 * 1024 * 1024, int(os.environ.get("CPD_DEMO_S3_PART_SIZE", str(16 * 1024 * 1024))))
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode()
+
+
+class S3Store:
+    def __init__(self, bucket: str, prefix: str, client=None):
+        self.bucket, self.prefix = bucket, prefix.strip("/")
+        self.client = client or boto3.client(
+            "s3", config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60))
+
+    @classmethod
+    def from_url(cls, url: str) -> "S3Store":
+        rest = url.removeprefix("s3://")
+        bucket, _, prefix = rest.partition("/")
+        if not bucket:
+            raise UserError(f"{url} names no bucket (expected s3://bucket/prefix).")
+        return cls(bucket, prefix)
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+
+    def key(self, *parts: str) -> str:
+        return "/".join(p for p in (self.prefix, *parts) if p)
+
+    # -- errors --------------------------------------------------------------------------
+    def _call(self, what: str, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except EndpointConnectionError:
+            endpoint = self.client.meta.endpoint_url
+            raise UserError(f"Cannot reach the S3 endpoint {endpoint} while trying to {what}.") from None
+        except NoCredentialsError:
+            raise UserError("No AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, "
+                            "or an instance role.") from None
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code == "NoSuchBucket":
+                raise UserError(f"The bucket {self.bucket} does not exist (at {self.client.meta.endpoint_url}).") \
+                    from None
+            if code in ("AccessDenied", "403", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden"):
+                raise UserError(f"Access to {self} was denied while trying to {what} ({code}).") from None
+            raise
+        except BotoCoreError as exc:
+            raise UserError(f"S3 failed while trying to {what}: {exc}.") from None
+
+    # -- reading ---------------------------------------------------------------------------
+    def _get_json(self, key: str, what: str) -> tuple[dict | None, str | None]:
+        try:
+            obj = self._call(what, self.client.get_object, Bucket=self.bucket, Key=key)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None, None
+            raise
+        return obj["Body"].read(), obj.get("ETag")
+
+    def versions(self) -> list[str]:
+        found = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        prefix = self.key("") + "/" if self.prefix else ""
+        pages = self._call("list versions", lambda: list(paginator.paginate(Bucket=self.bucket, Prefix=prefix)))
+        for page in pages:
+            for obj in page.get("Contents", []):
+                rel = obj["Key"][len(prefix):]
+                version, _, name = rel.partition("/")
+                if name == artifact.MANIFEST:
+                    found.append(version)
+        return sorted(found)
+
+    def latest_pointer(self) -> tuple[dict | None, str | None]:
+        body, etag = self._get_json(self.key(LATEST), "read latest.json")
+        if body is None:
+            return None, None
+        try:
+            return json.loads(body), etag
+        except ValueError:
+            raise UserError(f"{self}/latest.json is not valid JSON.") from None
+
+    def latest(self) -> str | None:
+        pointer, _ = self.latest_pointer()
+        return pointer.get("version") if pointer else None
+
+    def latest_digest(self) -> str | None:
+        pointer, _ = self.latest_pointer()
+        return pointer.get("content_digest") if pointer else None
+
+    def resolve(self, version: str | None) -> str:
+        if not version or version == "latest":
+            latest = self.latest()
+            if not latest:
+                raise UserError(f"{self} holds no snapshot yet (no latest.json).")
+            return latest
+        body, _ = self._get_json(self.key(version, artifact.MANIFEST), f"read version {version}")
+        if body is None:
+            raise UserError(f"There is no version {version!r} in {self}.")
+        return version
+
+    def manifest(self, version: str) -> dict:
+        body, _ = self._get_json(self.key(version, artifact.MANIFEST), f"read the manifest of {version}")
+        if body is None:
+            raise UserError(f"There is no version {version!r} in {self}.")
+        return artifact.parse_manifest(body, f"{self}/{version}")
+
+    def fetch(self, version: str, workdir: Path) -> Path:
+        """Download a version into workdir/<version>/, each file verified before it is renamed into place."""
+        manifest = self.manifest(version)
+        target = Path(workdir) / version
+        target.mkdir(parents=True, exist_ok=True)
+        (target / artifact.MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        config = TransferConfig(multipart_threshold=MULTIPART_THRESHOLD, multipart_chunksize=PART_SIZE)
+        for name in artifact.PAYLOAD_FILES:
+            expected = manifest["files"].get(name)
+            if expected is None:
+                raise UserError(f"The manifest of {self}/{version} does not list {name}.")
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
+            os.close(fd)
+            try:
+                self._call(f"download {name}", self.client.download_file, self.bucket,
+                           self.key(version, name), tmp, Config=config)
+                artifact.verify_file_as(Path(tmp), name, expected)
+                os.replace(tmp, target / name)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        return target
+
+    # -- writing ---------------------------------------------------------------------------
+    def _put_immutable(self, path: Path, key: str, version: str) -> None:
+        size = path.stat().st_size
+        what = f"upload {path.name}"
+        try:
+            if size < MULTIPART_THRESHOLD:
+                with open(path, "rb") as fh:
+                    digest = hashlib.sha256(fh.read()).digest()
+                    fh.seek(0)
+                    self._call(what, self.client.put_object, Bucket=self.bucket, Key=key, Body=fh,
+                               ChecksumAlgorithm="SHA256", ChecksumSHA256=_b64(digest), IfNoneMatch="*")
+            else:
+                self._multipart(path, key, what)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict"):
+                raise UserError(f"Version {version} already exists in {self}; versions are immutable.") from None
+            raise
+
+    def _multipart(self, path: Path, key: str, what: str) -> None:
+        upload = self._call(what, self.client.create_multipart_upload, Bucket=self.bucket, Key=key,
+                            ChecksumAlgorithm="SHA256")
+        parts = []
+        try:
+            with open(path, "rb") as fh:
+                number = 1
+                while chunk := fh.read(PART_SIZE):
+                    checksum = _b64(hashlib.sha256(chunk).digest())
+                    resp = self._call(what, self.client.upload_part, Bucket=self.bucket, Key=key,
+                                      UploadId=upload["UploadId"], PartNumber=number, Body=chunk,
+                                      ChecksumAlgorithm="SHA256", ChecksumSHA256=checksum)
+                    parts.append({"ETag": resp["ETag"], "PartNumber": number, "ChecksumSHA256": checksum})
+                    number += 1
+            self._call(what, self.client.complete_multipart_upload, Bucket=self.bucket, Key=key,
+                       UploadId=upload["UploadId"], MultipartUpload={"Parts": parts}, IfNoneMatch="*")
+        except BaseException:
+            try:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload["UploadId"])
+            except Exception:
+                pass
+            raise
+
+    def _discard_incomplete(self, version: str) -> None:
+        """Objects of a version without a manifest are what an interrupted upload left: never
+        listed, never restored, and in the way of a retry's conditional writes."""
+        keys = [{"Key": self.key(version, name)} for name in artifact.PAYLOAD_FILES]
+        self._call("clear an interrupted upload", self.client.delete_objects, Bucket=self.bucket,
+                   Delete={"Objects": keys, "Quiet": True})
+
+    @staticmethod
+    def _accepted_checksums(path: Path, expected: dict) -> set[str]:
+        """The full-object sha256, and for multipart objects the composite one (sha256 of the
+        parts' digests, with or without the `-N` suffix)."""
+        accepted = {_b64(bytes.fromhex(expected["sha256"]))}
+        if expected["size"] >= MULTIPART_THRESHOLD:
+            digests = []
+            with open(path, "rb") as fh:
+                while chunk := fh.read(PART_SIZE):
+                    digests.append(hashlib.sha256(chunk).digest())
+            composite = _b64(hashlib.sha256(b"".join(digests)).digest())
+            accepted |= {composite, f"{composite}-{len(digests)}"}
+        return accepted
+
+    def _check_uploaded(self, key: str, expected: dict, path: Path) -> None:
+        head = self._call("check an upload", self.client.head_object, Bucket=self.bucket, Key=key,
+                          ChecksumMode="ENABLED")
+        if head["ContentLength"] != expected["size"]:
+            raise UserError(f"{key} has {head['ContentLength']} bytes in S3, expected {expected['size']}.")
+        stored = head.get("ChecksumSHA256", "")
+        if stored and stored not in self._accepted_checksums(path, expected):
+            raise UserError(f"{key} in S3 does not match its sha256 in the manifest.")
+
+    def publish_dir(self, source: Path, version: str) -> None:
+        """Upload a complete local version; the manifest last, each object checked afterwards."""
+        manifest = artifact.verify(source)
+        if version in self.versions():
+            raise UserError(f"Version {version} already exists in {self}; versions are immutable.")
+        self._discard_incomplete(version)
+        for name in artifact.PAYLOAD_FILES:
+            self._put_immutable(Path(source) / name, self.key(version, name), version)
+            faults.checkpoint(f"s3-after-{name}")
+        self._put_immutable(Path(source) / artifact.MANIFEST, self.key(version, artifact.MANIFEST), version)
+        for name in artifact.PAYLOAD_FILES:
+            self._check_uploaded(self.key(version, name), manifest["files"][name], Path(source) / name)
+
+    def set_latest(self, version: str) -> bool:
+        """Point latest.json at `version` unless it already points at a newer one; compare-and-swap
+        on the ETag so two publishes at once cannot move it backwards. Returns whether it moved."""
+        manifest = self.manifest(version)
+        body = json.dumps({"version": version, "content_digest": manifest.get("content_digest"),
+                           "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}).encode()
+        for _ in range(20):
+            pointer, etag = self.latest_pointer()
+            if pointer and pointer.get("version", "") >= version:
+                return False
+            condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
+            try:
+                self._call("write latest.json", self.client.put_object, Bucket=self.bucket, Key=self.key(LATEST),
+                           Body=body, ContentType="application/json", **condition)
+                return True
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") not in ("PreconditionFailed", "ConditionalRequestConflict"):
+                    raise
+        raise UserError(f"latest.json in {self} kept changing; try again.")
+
+    def prune(self, keep: int) -> list[str]:
+        if keep < 1:
+            raise UserError("--keep must be 1 or more.")
+        latest = self.latest()
+        doomed = [v for v in self.versions()[:-keep] if v != latest]
+        for version in doomed:
+            keys = [{"Key": self.key(version, n)} for n in (artifact.MANIFEST, *artifact.PAYLOAD_FILES)]
+            self._call(f"delete {version}", self.client.delete_objects, Bucket=self.bucket,
+                       Delete={"Objects": keys, "Quiet": True})
+        return doomed
+
+    def clean_staging(self) -> None:
+        """Nothing to clean: an interrupted upload has no manifest and is never listed."""
