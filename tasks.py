@@ -170,6 +170,30 @@ def prune(c, from_=SNAPSHOTS, keep=5):
     return removed
 
 
+@task(help={
+    "from_": FROM_HELP, "version": VERSION_HELP,
+    "repository": "Image repository (default cpd-demo-db), e.g. 127.0.0.1:5000/cpd-demo-db.",
+    "base_image": "Base image (default postgres:<major of the dump's server>).",
+    "push": "Push <repository>:<version> and :latest to the registry.",
+})
+@user_errors
+def image(c, from_=SNAPSHOTS, version="latest", repository="cpd-demo-db", base_image=None, push=False):
+    """Build the Postgres image of a snapshot (data baked in, rebased at start), tag :<version> and :latest."""
+    import tempfile
+    from pathlib import Path
+
+    from builder import artifact
+    from builder.image import build_image
+
+    store = artifact.open_store(from_)
+    version = store.resolve(version)
+    with tempfile.TemporaryDirectory(prefix="cpd-demo-fetch-") as tmp:
+        tags = build_image(store.fetch(version, Path(tmp)), repository=repository, base_image=base_image,
+                           push=push, echo=say)
+    say(f"image {' '.join(tags)}" + (" (pushed)" if push else ""))
+    return tags
+
+
 @task(iterable=["to"], help={
     "to": "Destination, repeatable: a directory, s3://bucket/prefix, or image.",
     "version": "Publish this existing build instead of building a new one.",
@@ -180,17 +204,18 @@ def prune(c, from_=SNAPSHOTS, keep=5):
     "force": "Build and publish even if the content equals the destination's latest.",
     "repository": "Image repository for --to image (default cpd-demo-db).",
     "push": "Push the image to its registry (with --to image).",
+    "base_image": "Base image for --to image (default postgres:<major>).",
 })
 @user_errors
 def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=DEFAULT_SEED, scale=1, anchor=None,
-            password=None, force=False, repository="cpd-demo-db", push=False):
+            password=None, force=False, repository="cpd-demo-db", push=False, base_image=None):
     """Build a snapshot (or take --version) and publish it to each --to destination; skips unchanged content."""
     from builder.publish import publish as run_publish
 
     build_options = {"provider": provider, "seed": int(seed), "scale": int(scale), "anchor": anchor,
                      "password": password or os.environ.get("CPD_DEMO_PASSWORD") or DEFAULT_PASSWORD}
     published, outcomes = run_publish(list(to or []), version, from_, build_options, force,
-                                      image_options={"repository": repository, "push": push}, echo=say)
+                                      image_options={"repository": repository, "push": push, "base_image": base_image}, echo=say)
     say(f"published {published}:")
     for o in outcomes:
         say(f"  {o.destination:<40} {o.status:<10} {o.detail}")
@@ -286,7 +311,7 @@ def demo_admin(c, database_url=None, port=8000):
 
 
 snapshot = Collection("snapshot")
-for t in (build, restore_, rebase, verify, list_, prune, publish):
+for t in (build, restore_, rebase, verify, list_, prune, image, publish):
     snapshot.add_task(t)
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)

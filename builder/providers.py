@@ -96,9 +96,11 @@ def compose_command() -> list[str]:
 def compose_db(echo: Callable[[str], None]) -> Iterator[Server]:
     if not docker_answers():
         raise UserError("No Docker engine answers: start one, or use --provider embedded or url.")
-    files = os.environ.get("CPD_DEMO_COMPOSE_FILE", str(PROJECT_DIR / "compose.yaml"))
+    # Like COMPOSE_FILE: one or more files separated by ':' (e.g. with docker/compose.host-network.yaml).
+    files = os.environ.get("CPD_DEMO_COMPOSE_FILE", str(PROJECT_DIR / "compose.yaml")).split(os.pathsep)
     project = f"cpd-demo-build-{os.getpid()}"
-    base = compose_command() + ["-f", files, "-p", project]
+    base = compose_command() + [arg for f in files for arg in ("-f", f)] + ["-p", project, "--project-directory",
+                                                                        str(PROJECT_DIR)]
     port = os.environ.get("CPD_DEMO_DB_PORT", "55432")
     env = {**os.environ, "CPD_DEMO_DB_PORT": port}
 
@@ -127,7 +129,7 @@ def compose_db(echo: Callable[[str], None]) -> Iterator[Server]:
             # pg_dump of the server's own major: the one inside the db container.
             name = database.database_name(url)
             with open(out, "wb") as fh:
-                proc = subprocess.run(base + ["exec", "-T", "db", "pg_dump", "-U", "postgres", "--format=custom",
+                proc = subprocess.run(base + ["exec", "-T", "db", "pg_dump", "-h", "/tmp", "-U", "postgres", "--format=custom",
                                               "--no-owner", "--no-privileges", name], env=env, stdout=fh,
                                       stderr=subprocess.PIPE, text=False)
             if proc.returncode != 0:
