@@ -45,7 +45,8 @@ RUN chmod 0755 /usr/local/bin/cpd-demo-entrypoint
 USER postgres
 EXPOSE 5432
 STOPSIGNAL SIGINT
+# The port comes from postmaster.pid, so `-p 5433` after the image name is honoured too.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
-  CMD pg_isready -q -h 127.0.0.1 -p "${PGPORT:-5432}" -d cpd_demo -U postgres || exit 1
+  CMD pg_isready -q -h /var/run/postgresql -p "$(sed -n 4p "$PGDATA/postmaster.pid")" -d cpd_demo -U postgres || exit 1
 ENTRYPOINT ["cpd-demo-entrypoint"]
 CMD ["postgres"]

@@ -103,3 +103,61 @@ def snapshot_tables(url: str) -> dict[str, list[tuple]]:
 def workdir(tmp_path):
     yield tmp_path
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+# -- Docker ---------------------------------------------------------------------------------------
+
+BASE_IMAGE = os.environ.get("CPD_DEMO_BASE_IMAGE", "cpd-demo-base-postgres:15")
+
+
+def _docker_unavailable(reason: str):
+    if os.environ.get("CPD_DEMO_REQUIRE_DOCKER") == "1":
+        pytest.fail(f"CPD_DEMO_REQUIRE_DOCKER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def docker_client():
+    import docker
+
+    try:
+        client = docker.from_env(timeout=600)
+        client.ping()
+    except Exception:
+        _docker_unavailable("no Docker engine answers (scripts/start-docker-engine starts one)")
+    try:
+        client.images.get(BASE_IMAGE)
+    except Exception:
+        _docker_unavailable(f"the base image {BASE_IMAGE} is missing (scripts/make-postgres-base-image makes it)")
+    return client
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory):
+    """A local image registry on 127.0.0.1: CPD_DEMO_REGISTRY if CI started one, else our own."""
+    if os.environ.get("CPD_DEMO_REGISTRY"):
+        yield os.environ["CPD_DEMO_REGISTRY"]
+        return
+    if not shutil.which("docker-registry"):
+        _docker_unavailable("Debian's docker-registry is not installed")
+    from builder.embedded import free_port
+
+    root = tmp_path_factory.mktemp("registry")
+    port = free_port()
+    config = root / "config.yml"
+    config.write_text(f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {root}/data\n"
+                      f"http:\n  addr: 127.0.0.1:{port}\n")
+    proc = subprocess.Popen(["docker-registry", "serve", str(config)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    import socket
+    import time
+
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait()

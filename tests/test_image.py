@@ -1,0 +1,231 @@
+"""The Postgres image on a real Docker engine and registry: build -> push -> pull -> run."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+
+from builder.build import build
+from builder.embedded import free_port
+from builder.image import build_image
+from tests.conftest import ANCHOR, BASE_IMAGE, PROJECT, SEED
+
+pytestmark = pytest.mark.docker
+SECRET = "aws-secret-that-must-not-leak-4711"
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory):
+    root = tmp_path_factory.mktemp("img-snapshots")
+    result = build(provider="embedded", seed=SEED, anchor=ANCHOR, output=root, echo=lambda m: None)
+    return root / result.version, result
+
+
+@pytest.fixture(scope="module")
+def pushed(docker_client, registry, snapshot):
+    """Build with a secret in the builder's environment, push both tags, then drop them locally."""
+    repository = f"{registry}/cpd-demo-db"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = SECRET
+    try:
+        tags = build_image(snapshot[0], repository=repository, base_image=BASE_IMAGE, push=True, echo=lambda m: None)
+    finally:
+        os.environ.pop("AWS_SECRET_ACCESS_KEY", None)
+    image = docker_client.images.get(tags[0])
+    for tag in tags:
+        docker_client.images.remove(tag, force=True)
+    return repository, snapshot[1].version, image.id
+
+
+def connect(port, password="cpd-demo-only", timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return psycopg.connect(f"postgresql://postgres:{password}@127.0.0.1:{port}/cpd_demo", connect_timeout=2,
+                                   autocommit=True)
+        except psycopg.OperationalError as exc:
+            if "password authentication failed" in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def run(client, image, port, **kwargs):
+    return client.containers.run(image, command=["-p", str(port)], network_mode="host", detach=True, **kwargs)
+
+
+def story_at(conn, now):
+    rows = dict(conn.execute("""SELECT title, CASE WHEN %s < starts_at THEN 'upcoming'
+                                WHEN %s <= ends_at THEN 'live' ELSE 'past' END FROM events_event""", (now, now)))
+    return {("flagship" if t.startswith("Future of Medicine") else t): s for t, s in rows.items()}
+
+
+def test_pull_run_answers_with_rebased_dates(docker_client, pushed):
+    repository, version, _ = pushed
+    image = docker_client.images.pull(repository, tag="latest")
+    assert f"{repository}:{version}" in image.tags or docker_client.images.pull(repository, tag=version)
+    labels = image.labels
+    assert labels["org.opencontainers.image.version"] == version == labels["io.cpd-demo.snapshot.version"]
+    assert labels["io.cpd-demo.snapshot.anchor"].startswith("2026-03-15T14:30")
+    for key in ("created", "revision", "source"):
+        assert labels[f"org.opencontainers.image.{key}"]
+    assert image.attrs["Config"]["User"] == "postgres" and image.attrs["Config"]["Healthcheck"]["Test"]
+
+    port = free_port()
+    started = datetime.now(timezone.utc)
+    container = run(docker_client, f"{repository}:latest", port)
+    try:
+        conn = connect(port)
+        anchor = conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+        assert started - timedelta(seconds=2) <= anchor <= datetime.now(timezone.utc)
+        assert story_at(conn, anchor) == {"flagship": "upcoming", "Community Meetup": "live",
+                                          "Weekly Health Webinar": "past"}
+        assert conn.execute("SELECT count(*) FROM events_registration").fetchone()[0] == 115
+        conn.close()
+        logs = container.logs().decode()
+        assert f"cpd-demo {version}: rebased by" in logs
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            connect(port, password="not-the-password")
+        for _ in range(60):
+            container.reload()
+            if container.attrs["State"].get("Health", {}).get("Status") == "healthy":
+                break
+            time.sleep(0.5)
+        assert container.attrs["State"]["Health"]["Status"] == "healthy"
+    finally:
+        container.remove(force=True)
+
+
+def test_restart_with_a_later_now_rebases_again_and_volumes_keep_data(docker_client, pushed, tmp_path):
+    repository, _, image_id = pushed
+    volume = docker_client.volumes.create()
+    port = free_port()
+    first_now = datetime(2027, 5, 1, 9, 0, tzinfo=timezone.utc)
+    later_now = datetime(2028, 2, 29, 18, 0, tzinfo=timezone.utc)
+    mounts = {volume.name: {"bind": "/var/lib/cpd-demo/data", "mode": "rw"}}
+    try:
+        c1 = run(docker_client, image_id, port, volumes=mounts, environment={"CPD_DEMO_NOW": first_now.isoformat()})
+        with connect(port) as conn:
+            assert conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0] == first_now
+            conn.execute("CREATE TABLE kept (x int)")  # proves the volume's data survives
+            a_first = conn.execute("SELECT starts_at FROM events_event WHERE title LIKE 'Future%'").fetchone()[0]
+        c1.stop(timeout=10)
+        c1.remove()
+        c2 = run(docker_client, image_id, port, volumes=mounts, environment={"CPD_DEMO_NOW": later_now.isoformat()})
+        with connect(port) as conn:
+            assert conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0] == later_now
+            title, a_later = conn.execute("SELECT title, starts_at FROM events_event WHERE title LIKE 'Future%'").fetchone()
+            assert a_later - a_first == later_now - first_now
+            assert title == "Future of Medicine 2028"
+            assert conn.execute("SELECT to_regclass('kept')").fetchone()[0] == "kept"
+        c2.restart(timeout=10)  # same CPD_DEMO_NOW: the rebase is idempotent
+        with connect(port) as conn:
+            assert conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0] == later_now
+        assert "rebased by 00:00:00" in c2.logs().decode()
+        c2.remove(force=True)
+        c3 = run(docker_client, image_id, port, volumes=mounts)  # no CPD_DEMO_NOW: the clock
+        with connect(port) as conn:
+            anchor = conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+            assert abs(anchor - datetime.now(timezone.utc)) < timedelta(minutes=1)
+        c3.remove(force=True)
+    finally:
+        for c in docker_client.containers.list(all=True, filters={"volume": volume.name}):
+            c.remove(force=True)
+        volume.remove(force=True)
+
+
+def test_empty_bind_mount_is_initialised_and_password_env_applies(docker_client, pushed, tmp_path):
+    _, _, image_id = pushed
+    uid = docker_client.containers.run(image_id, entrypoint=["id", "-u"], remove=True).decode().strip()
+    data = tmp_path / "pgdata"
+    data.mkdir()
+    os.chown(data, int(uid), int(uid))
+    port = free_port()
+    container = run(docker_client, image_id, port, volumes={str(data): {"bind": "/var/lib/cpd-demo/data"}},
+                    environment={"POSTGRES_PASSWORD": "custom-pass"})
+    try:
+        with connect(port, password="custom-pass") as conn:
+            assert conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0] == 68
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            connect(port, password="cpd-demo-only")
+        assert (data / "PG_VERSION").exists()
+        assert "initialising /var/lib/cpd-demo/data from the baked snapshot" in container.logs().decode()
+    finally:
+        container.remove(force=True)
+
+
+def test_final_image_holds_no_dump_and_no_secret(docker_client, pushed):
+    _, _, image_id = pushed
+    image = docker_client.images.get(image_id)
+    history = json.dumps(image.history()) + json.dumps(image.attrs["Config"])
+    assert SECRET not in history and "AWS_" not in history
+    raw = b"".join(image.save(named=False))
+    outer = tarfile.open(fileobj=io.BytesIO(raw))
+    layers = [m for m in outer.getmembers() if m.name.endswith(".tar") or m.name.startswith("blobs/")]
+    assert layers
+    scanned = 0
+    for member in layers:
+        blob = outer.extractfile(member)
+        if blob is None:
+            continue
+        data = blob.read()
+        assert SECRET.encode() not in data
+        try:
+            layer = tarfile.open(fileobj=io.BytesIO(data))
+            names = layer.getnames()
+        except tarfile.TarError:
+            continue
+        scanned += 1
+        assert not [n for n in names if n.endswith("cpd-demo.dump")], member.name
+        for info in layer.getmembers():
+            if info.isfile() and info.size > 5:
+                head = layer.extractfile(info).read(5)
+                assert head != b"PGDMP", f"{info.name} in {member.name} is a pg_dump archive"
+    assert scanned >= 2
+
+
+def test_compose_provider_builds_the_same_content(docker_client, tmp_path, snapshot):
+    doc = yaml.safe_load((PROJECT / "compose.yaml").read_text())
+    assert "ports" in doc["services"]["db"] and "ports" in doc["services"]["demo"]  # users' machines
+    db_port = free_port()
+    for svc in doc["services"].values():
+        svc.pop("ports", None)
+        svc["network_mode"] = "host"
+    doc["services"]["db"]["environment"].update({"PGPORT": str(db_port), "CPD_DEMO_DB_LISTEN": "127.0.0.1"})
+    doc["services"]["db"]["healthcheck"]["test"] = ["CMD-SHELL", "pg_isready -q -h 127.0.0.1 -p $$PGPORT"]
+    compose_file = tmp_path / "compose.host.yaml"
+    compose_file.write_text(yaml.safe_dump(doc))
+    env = {**os.environ, "CPD_DEMO_COMPOSE_FILE": str(compose_file), "CPD_DEMO_POSTGRES_IMAGE": BASE_IMAGE,
+           "CPD_DEMO_DB_PORT": str(db_port)}
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "invoke", "snapshot.build", "--provider", "compose",
+                           "--output", str(tmp_path / "out"), "--anchor", ANCHOR, "--seed", str(SEED)],
+                          cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    version = os.readlink(tmp_path / "out" / "latest")
+    manifest = json.loads((tmp_path / "out" / version / "manifest.json").read_text())
+    assert manifest["provider"] == "compose" and manifest["postgres"]["server_major"] == 15
+    assert manifest["content_digest"] == snapshot[1].digest
+    leftovers = docker_client.containers.list(all=True, filters={"label": "com.docker.compose.service=db"})
+    assert leftovers == []
+
+
+def test_no_engine_and_refusing_registry_are_one_sentence(snapshot, docker_client, tmp_path):
+    root = snapshot[0].parent
+    base = [sys.executable, "-m", "invoke", "snapshot.image", "--from", str(root), "--base-image", BASE_IMAGE]
+    no_engine = subprocess.run(base, cwd=PROJECT, capture_output=True, text=True,
+                               env={**os.environ, "DOCKER_HOST": f"unix://{tmp_path}/no-docker.sock"})
+    assert no_engine.returncode == 1 and "No Docker engine answers" in no_engine.stderr
+    assert len(no_engine.stderr.strip().splitlines()) == 1
+    refused = subprocess.run(base + ["--repository", f"127.0.0.1:{free_port()}/cpd-demo-db", "--push"], cwd=PROJECT,
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "refused" in refused.stderr or "failed" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
