@@ -87,6 +87,9 @@ class EmbeddedPostgres:
             if self.log_file.exists():
                 os.chown(self.log_file, entry.pw_uid, entry.pw_gid)
         os.chmod(self.base, 0o700 if not self.user else 0o755)
+        if self.user and subprocess.run(["test", "-w", str(self.base)], user=self.user).returncode != 0:
+            raise UserError(f"The `{self.user}` user cannot reach {self.base} (a parent directory is closed to it): "
+                            "choose a directory it can reach, e.g. set CPD_DEMO_HOME under /tmp or /var/lib.")
 
     def initialized(self) -> bool:
         return (self.data / "PG_VERSION").exists() if self.base else False

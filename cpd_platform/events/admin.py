@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import Attendance, Event, Registration, Session, Speaker
 
@@ -11,13 +12,20 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "owner", "event_type", "format", "status", "starts_at", "ends_at",
+    list_display = ["title", "owner", "event_type", "format", "status", "timing", "starts_at", "ends_at",
                     "price_cents", "cpd_credits", "certificates_enabled"]
     list_filter = ["status", "event_type", "format", "cpd_enabled", "starts_at"]
     search_fields = ["title", "slug", "venue", "owner__email"]
     list_select_related = ["owner"]
     date_hierarchy = "starts_at"
     inlines = [SessionInline]
+
+    @admin.display(description="now")
+    def timing(self, obj):
+        now = timezone.now()
+        if now < obj.starts_at:
+            return "Upcoming"
+        return "Live now" if now <= obj.ends_at else "Past"
 
 
 @admin.register(Speaker)

@@ -1,0 +1,126 @@
+"""The sales engineer's path: demo.up -> demo.reset -> demo.status -> demo.admin in a real browser -> demo.down."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.embedded import free_port
+from tests.conftest import ANCHOR, PROJECT, SEED
+
+ARTIFACTS = Path(os.environ.get("CPD_DEMO_TEST_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory):
+    snaps = tmp_path_factory.mktemp("demo-snaps")
+    build(provider="embedded", seed=SEED, anchor=ANCHOR, output=snaps, echo=lambda m: None)
+    # Not under pytest's 0700 temp root: the postgres OS user must reach the demo server's files.
+    home = Path(tempfile.mkdtemp(prefix="cpd-demo-home-"))
+    os.chmod(home, 0o755)
+    env = {**os.environ, "CPD_DEMO_HOME": str(home), "CPD_DEMO_PORT": str(free_port()),
+           "CPD_DEMO_SNAPSHOTS": str(snaps)}
+    env.pop("DATABASE_URL", None)
+    yield env
+    subprocess.run([sys.executable, "-m", "invoke", "demo.down"], cwd=PROJECT, env=env, capture_output=True)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def invoke(env, *args):
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=env, capture_output=True,
+                          text=True)
+
+
+def test_demo_up_reset_status_down(demo_env):
+    up = invoke(demo_env, "demo.up")
+    assert up.returncode == 0 and "demo Postgres up" in up.stdout, up.stderr
+    assert "already running" in invoke(demo_env, "demo.up").stdout
+    reset = invoke(demo_env, "demo.reset", "--now", "2027-03-01T14:00Z")
+    assert reset.returncode == 0, reset.stderr
+    out = reset.stdout
+    for email in ("admin@cpdevents.com", "organizer.pro@example.com", "attendee.new@example.com",
+                  "churned@example.com"):
+        assert email in out
+    assert "password for every login: cpd-demo-only" in out
+    assert re.search(r"live\s+Community Meetup", out) and re.search(r"upcoming\s+Future of Medicine 2027", out)
+    status = invoke(demo_env, "demo.status")
+    assert status.returncode == 0 and "data represents 2027-03-01 14:00" in status.stdout
+    assert (Path(demo_env["CPD_DEMO_HOME"]) / "media" / "badges" / "certified-expert.png").exists()
+    down = invoke(demo_env, "demo.down")
+    assert down.returncode == 0
+    gone = invoke(demo_env, "demo.status")
+    assert gone.returncode == 1 and "Cannot connect" in gone.stderr
+    # The data is kept: up again, and it is still there.
+    assert invoke(demo_env, "demo.up").returncode == 0
+    assert "data represents 2027-03-01 14:00" in invoke(demo_env, "demo.status").stdout
+
+
+def test_admin_in_a_real_browser(demo_env):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian's chromium is not installed")
+    assert invoke(demo_env, "demo.up").returncode == 0
+    assert invoke(demo_env, "demo.reset").returncode == 0  # rebased to now: C live, A upcoming
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "invoke", "demo.admin", "--port", str(port)], cwd=PROJECT,
+                              env=demo_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/admin/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(base + "/admin/login/")
+            page.fill("input[name=username]", "admin@cpdevents.com")
+            page.fill("input[name=password]", "cpd-demo-only")
+            page.click("input[type=submit]")
+            page.wait_for_url(base + "/admin/")
+            changelists = sorted({a.get_attribute("href") for a in page.query_selector_all("table a")
+                                  if re.fullmatch(r"/admin/\w+/\w+/", a.get_attribute("href") or "")})
+            assert len(changelists) >= 30
+            opened = 0
+            for href in changelists:
+                response = page.goto(base + href)
+                assert response.status == 200, href
+                assert "Server Error" not in page.content()
+                first = page.query_selector("#result_list tbody tr th a, #result_list tbody tr td a")
+                if first is None:
+                    continue
+                change = first.get_attribute("href")
+                response = page.goto(base + change)
+                assert response.status == 200, change
+                assert page.query_selector("#content-main form"), change
+                opened += 1
+            assert opened >= 28
+            page.goto(base + "/admin/events/event/")
+            rows = {r.query_selector("th").inner_text(): r.inner_text()
+                    for r in page.query_selector_all("#result_list tbody tr")}
+            flagship = next(t for t in rows if t.startswith("Future of Medicine"))
+            assert "Upcoming" in rows[flagship] and "Published" in rows[flagship]
+            assert "Live now" in rows["Community Meetup"] and "\tLive\t" in rows["Community Meetup"]
+            assert "Past" in rows["Weekly Health Webinar"]
+            shot = ARTIFACTS / "admin-events.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            browser.close()
+    finally:
+        os.killpg(server.pid, 9)
+        server.wait()
