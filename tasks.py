@@ -310,10 +310,19 @@ def demo_admin(c, database_url=None, port=8000):
     c.run(f"{sys.executable} -m django runserver --noreload 127.0.0.1:{int(port)}", env=env, pty=False)
 
 
+@task(name="bench", help={"repeat": "Runs per measurement (default 3); medians are reported.",
+                          "quick": "Scales 1 and 10 only: a smoke run.",
+                          "only": "Comma-separated subset: pipeline,image,s3,demo,scaling."})
+def bench(c, repeat=3, quick=False, only="pipeline,image,s3,demo,scaling"):
+    """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/{results.md,chart.png}."""
+    args = f"--repeat {int(repeat)} --only {only}" + (" --quick" if quick else "")
+    c.run(f"{sys.executable} -m benchmarks.run {args}", pty=False)
+
+
 snapshot = Collection("snapshot")
 for t in (build, restore_, rebase, verify, list_, prune, image, publish):
     snapshot.add_task(t)
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)
 demo = Collection("demo", demo_up, demo_reset, demo_status, demo_down, demo_admin)
-ns = Collection(snapshot, db, demo)
+ns = Collection(snapshot, db, demo, bench)

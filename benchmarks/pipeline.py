@@ -1,6 +1,4 @@
-"""Side-by-side timings of the pipeline against the bare Postgres tools, in one run.
-
-    python benchmarks/pipeline.py [--repeat 3] [--scales 1,100]
+"""Side-by-side timings of the pipeline against the bare Postgres tools.
 
 For each scale: seed (create_demo_data into a migrated empty database) vs a data-only
 pg_restore of the same rows; snapshot restore vs a bare pg_restore of the same dump into an
@@ -8,38 +6,19 @@ empty database; the date rebase vs one plain `UPDATE t SET c = c` over the same 
 columns. Then `snapshot.build` at scale 1 end to end. Medians of --repeat runs, and ratios.
 """
 
-import argparse
 import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from builder import artifact, database, pgbin, pgtools, platform_cli  # noqa: E402
-from builder.build import build  # noqa: E402
-from builder.embedded import EmbeddedPostgres  # noqa: E402
-from builder.restore import restore  # noqa: E402
+from benchmarks.common import Row, median_of
+from builder import artifact, database, pgbin, pgtools, platform_cli
+from builder.build import build
+from builder.embedded import EmbeddedPostgres
+from builder.restore import restore
 
 ANCHOR = "2026-03-15T14:30:00Z"
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def median_of(repeat: int, setup, fn) -> float:
-    samples = []
-    for _ in range(repeat):
-        setup()
-        samples.append(timed(fn))
-    return statistics.median(samples)
 
 
 def plain_rewrite_sql(url: str) -> list[str]:
@@ -55,11 +34,7 @@ def plain_rewrite_sql(url: str) -> list[str]:
     return [f'UPDATE "{t}" SET {sets}' for t, sets in rows]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scales", default="1,100")
-    args = parser.parse_args()
+def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
     results = []
     work = Path(tempfile.mkdtemp(prefix="cpd-bench-"))
     try:
@@ -69,7 +44,7 @@ def main() -> None:
             platform_cli.manage(["migrate", "--no-input", "-v", "0"], pg.url("bench_template"))
             pg_restore = pgbin.require("pg_restore", pg.major)
             psql = pgbin.require("psql")
-            for scale in [int(s) for s in args.scales.split(",")]:
+            for scale in scales:
                 out = work / f"s{scale}"
                 snap = build(provider="embedded", scale=scale, anchor=ANCHOR, output=out, echo=lambda m: None)
                 version_dir = out / snap.version
@@ -79,7 +54,7 @@ def main() -> None:
                     database.drop_database(admin, name)
                     database.create_database(admin, name, template=template)
 
-                seed_t = median_of(args.repeat, lambda: fresh("bench_seed"), lambda: platform_cli.manage(
+                seed_t = median_of(repeat, lambda: fresh("bench_seed"), lambda: platform_cli.manage(
                     ["create_demo_data", "--scale", str(scale), "--anchor", ANCHOR], pg.url("bench_seed"),
                     media_root=str(work / "media")))
                 data_only = [pg_restore, "--data-only", "--disable-triggers", "--no-owner", "--exit-on-error",
@@ -90,41 +65,34 @@ def main() -> None:
                     with database.connect(pg.url("bench_seed")) as conn:
                         conn.execute("TRUNCATE django_migrations, django_content_type, auth_permission CASCADE")
 
-                load_t = median_of(args.repeat, fresh_without_django_rows,
+                load_t = median_of(repeat, fresh_without_django_rows,
                                    lambda: subprocess.run(data_only, check=True, capture_output=True))
-                results.append((f"seed, scale {scale} ({rows:,} rows, {rows / seed_t:,.0f} rows/s)",
-                                seed_t, "pg_restore --data-only of the same rows", load_t))
+                results.append(Row("seed", f"seed, scale {scale} ({rows:,} rows, {rows / seed_t:,.0f} rows/s)",
+                                   seed_t, "pg_restore --data-only of the same rows", load_t,
+                                   goal="≤ 3x at scale 100"))
 
-                ours = median_of(args.repeat, lambda: None, lambda: restore(
+                ours = median_of(repeat, lambda: None, lambda: restore(
                     str(out), "latest", pg.url("bench_restore"), echo=lambda m: None))
                 bare = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", f"--jobs={os.cpu_count()}",
                         "--dbname", pg.url("bench_bare"), str(version_dir / artifact.DUMP)]
-                bare_t = median_of(args.repeat, lambda: fresh("bench_bare", "template0"),
+                bare_t = median_of(repeat, lambda: fresh("bench_bare", "template0"),
                                    lambda: subprocess.run(bare, check=True, capture_output=True))
-                results.append((f"snapshot.restore, scale {scale}", ours, "bare pg_restore into an empty db", bare_t))
+                results.append(Row("restore", f"snapshot.restore, scale {scale}", ours,
+                                   "bare pg_restore into an empty db", bare_t, goal="≤ 1.3x at scale 100"))
 
                 rewrite = plain_rewrite_sql(pg.url("bench_bare"))
-                nows = iter([f"20{27 + i}-01-01T00:00Z" for i in range(args.repeat)])
-                rebase_t = median_of(args.repeat, lambda: None,
+                nows = iter([f"20{27 + i}-01-01T00:00Z" for i in range(repeat)])
+                rebase_t = median_of(repeat, lambda: None,
                                      lambda: pgtools.rebase(pg.url("bench_bare"), next(nows)))
                 plain = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--dbname", pg.url("bench_bare"),
                          "-c", "BEGIN; " + "; ".join(rewrite) + "; COMMIT;"]
-                plain_t = median_of(args.repeat, lambda: None, lambda: subprocess.run(plain, check=True))
-                results.append((f"rebase, scale {scale}", rebase_t, "UPDATE t SET c = c over the same columns",
-                                plain_t))
+                plain_t = median_of(repeat, lambda: None, lambda: subprocess.run(plain, check=True))
+                results.append(Row("rebase", f"rebase, scale {scale}", rebase_t,
+                                   "UPDATE t SET c = c over the same columns", plain_t, goal="≤ 1.5x"))
         b_out = work / "build"
-        build_t = median_of(args.repeat, lambda: shutil.rmtree(b_out, ignore_errors=True),
+        build_t = median_of(repeat, lambda: shutil.rmtree(b_out, ignore_errors=True),
                             lambda: build(provider="embedded", scale=1, output=b_out, echo=lambda m: None))
-        results.append(("snapshot.build, scale 1, end to end", build_t, "goal", 20.0))
+        results.append(Row("build", "snapshot.build, scale 1, end to end", build_t, "–", None, goal="< 20 s"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-    print(f"\nmedians of {args.repeat} runs, {os.cpu_count()} cores\n")
-    print("| measured | ours (s) | baseline | baseline (s) | ratio |")
-    print("|---|---:|---|---:|---:|")
-    for name, ours, base_name, base in results:
-        print(f"| {name} | {ours:.2f} | {base_name} | {base:.2f} | {ours / base:.2f}x |")
-
-
-if __name__ == "__main__":
-    main()
+    return results

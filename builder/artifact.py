@@ -16,6 +16,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from builder import faults
 from builder.errors import UserError
 
 FORMAT_VERSION = 1
@@ -197,6 +198,7 @@ class LocalStore:
         try:
             for name in (*PAYLOAD_FILES, MANIFEST):
                 shutil.copy2(source / name, staging / name)
+            faults.checkpoint("local-publish:before-commit")
             verify(staging)
             return self.commit(staging, version)
         except BaseException:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from builder import artifact, database, pgtools, platform_cli, providers
+from builder import artifact, database, faults, pgtools, platform_cli, providers
 from builder.digest import content_digest
 from builder.errors import UserError
 from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
@@ -92,6 +92,7 @@ def build(provider: str = "auto", seed: int = DEFAULT_SEED, scale: int = 1, anch
                     echo(f"unchanged: content digest {digest[:12]} equals latest ({latest}); nothing new (use --force)")
                     return BuildResult(latest, store.path(latest), digest, skipped=True, stages=stage.times)
                 version = artifact.new_version(digest)
+                database.leave_room_for_rebase(url)
                 with database.connect(url) as conn:
                     conn.execute("UPDATE cpd_demo_snapshot SET version = %s", (version,))
                     heads = dict(conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"))
@@ -100,6 +101,7 @@ def build(provider: str = "auto", seed: int = DEFAULT_SEED, scale: int = 1, anch
                         dump_version = server.dump(url, staging / artifact.DUMP)
                     else:
                         dump_version = pgtools.dump(url, staging / artifact.DUMP, server.major)
+                    faults.checkpoint("build:after-dump")
                 counts = database.table_row_counts(url)
                 with database.connect(url) as conn:
                     server_version = conn.execute("SHOW server_version").fetchone()[0]

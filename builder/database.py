@@ -108,3 +108,24 @@ def table_row_counts(url: str) -> dict[str, int]:
             t: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
             for t in tables
         }
+
+
+REBASE_FILLFACTOR = 50
+
+
+def leave_room_for_rebase(url: str) -> list[str]:
+    """Set fillfactor on every table the date rebase rewrites. The dump carries the setting, so a
+    restore loads half-empty pages and the rebase's UPDATEs stay on their page (HOT): no index
+    entries to write, about twice as fast. Returns the tables changed."""
+    with connect(url) as conn:
+        tables = [r[0] for r in conn.execute("""
+            SELECT DISTINCT c.table_name FROM information_schema.columns c
+              JOIN information_schema.tables t USING (table_schema, table_name)
+             WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+               AND c.data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date', 'json', 'jsonb')
+               AND c.table_name NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
+             ORDER BY 1""")]
+        for table in tables:
+            conn.execute(sql.SQL("ALTER TABLE {} SET (fillfactor = {})").format(
+                sql.Identifier(table), sql.Literal(REBASE_FILLFACTOR)))
+    return tables

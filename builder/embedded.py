@@ -20,6 +20,34 @@ from builder.errors import UserError
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
 
 
+ORPHAN_PREFIX = "cpd-demo-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def reap_orphans(bindir: Path, user: str | None) -> None:
+    """Stop and remove throwaway clusters whose builder died without cleaning up (e.g. SIGKILL)."""
+    for base in Path(tempfile.gettempdir()).glob(ORPHAN_PREFIX + "*"):
+        try:
+            owner = int((base / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        if (base / "data" / "postmaster.pid").exists():
+            subprocess.run([str(bindir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w", "stop"],
+                           user=user, capture_output=True, cwd="/")
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -77,7 +105,9 @@ class EmbeddedPostgres:
 
     def _prepare_base(self) -> None:
         if self.base is None:
-            self.base = Path(tempfile.mkdtemp(prefix="cpd-demo-pg-"))
+            reap_orphans(self.bindir, self.user)
+            self.base = Path(tempfile.mkdtemp(prefix=ORPHAN_PREFIX))
+            (self.base / "owner.pid").write_text(str(os.getpid()))
         self.base.mkdir(parents=True, exist_ok=True)
         self.socket_dir.mkdir(exist_ok=True)
         if self.user:

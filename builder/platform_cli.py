@@ -5,6 +5,7 @@ import subprocess
 import sys
 from typing import Callable
 
+from builder import faults
 from builder.database import redact
 from builder.errors import UserError
 
@@ -20,6 +21,7 @@ def manage(args: list[str], database_url: str, media_root: str | None = None,
     out_lines = []
     for line in proc.stdout:
         out_lines.append(line.rstrip("\n"))
+        faults.checkpoint(f"manage:{args[0]}")
         if echo:
             echo(line.rstrip("\n"))
     err = proc.stderr.read()

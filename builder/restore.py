@@ -15,7 +15,7 @@ from typing import Callable
 import psycopg
 from psycopg import sql
 
-from builder import artifact, database, pgtools, pgbin
+from builder import artifact, database, faults, pgtools, pgbin
 from builder.errors import UserError
 
 STAGING_SUFFIX = "__cpd_staging"
@@ -118,6 +118,7 @@ def swap(admin: str, staging: str, target: str, attempts: int = 20) -> None:
                     if exists:
                         conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                             sql.Identifier(target), sql.Identifier(retired)))
+                    faults.checkpoint("restore:mid-swap")
                     conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                         sql.Identifier(staging), sql.Identifier(target)))
                 break

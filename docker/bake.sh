@@ -8,12 +8,15 @@ dump=$1
 # The documented demo password (not a secret); POSTGRES_PASSWORD at run time replaces it.
 demo_password=cpd-demo-only
 
+# 1 MiB WAL segments: a fresh cluster otherwise carries 16 MiB segments it never fills.
 initdb -D "$PGDATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 --auth-local=trust \
-  --auth-host=scram-sha-256 >/dev/null
+  --auth-host=scram-sha-256 --wal-segsize=1 >/dev/null
 {
   echo "listen_addresses = '*'"
   echo "unix_socket_directories = '/var/run/postgresql'"
   echo "timezone = 'UTC'"
+  echo "min_wal_size = 4MB"
+  echo "max_wal_size = 256MB"
 } >> "$PGDATA/postgresql.conf"
 echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
 
@@ -23,5 +26,6 @@ psql -d postgres -c "CREATE DATABASE cpd_demo"
 pg_restore --no-owner --no-privileges --exit-on-error -h /var/run/postgresql -U postgres -d cpd_demo "$dump"
 psql -d postgres -c "ALTER ROLE postgres PASSWORD '$demo_password'"
 psql -d cpd_demo -c "VACUUM ANALYZE"
+psql -d postgres -c "CHECKPOINT"
 pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 rm -f "$PGDATA"/postmaster.pid

@@ -1,0 +1,44 @@
+"""What every benchmark shares: repeated timings, medians, and one result row per comparison."""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Row:
+    group: str          # which issue's figure: seed, restore, rebase, image, s3, demo, build, scale
+    measured: str
+    ours: float
+    baseline_name: str
+    baseline: float | None
+    unit: str = "s"
+    goal: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ours / self.baseline if self.baseline else None
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def median_of(repeat: int, setup, fn) -> float:
+    samples = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        samples.append(timed(fn))
+    return statistics.median(samples)
+
+
+def markdown(rows: list[Row], header: str) -> str:
+    lines = [header, "", "| measured | ours | baseline | baseline value | ratio | goal |", "|---|---:|---|---:|---:|---|"]
+    for r in rows:
+        base = f"{r.baseline:.2f} {r.unit}" if r.baseline is not None else "–"
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "–"
+        lines.append(f"| {r.measured} | {r.ours:.2f} {r.unit} | {r.baseline_name} | {base} | {ratio} | {r.goal} |")
+    return "\n".join(lines) + "\n"

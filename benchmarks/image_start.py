@@ -1,0 +1,82 @@
+"""`docker run` to the first answered query with rebased dates: the baked image vs an image of the
+same dump that restores at start (the /docker-entrypoint-initdb.d way). Also image size over its
+base next to the dump's size."""
+
+import os
+import shutil
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+
+from benchmarks.common import Row
+from builder import artifact
+from builder.build import build
+from builder.embedded import free_port
+from builder.image import build_image, docker_client
+from builder.pgtools import REBASE_SQL
+
+HERE = Path(__file__).resolve().parent
+BASE_IMAGE = os.environ.get("CPD_DEMO_BASE_IMAGE", "cpd-demo-base-postgres:15")
+
+
+def first_rebased_answer(client, image: str, timeout: float = 300) -> float:
+    port = free_port()
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    container = client.containers.run(image, command=["-p", str(port)], network_mode="host", detach=True)
+    try:
+        while True:
+            try:
+                with psycopg.connect(f"postgresql://postgres:cpd-demo-only@127.0.0.1:{port}/cpd_demo",
+                                     connect_timeout=1) as conn:
+                    anchor = conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+                    if anchor >= started - timedelta(seconds=1):
+                        return time.perf_counter() - t0
+            except psycopg.Error:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"{image} did not answer within {timeout} s")
+            time.sleep(0.01)
+    finally:
+        container.remove(force=True)
+
+
+def baseline_image(client, snapshot_dir: Path, tag: str) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = Path(tmp)
+        shutil.copytree(HERE / "restore_at_start", ctx, dirs_exist_ok=True)
+        shutil.copy2(snapshot_dir / artifact.DUMP, ctx / artifact.DUMP)
+        shutil.copy2(REBASE_SQL, ctx / "rebase_dates.sql")
+        client.images.build(path=str(ctx), tag=tag, buildargs={"BASE_IMAGE": BASE_IMAGE}, network_mode="host",
+                            rm=True, pull=False)
+    return tag
+
+
+def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
+    client = docker_client()
+    base_size = client.images.get(BASE_IMAGE).attrs["Size"]
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="cpd-bench-image-"))
+    try:
+        for scale in scales:
+            snap = build(provider="embedded", scale=scale, output=work / f"s{scale}", echo=lambda m: None)
+            src = work / f"s{scale}" / snap.version
+            ours = build_image(src, repository=f"cpd-bench-baked-{scale}", base_image=BASE_IMAGE,
+                               echo=lambda m: None)[0]
+            theirs = baseline_image(client, src, f"cpd-bench-restore-at-start-{scale}:latest")
+            ours_t = sorted(first_rebased_answer(client, ours) for _ in range(repeat))[repeat // 2]
+            theirs_t = sorted(first_rebased_answer(client, theirs) for _ in range(repeat))[repeat // 2]
+            rows.append(Row("image", f"docker run → first rebased answer, scale {scale}", ours_t,
+                            "image restoring the dump at start", theirs_t, goal="≥ 5x faster, < 1.5 s"))
+            over = (client.images.get(ours).attrs["Size"] - base_size) / 1_048_576
+            dump = snap.manifest["files"][artifact.DUMP]["size"] / 1_048_576
+            rows.append(Row("image", f"image size over its base, scale {scale}", over, "dump size", dump,
+                            unit="MiB"))
+            for tag in (ours, f"cpd-bench-baked-{scale}:latest", theirs):
+                client.images.remove(tag, force=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
