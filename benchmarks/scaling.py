@@ -5,12 +5,10 @@ command), read from getrusage of the finished children; the Postgres server is n
 """
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.common import Row

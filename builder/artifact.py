@@ -7,7 +7,6 @@ reads the dump. Stores (local directory here, S3 in `s3store`) hold immutable ve
 
 import gzip
 import hashlib
-import io
 import json
 import os
 import shutil

@@ -29,13 +29,13 @@ from builder.bulk import CopyInserter
 from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
 from builder.models import SnapshotMeta
 from cpd_platform.accounts.models import Profile, User
-from cpd_platform.billing.models import Invoice, Plan, Subscription
-from cpd_platform.credentials.models import Badge, BadgeTemplate, Certificate, CertificateTemplate
+from cpd_platform.billing.models import Invoice, Subscription
+from cpd_platform.credentials.models import Badge, Certificate, CertificateTemplate
 from cpd_platform.engagement.models import Feedback
-from cpd_platform.events.models import Attendance, Event, Registration, Session, Speaker
+from cpd_platform.events.models import Attendance, Event, Registration
 from cpd_platform.integrations.models import ZoomWebhookEvent
-from cpd_platform.learning.models import Course, Enrollment, Module, QuizAttempt, Submission
-from cpd_platform.marketing.models import Contact, PromoCode
+from cpd_platform.learning.models import Course, Enrollment, QuizAttempt, Submission
+from cpd_platform.marketing.models import Contact
 
 
 # Generated volumes at scale 1; `--scale N` multiplies each.

@@ -75,6 +75,15 @@ def demo(dbs):
     return dbs.seeded()
 
 
+def invoke(*args: str, env_extra: dict | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `invoke ARGS` as a user would: a fresh process, DATABASE_URL unset unless given in env_extra."""
+    full = dict(env if env is not None else os.environ)
+    full.pop("DATABASE_URL", None)
+    full.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=full, capture_output=True,
+                          text=True, timeout=900)
+
+
 def query(url: str, sql: str, params=()) -> list[tuple]:
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute(sql, params).fetchall()

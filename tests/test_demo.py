@@ -14,9 +14,13 @@ import pytest
 
 from builder.build import build
 from builder.embedded import free_port
-from tests.conftest import ANCHOR, PROJECT, SEED
+from tests.conftest import ANCHOR, PROJECT, SEED, invoke
 
 ARTIFACTS = Path(os.environ.get("CPD_DEMO_TEST_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
+
+
+def run(env: dict, *args: str):
+    return invoke(*args, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -30,20 +34,15 @@ def demo_env(tmp_path_factory):
            "CPD_DEMO_SNAPSHOTS": str(snaps)}
     env.pop("DATABASE_URL", None)
     yield env
-    subprocess.run([sys.executable, "-m", "invoke", "demo.down"], cwd=PROJECT, env=env, capture_output=True)
+    run(env, "demo.down")
     shutil.rmtree(home, ignore_errors=True)
 
 
-def invoke(env, *args):
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=env, capture_output=True,
-                          text=True)
-
-
 def test_demo_up_reset_status_down(demo_env):
-    up = invoke(demo_env, "demo.up")
+    up = run(demo_env, "demo.up")
     assert up.returncode == 0 and "demo Postgres up" in up.stdout, up.stderr
-    assert "already running" in invoke(demo_env, "demo.up").stdout
-    reset = invoke(demo_env, "demo.reset", "--now", "2027-03-01T14:00Z")
+    assert "already running" in run(demo_env, "demo.up").stdout
+    reset = run(demo_env, "demo.reset", "--now", "2027-03-01T14:00Z")
     assert reset.returncode == 0, reset.stderr
     out = reset.stdout
     for email in ("admin@cpdevents.com", "organizer.pro@example.com", "attendee.new@example.com",
@@ -51,16 +50,16 @@ def test_demo_up_reset_status_down(demo_env):
         assert email in out
     assert "password for every login: cpd-demo-only" in out
     assert re.search(r"live\s+Community Meetup", out) and re.search(r"upcoming\s+Future of Medicine 2027", out)
-    status = invoke(demo_env, "demo.status")
+    status = run(demo_env, "demo.status")
     assert status.returncode == 0 and "data represents 2027-03-01 14:00" in status.stdout
     assert (Path(demo_env["CPD_DEMO_HOME"]) / "media" / "badges" / "certified-expert.png").exists()
-    down = invoke(demo_env, "demo.down")
+    down = run(demo_env, "demo.down")
     assert down.returncode == 0
-    gone = invoke(demo_env, "demo.status")
+    gone = run(demo_env, "demo.status")
     assert gone.returncode == 1 and "Cannot connect" in gone.stderr
     # The data is kept: up again, and it is still there.
-    assert invoke(demo_env, "demo.up").returncode == 0
-    assert "data represents 2027-03-01 14:00" in invoke(demo_env, "demo.status").stdout
+    assert run(demo_env, "demo.up").returncode == 0
+    assert "data represents 2027-03-01 14:00" in run(demo_env, "demo.status").stdout
 
 
 def test_admin_in_a_real_browser(demo_env):
@@ -68,8 +67,8 @@ def test_admin_in_a_real_browser(demo_env):
     chromium = "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.skip("Debian's chromium is not installed")
-    assert invoke(demo_env, "demo.up").returncode == 0
-    assert invoke(demo_env, "demo.reset").returncode == 0  # rebased to now: C live, A upcoming
+    assert run(demo_env, "demo.up").returncode == 0
+    assert run(demo_env, "demo.reset").returncode == 0  # rebased to now: C live, A upcoming
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "invoke", "demo.admin", "--port", str(port)], cwd=PROJECT,
                               env=demo_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

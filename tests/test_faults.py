@@ -16,16 +16,8 @@ import pytest
 from builder import artifact, database
 from builder.build import build
 from builder.embedded import EmbeddedPostgres
-from builder.errors import UserError
 from builder.restore import restore, staging_name
-from tests.conftest import ANCHOR, PROJECT, SEED, one, snapshot_tables
-
-
-def invoke(*args, env_extra=None):
-    env = {**os.environ, **(env_extra or {})}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=env, capture_output=True,
-                          text=True, timeout=600)
+from tests.conftest import ANCHOR, PROJECT, SEED, invoke, one, snapshot_tables
 
 
 def tree_state(root: Path) -> dict:

@@ -8,7 +8,6 @@ import sys
 import tarfile
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import psycopg
 import pytest

@@ -17,7 +17,8 @@ from builder.build import build
 from builder.errors import UserError
 from builder.restore import restore
 from builder.s3store import S3Store
-from tests.conftest import ANCHOR, PROJECT, SEED, one, snapshot_tables
+from builder.embedded import free_port
+from tests.conftest import ANCHOR, SEED, invoke, one, snapshot_tables
 
 BUCKET = "cpd-demo-snapshots"
 CREDS = {"AWS_ACCESS_KEY_ID": "cpd-test-key", "AWS_SECRET_ACCESS_KEY": "cpd-test-secret-do-not-print",
@@ -50,13 +51,6 @@ def local(tmp_path_factory):
     time.sleep(1.1)  # versions start with the build second
     b = build(provider="embedded", seed=SEED + 7, anchor=ANCHOR, output=root, echo=lambda m: None)
     return root, [a.version, b.version]
-
-
-def invoke(*args, env_extra=None):
-    env = {**os.environ, **(env_extra or {})}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, capture_output=True, text=True,
-                          env=env)
 
 
 def one_line_error(proc, expected):
@@ -192,23 +186,17 @@ def test_prune_in_s3_keeps_latest(s3, local):
     assert store.prune(keep=1) == [old] and store.versions() == [new]
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_unreachable_endpoint_missing_bucket_denied_access(s3, local, tmp_path):
     root, (old, _) = local
     unreachable = invoke("snapshot.list", "--from", f"s3://{BUCKET}/x",
-                         env_extra={"AWS_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"})
+                         env_extra={"AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"})
     one_line_error(unreachable, "Cannot reach the S3 endpoint")
     missing = invoke("snapshot.publish", "--to", "s3://no-such-bucket-here/x", "--version", old, "--from", str(root))
     assert missing.returncode == 1 and "The bucket no-such-bucket-here does not exist" in missing.stdout
     assert "Traceback" not in missing.stderr
 
     # A second moto server that enforces IAM: a user with no policy is denied.
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"}
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,8 +1,6 @@
 """Every item of DEMO_DATA_PLAN.md, checked through the data contract's table names."""
 
-import hashlib
-import tarfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo

@@ -16,7 +16,7 @@ from builder import artifact, database
 from builder.build import build
 from builder.errors import UserError
 from builder.restore import restore, staging_name
-from tests.conftest import ANCHOR, PROJECT, SEED, one, query, snapshot_tables
+from tests.conftest import ANCHOR, PROJECT, SEED, invoke, one, query, snapshot_tables
 
 
 @pytest.fixture(scope="module")
@@ -206,10 +206,8 @@ def test_cli_errors_are_one_sentence(store, tmp_path):
         (["snapshot.build", "--anchor", "soon", "--output", str(tmp_path)], "is not an ISO 8601 instant"),
         (["snapshot.verify", "--from", str(tmp_path)], "holds no snapshot yet"),
     ]
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     for args, expected in cases:
-        proc = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, capture_output=True, text=True,
-                              env=env)
+        proc = invoke(*args)
         assert proc.returncode == 1, (args, proc.stderr)
         err = [ln for ln in proc.stderr.splitlines() if ln.strip()]
         assert len(err) == 1 and expected in err[0] and "Traceback" not in proc.stderr, (args, proc.stderr)
@@ -217,9 +215,7 @@ def test_cli_errors_are_one_sentence(store, tmp_path):
 
 
 def test_cli_build_list_verify(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "invoke", *a], cwd=PROJECT, capture_output=True,
-                                    text=True, env=env)
+    run = invoke
     built = run("snapshot.build", "--provider", "embedded", "--output", str(tmp_path), "--anchor", ANCHOR)
     assert built.returncode == 0, built.stderr
     assert "built " in built.stdout and "stages:" in built.stdout
