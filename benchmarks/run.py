@@ -55,7 +55,7 @@ def chart(rows, path: Path) -> None:
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlabel("seconds (median, log scale)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     ax.set_title("cpd-demo-db beside the bare tools")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
