@@ -14,10 +14,11 @@ SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
 
 @lru_cache(maxsize=None)
 def bindirs() -> tuple[Path, ...]:
-    """Directories to look in: CPD_DEMO_PG_BINDIR, then `pg_config --bindir`, then Debian's layout, newest first."""
-    found = []
+    """Directories to look in: only CPD_DEMO_PG_BINDIR when set; else `pg_config --bindir`, then
+    Debian's layout, newest first."""
     if os.environ.get("CPD_DEMO_PG_BINDIR"):
-        found.append(Path(os.environ["CPD_DEMO_PG_BINDIR"]))
+        return (Path(os.environ["CPD_DEMO_PG_BINDIR"]),)
+    found = []
     if shutil.which("pg_config"):
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
         if out.returncode == 0 and out.stdout.strip():
@@ -38,7 +39,7 @@ def find(tool: str, major: int | None = None) -> str | None:
     """Path of `tool`, preferring one of the given major version; None if not installed."""
     candidates = [str(d / tool) for d in bindirs() if (d / tool).exists()]
     on_path = shutil.which(tool)
-    if on_path:
+    if on_path and not os.environ.get("CPD_DEMO_PG_BINDIR"):
         candidates.append(on_path)
     if major is not None:
         for c in candidates:

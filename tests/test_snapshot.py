@@ -224,3 +224,28 @@ def test_cli_build_list_verify(tmp_path):
     assert listed.returncode == 0 and f"* {version}" in listed.stdout
     verified = run("snapshot.verify", "--from", str(tmp_path))
     assert verified.returncode == 0 and verified.stdout.startswith(f"ok: {version}")
+
+
+def test_url_provider_builds_beside_the_users_database(pg, dbs, tmp_path):
+    """`auto` picks `url` when DATABASE_URL is set; the build uses a scratch database and leaves the user's alone."""
+    users = dbs.empty("users_db")
+    with database.connect(users) as conn:
+        conn.execute("CREATE TABLE mine (x int)")
+    before = snapshot_tables(users)
+    proc = invoke("snapshot.build", "--output", str(tmp_path), "--anchor", ANCHOR, "--seed", str(SEED),
+                  env_extra={"DATABASE_URL": users})
+    assert proc.returncode == 0, proc.stderr
+    manifest = artifact.read_manifest(tmp_path / os.readlink(tmp_path / "latest"))
+    assert manifest["provider"] == "url" and manifest["row_counts"]["billing_plan"] == 4
+    assert snapshot_tables(users) == before
+    assert not database.database_exists(pg.url(), database.database_name(users) + "_build")
+
+
+def test_no_postgres_binaries_and_no_docker_is_one_sentence(tmp_path):
+    proc = invoke("snapshot.build", "--output", str(tmp_path), env_extra={
+        "CPD_DEMO_PG_BINDIR": str(tmp_path / "no-postgres-here"), "DOCKER_HOST": f"unix://{tmp_path}/no.sock"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "No Postgres to build on" in lines[0]
+    assert "DATABASE_URL" in lines[0] and "Docker" in lines[0] and "server binaries" in lines[0]
+    assert not any(tmp_path.glob("2*"))
