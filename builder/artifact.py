@@ -17,6 +17,7 @@ from pathlib import Path
 
 from builder import faults
 from builder.errors import UserError
+from builder.processes import alive
 
 FORMAT_VERSION = 1
 DUMP = "cpd-demo.dump"
@@ -180,7 +181,7 @@ class LocalStore:
 
     def staging_dir(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.root))
+        staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=self.root))
         staging.chmod(0o755)
         return staging
 
@@ -222,9 +223,17 @@ class LocalStore:
         return doomed
 
     def clean_staging(self) -> None:
-        if self.root.is_dir():
-            for p in self.root.glob(".staging-*"):
-                shutil.rmtree(p, ignore_errors=True)
+        """Remove staging dirs of this process and of processes that died (a killed build or publish);
+        another live build's staging dir is left alone."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob(".staging-*"):
+            try:
+                owner = int(path.name.split("-")[1])
+            except (IndexError, ValueError):
+                owner = 0
+            if owner == os.getpid() or not alive(owner):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def open_store(location: str | Path):

@@ -79,8 +79,8 @@ def build(provider: str = "auto", seed: int = DEFAULT_SEED, scale: int = 1, anch
                 with stage("seed"):
                     platform_cli.manage(
                         ["create_demo_data", "--seed", str(seed), "--scale", str(scale), "--anchor",
-                         anchor_at.isoformat(), "--password", password],
-                        url, media_root=str(media_root),
+                         anchor_at.isoformat()],
+                        url, media_root=str(media_root), env_extra={"CPD_DEMO_PASSWORD": password},
                         echo=lambda line: echo(f"  {line.strip()}") if ": " in line else None)
                 staging = store.staging_dir()
                 with stage("digest"):

@@ -15,22 +15,13 @@ from pathlib import Path
 
 from builder import pgbin
 from builder.errors import UserError
+from builder.processes import alive
 
 # Durability is pointless for a cluster that lives for one build; these make it fast.
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
 
 
 ORPHAN_PREFIX = "cpd-demo-pg-"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
 
 
 def reap_orphans(bindir: Path, user: str | None) -> None:
@@ -40,7 +31,7 @@ def reap_orphans(bindir: Path, user: str | None) -> None:
             owner = int((base / "owner.pid").read_text())
         except (OSError, ValueError):
             continue
-        if _alive(owner):
+        if alive(owner):
             continue
         if (base / "data" / "postmaster.pid").exists():
             subprocess.run([str(bindir / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w", "stop"],

@@ -11,8 +11,10 @@ from builder.errors import UserError
 
 
 def manage(args: list[str], database_url: str, media_root: str | None = None,
-           echo: Callable[[str], None] | None = None) -> str:
-    env = {**os.environ, "DATABASE_URL": database_url}
+           echo: Callable[[str], None] | None = None, env_extra: dict | None = None) -> str:
+    """Run `django-admin ARGS` on `database_url`; values that must stay off the command line
+    (visible to every user in `ps`) go in env_extra."""
+    env = {**os.environ, "DATABASE_URL": database_url, **(env_extra or {})}
     env.setdefault("DJANGO_SETTINGS_MODULE", "cpd_platform.settings")
     if media_root:
         env["CPD_DEMO_MEDIA_ROOT"] = str(media_root)
