@@ -41,6 +41,20 @@ def docker_answers(timeout: float = 3) -> bool:
         return False
 
 
+def compose_image() -> str:
+    return os.environ.get("CPD_DEMO_POSTGRES_IMAGE", "postgres:15")
+
+
+def compose_image_present() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).images.get(compose_image())
+        return True
+    except Exception:
+        return False
+
+
 def resolve(kind: str) -> str:
     if kind not in PROVIDERS:
         raise UserError(f"Unknown provider {kind!r}: choose one of {', '.join(PROVIDERS)}.")
@@ -48,9 +62,12 @@ def resolve(kind: str) -> str:
         return kind
     if os.environ.get("DATABASE_URL"):
         return "url"
-    if docker_answers():
+    binaries = pgbin.has_server_binaries()
+    # Compose when an engine answers and can run the db image without a pull that may not be
+    # possible here; with no local binaries, compose is the only way left, so try it anyway.
+    if docker_answers() and (compose_image_present() or not binaries):
         return "compose"
-    if pgbin.has_server_binaries():
+    if binaries:
         return "embedded"
     raise UserError(
         "No Postgres to build on: set DATABASE_URL to a server, start a Docker engine for the compose "
