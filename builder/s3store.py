@@ -267,6 +267,3 @@ class S3Store:
             self._call(f"delete {version}", self.client.delete_objects, Bucket=self.bucket,
                        Delete={"Objects": keys, "Quiet": True})
         return doomed
-
-    def clean_staging(self) -> None:
-        """Nothing to clean: an interrupted upload has no manifest and is never listed."""
