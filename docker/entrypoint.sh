@@ -27,14 +27,32 @@ cpd_psql() {
 	psql -X -v ON_ERROR_STOP=1 --no-psqlrc -q -h /var/run/postgresql -p "$CPD_TEMP_PORT" -U postgres "$@"
 }
 
-# usage: cpd_temp_server_start — socket only, so nothing connects before the dates are right
+# usage: cpd_temp_server_start — socket only, so nothing connects before the dates are right.
+# A child of this shell rather than pg_ctl's daemon: readiness is polled every 10 ms and the
+# stop is a `wait`, where pg_ctl -w polls at 100 ms and costs a tenth of a second each way.
 cpd_temp_server_start() {
 	CPD_TEMP_PORT=5432
-	pg_ctl -D "$PGDATA" -w -t 60 -o "-c listen_addresses='' -p $CPD_TEMP_PORT" start >/dev/null
+	postgres -D "$PGDATA" -c listen_addresses='' -p "$CPD_TEMP_PORT" &
+	CPD_TEMP_PID=$!
+	local i
+	for i in $(seq 1 6000); do
+		if pg_isready -q -h /var/run/postgresql -p "$CPD_TEMP_PORT"; then
+			return 0
+		fi
+		if ! kill -0 "$CPD_TEMP_PID" 2>/dev/null; then
+			cpd_log "the temporary server did not start"
+			exit 1
+		fi
+		sleep 0.01
+	done
+	cpd_log "the temporary server did not answer within 60 s"
+	exit 1
 }
 
+# usage: cpd_temp_server_stop — fast shutdown, then wait for it to exit
 cpd_temp_server_stop() {
-	pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+	kill -INT "$CPD_TEMP_PID"
+	wait "$CPD_TEMP_PID"
 }
 
 # usage: cpd_setup — the work done with the temporary server
