@@ -86,24 +86,26 @@ BEGIN
     RETURN;  -- already at this now: change nothing
   END IF;
 
+  -- pg_catalog rather than information_schema: the same facts, a fraction of the planning time.
+  -- Partitions are reached through their parent, so they are skipped here.
   FOR tbl IN
-    SELECT c.table_name
-      FROM information_schema.columns c
-      JOIN information_schema.tables t
-        ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-     WHERE c.table_schema = current_schema()
-       AND c.table_name NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
-       AND c.is_generated = 'NEVER'
-       AND c.data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date', 'json', 'jsonb')
-     GROUP BY c.table_name
-     ORDER BY c.table_name
+    SELECT c.oid, c.relname AS table_name
+      FROM pg_class c
+     WHERE c.relnamespace = current_schema()::regnamespace
+       AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+       AND c.relname NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
+       AND EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                      AND a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype,
+                                         'json'::regtype, 'jsonb'::regtype))
+     ORDER BY c.relname
   LOOP
     sets := ARRAY[]::text[];
     FOR col IN
-      SELECT column_name, data_type
-        FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name = tbl.table_name AND is_generated = 'NEVER'
-       ORDER BY ordinal_position
+      SELECT a.attname AS column_name, format_type(a.atttypid, NULL) AS data_type
+        FROM pg_attribute a
+       WHERE a.attrelid = tbl.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+       ORDER BY a.attnum
     LOOP
       CASE col.data_type
         WHEN 'timestamp with time zone', 'timestamp without time zone' THEN
