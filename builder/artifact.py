@@ -128,6 +128,13 @@ def verify(directory: Path) -> dict:
     return manifest
 
 
+def versions_to_prune(versions: list[str], latest: str | None, keep: int) -> list[str]:
+    """All but the newest `keep` versions, never the one `latest` points to (every store's policy)."""
+    if keep < 1:
+        raise UserError("--keep must be 1 or more.")
+    return [v for v in sorted(versions)[:-keep] if v != latest]
+
+
 def new_version(digest: str, now: datetime | None = None) -> str:
     """Sortable and unique: the UTC build time, then the content digest's start."""
     now = now or datetime.now(timezone.utc)
@@ -213,11 +220,7 @@ class LocalStore:
         os.replace(tmp, self.root / "latest")
 
     def prune(self, keep: int) -> list[str]:
-        """Delete all but the newest `keep` versions, never the one `latest` points to."""
-        if keep < 1:
-            raise UserError("--keep must be 1 or more.")
-        latest = self.latest()
-        doomed = [v for v in self.versions()[:-keep] if v != latest]
+        doomed = versions_to_prune(self.versions(), self.latest(), keep)
         for version in doomed:
             shutil.rmtree(self.path(version))
         return doomed

@@ -258,10 +258,7 @@ class S3Store:
         raise UserError(f"latest.json in {self} kept changing; try again.")
 
     def prune(self, keep: int) -> list[str]:
-        if keep < 1:
-            raise UserError("--keep must be 1 or more.")
-        latest = self.latest()
-        doomed = [v for v in self.versions()[:-keep] if v != latest]
+        doomed = artifact.versions_to_prune(self.versions(), self.latest(), keep)
         for version in doomed:
             keys = [{"Key": self.key(version, n)} for n in (artifact.MANIFEST, *artifact.PAYLOAD_FILES)]
             self._call(f"delete {version}", self.client.delete_objects, Bucket=self.bucket,

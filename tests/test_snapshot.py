@@ -205,6 +205,7 @@ def test_cli_errors_are_one_sentence(store, tmp_path):
         (["snapshot.build", "--provider", "nowhere"], "Unknown provider"),
         (["snapshot.build", "--anchor", "soon", "--output", str(tmp_path)], "is not an ISO 8601 instant"),
         (["snapshot.verify", "--from", str(tmp_path)], "holds no snapshot yet"),
+        (["snapshot.prune", "--from", str(store[0]), "--keep", "0"], "--keep must be 1 or more"),
     ]
     for args, expected in cases:
         proc = invoke(*args)
