@@ -23,15 +23,8 @@ ANCHOR = "2026-03-15T14:30:00Z"
 
 def plain_rewrite_sql(url: str) -> list[str]:
     """One `UPDATE t SET c = c, ...` per table over the same columns the rebase rewrites."""
-    with database.connect(url) as conn:
-        rows = conn.execute("""
-        SELECT c.table_name, string_agg(format('%1$I = %1$I', c.column_name), ', ')
-          FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.is_generated = 'NEVER'
-           AND c.data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date', 'json', 'jsonb')
-           AND c.table_name NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
-         GROUP BY 1 ORDER BY 1""").fetchall()
-    return [f'UPDATE "{t}" SET {sets}' for t, sets in rows]
+    return [f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = "{c}"' for c in columns)
+            for table, columns in database.rebased_columns(url).items()]
 
 
 def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:

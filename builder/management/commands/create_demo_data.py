@@ -1,6 +1,8 @@
 import os
+import shutil
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, OperationalError, connection, transaction
@@ -47,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The database already holds data ({', '.join(non_empty[:3])}…): pass --reset to replace it."
             )
-        media_root = Path(opts["media_root"] or __import__("django.conf").conf.settings.MEDIA_ROOT)
+        media_root = Path(opts["media_root"] or settings.MEDIA_ROOT)
 
         options = Options(seed=opts["seed"], scale=opts["scale"], anchor=anchor, password=opts["password"],
                           media_root=str(media_root), version=opts["snapshot_version"])
@@ -83,6 +85,4 @@ def _empty_platform_tables() -> None:
 
 
 def _remove_tree(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
