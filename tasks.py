@@ -1,52 +1,68 @@
-"""Invoke tasks of cpd-demo-db: thin wrappers over the `builder` modules.
+"""Invoke tasks of cpd-demo-db: thin wrappers over the `builder` packages.
 
 `invoke --list` shows them; `invoke --help TASK` shows a task's flags. Errors a user can
-cause end with one sentence and exit code 1.
+cause end with one sentence and exit code 1. Flags have no short forms, so none can drift.
 """
 
 import functools
 import os
+import signal
 import sys
 
 from invoke import Collection, Exit, task
 
-from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED
+from builder.config import snapshots_dir
 from builder.errors import UserError
 
-SNAPSHOTS = os.environ.get("CPD_DEMO_SNAPSHOTS", "snapshots")
+SNAPSHOTS = snapshots_dir()
 FROM_HELP = "Where snapshots live: a directory or s3://bucket/prefix (default: snapshots/)."
 VERSION_HELP = "Snapshot version, or 'latest' (default)."
 URL_HELP = "Target database URL (default: DATABASE_URL, else the local demo server)."
-NOW_HELP = "Instant the dates should represent, ISO 8601 (default: now), e.g. 2027-03-01T14:00Z."
+NOW_HELP = ("Instant the dates should represent, ISO 8601 (default: now), e.g. 2027-03-01T14:00Z; "
+            "without an offset it is read in the platform timezone.")
+FORCE_HELP = "Replace the target even if it is not a demo database (never the server's own databases)."
+BUILD_HELP = {
+    "provider": "Where Postgres runs: auto (default), compose, embedded or url.",
+    "seed": "Random seed (default 20240501); same seed, scale and anchor give the same rows.",
+    "scale": "Multiplier for generated volumes, 1 to 5000 (default 1 = the plan as written).",
+    "anchor": "ISO instant the data is built around (default: now).",
+    "password": "Password of every persona (default: CPD_DEMO_PASSWORD, else the documented demo password).",
+}
+
+
+class Terminated(Exception):
+    """SIGTERM, turned into an exception so that every cleanup (`finally`) runs."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
 
 
 def say(message: str) -> None:
-    print(message, flush=True)
+    try:
+        print(message, flush=True)
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, and let nothing flush into the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
 
 
-def user_errors(fn):
-    """Turn a UserError into one sentence on stderr and exit code 1, never a traceback."""
+def tool(fn):
+    """One sentence on stderr and exit code 1 for a UserError, never a traceback; SIGTERM runs cleanups."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
-            raise Exit(f"error: {exc}", code=1)
+            raise Exit(f"error: {exc}", code=1) from None
         except KeyboardInterrupt:
-            raise Exit("interrupted", code=130)
+            raise Exit("interrupted", code=130) from None
+        except Terminated:
+            raise Exit("terminated", code=143) from None
 
     return wrapper
-
-
-def _target_url(database_url: str | None) -> str:
-    if database_url:
-        return database_url
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    from builder import demo_server
-
-    return demo_server.default_url()
 
 
 def _mb(n: int) -> str:
@@ -55,26 +71,16 @@ def _mb(n: int) -> str:
 
 # -- snapshot ---------------------------------------------------------------------------------
 
-@task(help={
-    "provider": "Where Postgres runs: auto (default), compose, embedded or url.",
-    "seed": f"Random seed (default {DEFAULT_SEED}); same seed, scale and anchor give the same rows.",
-    "scale": "Multiplier for generated volumes (default 1 = the plan as written).",
-    "anchor": "ISO instant the data is built around (default: now).",
-    "password": "Password of every persona (default: the documented demo password).",
-    "output": "Directory for versions (default: snapshots/).",
-    "force": "Make a new version even if the content equals latest's.",
-})
-@user_errors
-def build(c, provider="auto", seed=DEFAULT_SEED, scale=1, anchor=None, password=None, output=SNAPSHOTS,
-          force=False):
+@task(auto_shortflags=False, help={**BUILD_HELP, "output": "Directory for versions (default: snapshots/).",
+                                   "force": "Make a new version even if the content equals latest's."})
+@tool
+def build(c, provider="auto", seed=None, scale=None, anchor=None, password=None, output=SNAPSHOTS, force=False):
     """Build a snapshot: Postgres up, migrate, seed the scenario, pg_dump into snapshots/<version>/."""
-    from builder.build import build as run_build
+    from builder.snapshot.build import BuildOptions
+    from builder.snapshot.build import build as run_build
 
-    if int(scale) < 1:
-        raise UserError(f"--scale must be 1 or more (got {scale}).")
-    password = password or os.environ.get("CPD_DEMO_PASSWORD") or DEFAULT_PASSWORD
-    result = run_build(provider=provider, seed=int(seed), scale=int(scale), anchor=anchor, password=password,
-                       output=output, force=force, echo=say)
+    options = BuildOptions.from_flags(provider, seed, scale, anchor, password)
+    result = run_build(options, output=output, force=force, echo=say)
     if result.skipped:
         say(f"no new version: latest ({result.version}) has the same content")
         return result
@@ -86,67 +92,84 @@ def build(c, provider="auto", seed=DEFAULT_SEED, scale=1, anchor=None, password=
     return result
 
 
-@task(name="restore", help={
-    "from_": FROM_HELP, "version": VERSION_HELP, "database_url": URL_HELP, "now": NOW_HELP,
-    "media_root": "Also unpack the media files into this directory.",
-    "jobs": "Parallel pg_restore jobs (default: number of CPUs).",
-})
-@user_errors
-def restore_(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, media_root=None, jobs=None):
-    """Restore a snapshot into a database (created if missing), rebased to now; the target is only
-    replaced once the restored copy is verified."""
-    from builder import report
-    from builder.database import redact
-    from builder.restore import restore
+def _print_restored(result, url: str) -> None:
+    from builder.demo import report
+    from builder.postgres import conninfo
 
-    url = _target_url(database_url)
-    result = restore(from_, version, url, now=now, media_root=media_root, jobs=int(jobs) if jobs else None,
-                     echo=say)
-    info = report.status(url)
-    say(f"restored {result.version} into {redact(url)} in {result.seconds} s")
-    for line in report.format_status(info)[1:]:
+    say(f"restored {result.version} into {conninfo.display(url)} in {result.seconds} s")
+    for line in report.format_status(report.status(url))[1:]:
         say(line)
     say("logins:")
     for line in report.format_logins(result.manifest.get("demo_password_is_default", True)):
         say(line)
+
+
+@task(name="restore", auto_shortflags=False, help={
+    "from_": FROM_HELP, "version": VERSION_HELP, "database_url": URL_HELP, "now": NOW_HELP,
+    "media_root": "Also unpack the media files into this directory (new, empty, or one this tool made).",
+    "jobs": "Parallel pg_restore jobs (default: number of CPUs).", "force": FORCE_HELP,
+})
+@tool
+def restore_(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, media_root=None, jobs=None,
+             force=False):
+    """Restore a snapshot into a database (created if missing), rebased to now; the target is only
+    replaced once the restored copy is verified, and only if it is a demo database."""
+    from builder.clock import parse_instant, parse_int
+    from builder.demo.local import target_url
+    from builder.snapshot.restore import restore
+
+    when = parse_instant(now)
+    workers = parse_int(jobs, "--jobs", 1, 64) if jobs is not None else None
+    url = target_url(database_url)
+    result = restore(from_, version, url, now=when, media_root=media_root, jobs=workers, force=force, echo=say)
+    _print_restored(result, url)
     return result
 
 
-@task(help={"database_url": URL_HELP, "now": NOW_HELP})
-@user_errors
+@task(auto_shortflags=False, help={"database_url": URL_HELP, "now": NOW_HELP})
+@tool
 def rebase(c, database_url=None, now=None):
     """Move every date of a demo database so that it represents `now` (runs rebase_dates.sql)."""
-    from builder import pgtools
+    from builder.clock import parse_instant
+    from builder.demo.local import target_url
+    from builder.postgres import rebase as rebase_sql
+    from builder.postgres import server
 
-    say(pgtools.rebase(_target_url(database_url), now))
+    url = target_url(database_url)
+    when = parse_instant(now)
+    if server.what_is(url) != "demo":
+        raise UserError(f"{server.conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
+    say(rebase_sql.run(url, when))
 
 
-@task(help={"from_": FROM_HELP, "version": VERSION_HELP})
-@user_errors
+@task(auto_shortflags=False, help={"from_": FROM_HELP, "version": VERSION_HELP})
+@tool
 def verify(c, from_=SNAPSHOTS, version="latest"):
     """Check a snapshot's manifest, file sizes and sha256 checksums, and that the dump is readable."""
     import tempfile
     from pathlib import Path
 
-    from builder import artifact, pgtools
+    from builder.postgres import tools
+    from builder.store import manifest as mf
+    from builder.store import open_store
 
-    store = artifact.open_store(from_)
-    version = store.resolve(version)
+    store = open_store(from_)
+    name = store.resolve(version)
     with tempfile.TemporaryDirectory(prefix="cpd-demo-verify-") as tmp:
-        local = store.fetch(version, Path(tmp))
-        manifest = artifact.verify(local)
-        header = pgtools.dump_header(local / artifact.DUMP)
-    say(f"ok: {version} · {manifest['total_rows']:,} rows · Postgres {header['server_version']} · "
+        local = store.fetch(name, Path(tmp))
+        manifest = mf.verify(local, name)
+        header = tools.dump_header(local / mf.DUMP)
+    say(f"ok: {name} · {manifest['total_rows']:,} rows · Postgres {header['server_version']} · "
         f"digest {manifest['content_digest'][:12]}")
 
 
-@task(name="list", help={"from_": FROM_HELP})
-@user_errors
+@task(name="list", auto_shortflags=False, help={"from_": FROM_HELP})
+@tool
 def list_(c, from_=SNAPSHOTS):
     """List snapshot versions, newest last, marking latest."""
-    from builder import artifact
+    from builder.store import open_store
 
-    store = artifact.open_store(from_)
+    store = open_store(from_)
     latest = store.latest()
     versions = store.versions()
     if not versions:
@@ -159,63 +182,64 @@ def list_(c, from_=SNAPSHOTS):
     return versions
 
 
-@task(help={"from_": FROM_HELP, "keep": "How many of the newest versions to keep (default 5)."})
-@user_errors
-def prune(c, from_=SNAPSHOTS, keep=5):
+@task(auto_shortflags=False, help={"from_": FROM_HELP, "keep": "How many of the newest versions to keep (default 5)."})
+@tool
+def prune(c, from_=SNAPSHOTS, keep="5"):
     """Delete old snapshot versions, keeping the newest N and always the one latest points to."""
-    from builder import artifact
+    from builder.clock import parse_int
+    from builder.store import open_store
 
-    removed = artifact.open_store(from_).prune(int(keep))
+    removed = open_store(from_).prune(parse_int(keep, "--keep", 1))
     say(f"removed {len(removed)} version(s)" + (": " + ", ".join(removed) if removed else ""))
     return removed
 
 
-@task(help={
-    "from_": FROM_HELP, "version": VERSION_HELP,
+IMAGE_HELP = {
     "repository": "Image repository (default cpd-demo-db), e.g. 127.0.0.1:5000/cpd-demo-db.",
     "base_image": "Base image (default postgres:<major of the dump's server>).",
     "push": "Push <repository>:<version> and :latest to the registry.",
-})
-@user_errors
+}
+
+
+@task(auto_shortflags=False, help={"from_": FROM_HELP, "version": VERSION_HELP, **IMAGE_HELP})
+@tool
 def image(c, from_=SNAPSHOTS, version="latest", repository="cpd-demo-db", base_image=None, push=False):
     """Build the Postgres image of a snapshot (data baked in, rebased at start), tag :<version> and :latest."""
     import tempfile
     from pathlib import Path
 
-    from builder import artifact
-    from builder.image import build_image
+    from builder.snapshot.image import build_image
+    from builder.store import open_store
 
-    store = artifact.open_store(from_)
-    version = store.resolve(version)
+    store = open_store(from_)
+    name = store.resolve(version)
     with tempfile.TemporaryDirectory(prefix="cpd-demo-fetch-") as tmp:
-        tags = build_image(store.fetch(version, Path(tmp)), repository=repository, base_image=base_image,
+        tags = build_image(store.fetch(name, Path(tmp)), repository=repository, base_image=base_image,
                            push=push, echo=say)
     say(f"image {' '.join(tags)}" + (" (pushed)" if push else ""))
     return tags
 
 
-@task(iterable=["to"], help={
+@task(iterable=["to"], auto_shortflags=False, help={
     "to": "Destination, repeatable: a directory, s3://bucket/prefix, or image.",
     "version": "Publish this existing build instead of building a new one.",
     "from_": "Directory of local builds (default: snapshots/).",
-    "provider": "Build flag: auto, compose, embedded or url.",
-    "seed": "Build flag: random seed.", "scale": "Build flag: volume multiplier.",
-    "anchor": "Build flag: ISO anchor (default now).", "password": "Build flag: persona password.",
+    **{k: "Build flag: " + v for k, v in BUILD_HELP.items()},
     "force": "Build and publish even if the content equals the destination's latest.",
-    "repository": "Image repository for --to image (default cpd-demo-db).",
-    "push": "Push the image to its registry (with --to image).",
-    "base_image": "Base image for --to image (default postgres:<major>).",
+    **{k: "With --to image: " + v for k, v in IMAGE_HELP.items()},
 })
-@user_errors
-def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=DEFAULT_SEED, scale=1, anchor=None,
+@tool
+def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=None, scale=None, anchor=None,
             password=None, force=False, repository="cpd-demo-db", push=False, base_image=None):
     """Build a snapshot (or take --version) and publish it to each --to destination; skips unchanged content."""
-    from builder.publish import publish as run_publish
+    from builder.snapshot.build import BuildOptions
+    from builder.snapshot.publish import ImageOptions, PublishRequest
+    from builder.snapshot.publish import publish as run_publish
 
-    build_options = {"provider": provider, "seed": int(seed), "scale": int(scale), "anchor": anchor,
-                     "password": password or os.environ.get("CPD_DEMO_PASSWORD") or DEFAULT_PASSWORD}
-    published, outcomes = run_publish(list(to or []), version, from_, build_options, force,
-                                      image_options={"repository": repository, "push": push, "base_image": base_image}, echo=say)
+    request = PublishRequest(destinations=list(to or []), version=version, source=from_,
+                             build=BuildOptions.from_flags(provider, seed, scale, anchor, password),
+                             image=ImageOptions(repository, push, base_image), force=force)
+    published, outcomes = run_publish(request, echo=say)
     say(f"published {published}:")
     for o in outcomes:
         say(f"  {o.destination:<40} {o.status:<10} {o.detail}")
@@ -227,92 +251,100 @@ def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=DEF
 
 # -- db: the platform's own commands on any database ---------------------------------------------
 
-@task(help={"database_url": URL_HELP})
-@user_errors
+@task(auto_shortflags=False, help={"database_url": URL_HELP})
+@tool
 def migrate(c, database_url=None):
     """Apply the platform's migrations to a database."""
-    from builder import platform_cli
+    from builder.demo.local import target_url
+    from builder.snapshot import platform
 
-    platform_cli.manage(["migrate", "--no-input"], _target_url(database_url), echo=say)
+    platform.manage(["migrate", "--no-input"], target_url(database_url), echo=say)
 
 
-@task(help={"database_url": URL_HELP, "seed": "Random seed.", "scale": "Volume multiplier.",
-            "anchor": "ISO anchor instant (default now).", "reset": "Replace existing data."})
-@user_errors
-def seed(c, database_url=None, seed=DEFAULT_SEED, scale=1, anchor=None, reset=False):
+@task(auto_shortflags=False, help={"database_url": URL_HELP, "reset": "Replace existing data.",
+                                   **{k: v for k, v in BUILD_HELP.items() if k != "provider"}})
+@tool
+def seed(c, database_url=None, seed=None, scale=None, anchor=None, password=None, reset=False):
     """Run create_demo_data on a migrated database (no dump, no artifact)."""
-    from builder import platform_cli
+    from builder.demo.local import target_url
+    from builder.snapshot import platform
+    from builder.snapshot.build import BuildOptions
 
-    args = ["create_demo_data", "--seed", str(seed), "--scale", str(scale)]
-    args += (["--anchor", anchor] if anchor else []) + (["--reset"] if reset else [])
-    platform_cli.manage(args, _target_url(database_url), echo=say)
+    options = BuildOptions.from_flags("auto", seed, scale, anchor, password)
+    args = ["create_demo_data", "--seed", str(options.seed), "--scale", str(options.scale)]
+    args += (["--anchor", options.anchor.isoformat()] if options.anchor else []) + (["--reset"] if reset else [])
+    platform.manage(args, target_url(database_url), echo=say, env_extra={"CPD_DEMO_PASSWORD": options.password})
 
 
 # -- demo: a local demo database for sales engineers ------------------------------------------------
 
-@task(name="up")
-@user_errors
+@task(name="up", auto_shortflags=False)
+@tool
 def demo_up(c):
     """Start the local demo Postgres (kept in .demo/, port 55433)."""
-    from builder import demo_server
+    from builder.demo import local
+    from builder.demo import server as demo_server
 
-    server = demo_server.server()
-    if server.running():
-        say(f"demo Postgres already running: {demo_server.default_url()}")
-        return
-    server.start()
-    say(f"demo Postgres up: {demo_server.default_url()}")
+    started = local.ensure_local_server()
+    say(f"demo Postgres {'up' if started else 'already running'}: {demo_server.default_url()}")
 
 
-@task(name="reset", help={"from_": FROM_HELP, "version": VERSION_HELP, "database_url": URL_HELP, "now": NOW_HELP})
-@user_errors
-def demo_reset(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None):
+@task(name="reset", auto_shortflags=False, help={"from_": FROM_HELP, "version": VERSION_HELP,
+                                                 "database_url": URL_HELP, "now": NOW_HELP, "force": FORCE_HELP})
+@tool
+def demo_reset(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, force=False):
     """Restore the latest snapshot into the demo database, rebased to now (or --now), and print the logins."""
-    from builder import demo_server
+    from builder.clock import parse_instant
+    from builder.demo import local
 
-    if not database_url and not os.environ.get("DATABASE_URL"):
-        server = demo_server.server()
-        if not server.running():
-            server.start()
-    restore_(c, from_=from_, version=version, database_url=database_url, now=now,
-             media_root=str(demo_server.media_root()))
+    when = parse_instant(now)
+    result = local.reset(from_, version, database_url, when, force=force, echo=say)
+    _print_restored(result, local.target_url(database_url))
 
 
-@task(name="status", help={"database_url": URL_HELP})
-@user_errors
+@task(name="status", auto_shortflags=False, help={"database_url": URL_HELP})
+@tool
 def demo_status(c, database_url=None):
     """Show the demo database's version, anchor, last rebase, and what is live and upcoming."""
-    from builder import report
+    from builder.demo import report
+    from builder.demo.local import target_url
 
-    for line in report.format_status(report.status(_target_url(database_url))):
+    for line in report.format_status(report.status(target_url(database_url))):
         say(line)
 
 
-@task(name="down")
-@user_errors
+@task(name="down", auto_shortflags=False)
+@tool
 def demo_down(c):
     """Stop the local demo Postgres (its data stays in .demo/)."""
-    from builder import demo_server
+    from builder.demo import server as demo_server
 
     demo_server.server().stop()
     say("demo Postgres stopped")
 
 
-@task(name="admin", help={"database_url": URL_HELP, "port": "Port on 127.0.0.1 (default 8000)."})
-@user_errors
-def demo_admin(c, database_url=None, port=8000):
+@task(name="admin", auto_shortflags=False, help={"database_url": URL_HELP,
+                                                 "port": "Port on 127.0.0.1 (default 8000)."})
+@tool
+def demo_admin(c, database_url=None, port="8000"):
     """Serve the platform's Django admin on http://127.0.0.1:PORT/admin/ against the demo database."""
-    from builder import demo_server
+    from builder.clock import parse_int
+    from builder.demo import server as demo_server
+    from builder.demo.local import target_url
 
-    env = {"DATABASE_URL": _target_url(database_url), "CPD_DEMO_MEDIA_ROOT": str(demo_server.media_root()),
-           "CPD_DEMO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "cpd_platform.settings"}
-    say(f"admin on http://127.0.0.1:{port}/admin/ (log in as admin@cpdevents.com)")
-    c.run(f"{sys.executable} -m django runserver --noreload 127.0.0.1:{int(port)}", env=env, pty=False)
+    number = parse_int(port, "--port", 1, 65535)
+    env = {**os.environ, "DATABASE_URL": target_url(database_url), "CPD_DEMO_DEBUG": "1",
+           "CPD_DEMO_MEDIA_ROOT": str(demo_server.media_root()), "DJANGO_SETTINGS_MODULE": "cpd_platform.settings"}
+    say(f"admin on http://127.0.0.1:{number}/admin/ (log in as admin@cpdevents.com)")
+    # exec: the server is this process, so it ends with the task (a kill, Ctrl-C) and leaves nothing behind.
+    os.execvpe(sys.executable, [sys.executable, "-m", "django", "runserver", "--noreload",
+                                f"127.0.0.1:{number}"], env)
 
 
-@task(name="bench", help={"repeat": "Runs per measurement (default 3); medians are reported.",
-                          "quick": "Scales 1 and 10 only: a smoke run.",
-                          "only": "Comma-separated subset: pipeline,image,s3,demo,scaling."})
+@task(name="bench", auto_shortflags=False, help={
+    "repeat": "Runs per measurement (default 3); medians are reported.",
+    "quick": "Scales 1 and 10 only: a smoke run.",
+    "only": "Comma-separated subset: pipeline,image,s3,demo,scaling."})
 def bench(c, repeat=3, quick=False, only="pipeline,image,s3,demo,scaling"):
     """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/{results.md,chart.png}."""
     args = f"--repeat {int(repeat)} --only {only}" + (" --quick" if quick else "")
@@ -320,7 +352,7 @@ def bench(c, repeat=3, quick=False, only="pipeline,image,s3,demo,scaling"):
 
 
 snapshot = Collection("snapshot")
-for t in (build, restore_, rebase, verify, list_, prune, image, publish):
+for t in (restore_, rebase, verify, list_, prune, image, publish):
     snapshot.add_task(t)
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)

@@ -4,6 +4,9 @@ import statistics
 import time
 from dataclasses import dataclass
 
+from builder.clock import parse_instant
+from builder.snapshot import build as snapshot_build
+
 
 @dataclass
 class Row:
@@ -42,3 +45,10 @@ def markdown(rows: list[Row], header: str) -> str:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "–"
         lines.append(f"| {r.measured} | {r.ours:.2f} {r.unit} | {r.baseline_name} | {base} | {ratio} | {r.goal} |")
     return "\n".join(lines) + "\n"
+
+
+def build(provider="embedded", seed=None, scale=1, anchor=None, output="snapshots", force=False, echo=print):
+    """A snapshot build with the benchmarks' usual arguments."""
+    options = snapshot_build.BuildOptions(provider=provider, scale=scale, anchor=parse_instant(anchor),
+                                          **({"seed": seed} if seed is not None else {}))
+    return snapshot_build.build(options, output=output, force=force, echo=echo)

@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import Row, median_of
-from builder.build import build
-from builder.embedded import free_port
+from benchmarks.common import build
+from builder.postgres.embedded import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 

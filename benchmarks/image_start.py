@@ -12,11 +12,11 @@ from pathlib import Path
 import psycopg
 
 from benchmarks.common import Row
-from builder import artifact
-from builder.build import build
-from builder.embedded import free_port
-from builder.image import build_image, docker_client
-from builder.pgtools import REBASE_SQL
+from builder.store import manifest as artifact
+from benchmarks.common import build
+from builder.postgres.embedded import free_port
+from builder.snapshot.image import build_image, docker_client
+from builder.postgres.tools import REBASE_SQL
 
 HERE = Path(__file__).resolve().parent
 BASE_IMAGE = os.environ.get("CPD_DEMO_BASE_IMAGE", "cpd-demo-base-postgres:15")

@@ -13,10 +13,15 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import Row, median_of
-from builder import artifact, database, pgbin, pgtools, platform_cli
-from builder.build import build
-from builder.embedded import EmbeddedPostgres
-from builder.restore import restore
+from builder.clock import parse_instant
+from builder.postgres import binaries as pgbin
+from builder.postgres import rebase as rebase_sql
+from builder.postgres import server as database
+from builder.snapshot import platform as platform_cli
+from builder.store import manifest as artifact
+from benchmarks.common import build
+from builder.postgres.embedded import EmbeddedPostgres
+from builder.snapshot.restore import restore
 
 ANCHOR = "2026-03-15T14:30:00Z"
 
@@ -24,7 +29,7 @@ ANCHOR = "2026-03-15T14:30:00Z"
 def plain_rewrite_sql(url: str) -> list[str]:
     """One `UPDATE t SET c = c, ...` per table over the same columns the rebase rewrites."""
     return [f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = "{c}"' for c in columns)
-            for table, columns in database.rebased_columns(url).items()]
+            for table, columns in rebase_sql.rebased_columns(url).items()]
 
 
 def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
@@ -74,9 +79,9 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
                                    "bare pg_restore into an empty db", bare_t, goal="≤ 1.3x at scale 100"))
 
                 rewrite = plain_rewrite_sql(pg.url("bench_bare"))
-                nows = iter([f"20{27 + i}-01-01T00:00Z" for i in range(repeat)])
+                nows = iter([parse_instant(f"20{27 + i}-01-01T00:00Z") for i in range(repeat)])
                 rebase_t = median_of(repeat, lambda: None,
-                                     lambda: pgtools.rebase(pg.url("bench_bare"), next(nows)))
+                                     lambda: rebase_sql.run(pg.url("bench_bare"), next(nows)))
                 plain = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--dbname", pg.url("bench_bare"),
                          "-c", "BEGIN; " + "; ".join(rewrite) + "; COMMIT;"]
                 plain_t = median_of(repeat, lambda: None, lambda: subprocess.run(plain, check=True))

@@ -9,10 +9,10 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from benchmarks.common import Row, median_of
-from builder.build import build
-from builder.embedded import EmbeddedPostgres
-from builder.restore import restore
-from builder.s3store import S3Store
+from benchmarks.common import build
+from builder.postgres.embedded import EmbeddedPostgres
+from builder.snapshot.restore import restore
+from builder.store.s3 import S3Store
 
 
 def measure(repeat: int = 3, scale: int = 100) -> list[Row]:

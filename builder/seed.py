@@ -23,11 +23,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
 
-from builder import factories as f
-from builder import media
-from builder.bulk import CopyInserter
-from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
-from builder.models import SnapshotMeta
+from builder.scenario import factories as f
+from builder.scenario import media
+from builder.scenario.bulk import CopyInserter
+from builder.clock import utc_now
+from builder.config import DEFAULT_PASSWORD, DEFAULT_SEED, MAX_SCALE
+from builder.scenario.models import SnapshotMeta
 from cpd_platform.accounts.models import Profile, User
 from cpd_platform.billing.models import Invoice, Subscription
 from cpd_platform.credentials.models import Badge, Certificate, CertificateTemplate
@@ -97,7 +98,6 @@ class Options:
     anchor: datetime | None = None
     password: str = DEFAULT_PASSWORD
     media_root: str = ""
-    version: str = ""
 
 
 def seed_randomness(seed: int) -> tuple[random.Random, Faker]:
@@ -138,7 +138,7 @@ def with_year(name: str, year: int) -> str:
 class Scenario:
     def __init__(self, options: Options):
         self.o = options
-        self.anchor = options.anchor or parse_anchor(None)
+        self.anchor = options.anchor or utc_now()
         self.scale = options.scale
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.media_root = Path(options.media_root or settings.MEDIA_ROOT)
@@ -778,7 +778,7 @@ class Scenario:
     def write_snapshot_meta(self) -> None:
         SnapshotMeta.objects.all().delete()
         SnapshotMeta.objects.create(
-            version=self.o.version, seed=self.o.seed, scale=self.scale,
+            version="", seed=self.o.seed, scale=self.scale,
             built_at=datetime.now(dt_timezone.utc),  # metadata: when the build ran, not scenario data
             anchor_at=self.anchor, rebased_at=None, timezone=settings.TIME_ZONE,
         )

@@ -1,13 +1,13 @@
 """Settings of the stand-in CPD Events platform.
 
 The real platform plugs its own apps in through DJANGO_SETTINGS_MODULE; the snapshot
-machinery only needs DATABASES, MEDIA_ROOT, TIME_ZONE and the `builder` app.
+machinery only needs DATABASES, MEDIA_ROOT, TIME_ZONE and the `builder.scenario` app.
 """
 
 import os
 from pathlib import Path
 
-from cpd_platform.database_url import parse_database_url
+import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "cpd_platform.learning",
     "cpd_platform.marketing",
     "cpd_platform.engagement",
-    "builder",
+    "builder.scenario",
 ]
 
 MIDDLEWARE = [
@@ -59,16 +59,12 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": parse_database_url(
-        os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/cpd_demo")
-    )
-}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/cpd_demo")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # The platform's own timezone: date columns and year tokens are read in it.
-TIME_ZONE = os.environ.get("CPD_DEMO_TIMEZONE", "America/New_York")
+TIME_ZONE = os.environ.get("CPD_DEMO_TIMEZONE") or "America/New_York"
 USE_TZ = True
 USE_I18N = False
 

@@ -1,36 +1,61 @@
 """Test fixtures on real parts: an embedded Postgres cluster the suite starts itself (as an
-unprivileged user when run as root), a migrated template database, seeded copies of it."""
+unprivileged user when run as root), a migrated template database, seeded copies of it, builds
+with an injectable clock, and Docker (the engine, the local base image, a registry)."""
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from builder import database
-from builder.embedded import EmbeddedPostgres
+from builder.clock import parse_instant
+from builder.postgres import server
+from builder.postgres.embedded import EmbeddedPostgres, free_port
+from builder.snapshot import platform
+from builder.snapshot.build import BuildOptions, build
 
 PROJECT = Path(__file__).resolve().parent.parent
 # Chosen so the scenario straddles the US DST change of 2026-03-08 (platform: America/New_York).
 ANCHOR = "2026-03-15T14:30:00+00:00"
+ANCHOR_AT = parse_instant(ANCHOR)
 SEED = 4242
+
+
+class Clock:
+    """An injectable clock: each reading one second after the last, so versions never collide."""
+
+    def __init__(self, start: datetime = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+CLOCK = Clock()
+
+
+def build_snapshot(output, seed: int = SEED, scale: int = 1, anchor: str = ANCHOR, force: bool = False,
+                   provider: str = "embedded"):
+    options = BuildOptions(provider=provider, seed=seed, scale=scale, anchor=parse_instant(anchor))
+    return build(options, output=output, force=force, echo=lambda m: None, clock=CLOCK)
 
 
 @pytest.fixture(scope="session")
 def pg():
-    with EmbeddedPostgres() as server:
-        yield server
+    with EmbeddedPostgres() as cluster:
+        yield cluster
 
 
 def manage(url: str, *args: str, media_root: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cpd_platform.settings"}
-    if media_root:
-        env["CPD_DEMO_MEDIA_ROOT"] = str(media_root)
-    proc = subprocess.run([sys.executable, "-m", "django", *args], env=env, capture_output=True, text=True,
-                          cwd=PROJECT)
+    argv, env = platform.command(list(args), url, media_root=media_root)
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=PROJECT)
     if check and proc.returncode != 0:
         raise AssertionError(f"manage {args} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -38,7 +63,7 @@ def manage(url: str, *args: str, media_root: str | None = None, check: bool = Tr
 
 @pytest.fixture(scope="session")
 def template_db(pg):
-    database.create_database(pg.url(), "cpd_template")
+    server.create_database(pg.url(), "cpd_template")
     manage(pg.url("cpd_template"), "migrate", "--no-input", "-v", "0")
     return "cpd_template"
 
@@ -52,7 +77,13 @@ class Databases:
         """A new migrated, empty database; returns its URL."""
         self.count += 1
         name = f"{prefix}_{self.count}"
-        database.create_database(self.pg.url(), name, template=self.template)
+        server.create_database(self.pg.url(), name, template=self.template)
+        return self.pg.url(name)
+
+    def copy(self, url: str, prefix: str = "copy") -> str:
+        self.count += 1
+        name = f"{prefix}_{self.count}"
+        server.create_database(self.pg.url(), name, template=psycopg.conninfo.conninfo_to_dict(url)["dbname"])
         return self.pg.url(name)
 
     def seeded(self, seed: int = SEED, scale: int = 1, anchor: str = ANCHOR, prefix: str = "seeded",
@@ -75,13 +106,33 @@ def demo(dbs):
     return dbs.seeded()
 
 
-def invoke(*args: str, env_extra: dict | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+@pytest.fixture
+def precious(dbs):
+    """A user's own database (not a demo): what no restore may ever touch without --force."""
+    url = dbs.empty("precious")
+    with server.connect(url) as conn:
+        conn.execute("CREATE TABLE precious (note text)")
+        conn.execute("INSERT INTO precious VALUES ('keep me')")
+    return url
+
+
+def invoke(*args: str, env_extra: dict | None = None, env: dict | None = None,
+           timeout: float = 900) -> subprocess.CompletedProcess:
     """Run `invoke ARGS` as a user would: a fresh process, DATABASE_URL unset unless given in env_extra."""
     full = dict(env if env is not None else os.environ)
     full.pop("DATABASE_URL", None)
     full.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=full, capture_output=True,
-                          text=True, timeout=900)
+                          text=True, timeout=timeout)
+
+
+def one_sentence(proc: subprocess.CompletedProcess, expected: str) -> str:
+    """The failure was one line on stderr, containing `expected`, with exit code 1 and no traceback."""
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert proc.returncode == 1, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    assert len(lines) == 1 and expected in lines[0], proc.stderr
+    return lines[0]
 
 
 def query(url: str, sql: str, params=()) -> list[tuple]:
@@ -108,18 +159,49 @@ def snapshot_tables(url: str) -> dict[str, list[tuple]]:
     return out
 
 
+def tree_state(root: Path) -> dict:
+    """Every file under `root` with its bytes' hash and mode, and every symlink's target."""
+    import hashlib
+
+    state = {}
+    for path in sorted(Path(root).rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            state[rel] = ("link", os.readlink(path))
+        elif path.is_file():
+            state[rel] = ("file", hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode)
+        else:
+            state[rel] = ("dir", path.stat().st_mode)
+    return state
+
+
 @pytest.fixture
 def workdir(tmp_path):
     yield tmp_path
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
 # -- Docker ---------------------------------------------------------------------------------------
+# Tests that need Docker find the engine through DOCKER_HOST (default: the local socket), make the
+# local base image with scripts/make-postgres-base-image when CPD_DEMO_BASE_IMAGE names none, and
+# start their own registry unless CPD_DEMO_REGISTRY names one.
 
 BASE_IMAGE = os.environ.get("CPD_DEMO_BASE_IMAGE", "cpd-demo-base-postgres:15")
 
 
-def _docker_unavailable(reason: str):
+def docker_unavailable(reason: str):
     if os.environ.get("CPD_DEMO_REQUIRE_DOCKER") == "1":
         pytest.fail(f"CPD_DEMO_REQUIRE_DOCKER=1 but {reason}")
     pytest.skip(reason)
@@ -133,11 +215,15 @@ def docker_client():
         client = docker.from_env(timeout=600)
         client.ping()
     except Exception:
-        _docker_unavailable("no Docker engine answers (scripts/start-docker-engine starts one)")
+        docker_unavailable("no Docker engine answers (scripts/start-docker-engine starts one)")
     try:
         client.images.get(BASE_IMAGE)
     except Exception:
-        _docker_unavailable(f"the base image {BASE_IMAGE} is missing (scripts/make-postgres-base-image makes it)")
+        made = subprocess.run([str(PROJECT / "scripts" / "make-postgres-base-image"), BASE_IMAGE],
+                              capture_output=True, text=True)
+        if made.returncode != 0:
+            docker_unavailable(f"the base image {BASE_IMAGE} is missing and could not be made: "
+                               f"{(made.stderr or made.stdout).strip()[-300:]}")
     return client
 
 
@@ -148,9 +234,7 @@ def registry(tmp_path_factory):
         yield os.environ["CPD_DEMO_REGISTRY"]
         return
     if not shutil.which("docker-registry"):
-        _docker_unavailable("Debian's docker-registry is not installed")
-    from builder.embedded import free_port
-
+        docker_unavailable("Debian's docker-registry is not installed")
     root = tmp_path_factory.mktemp("registry")
     port = free_port()
     config = root / "config.yml"
@@ -158,15 +242,7 @@ def registry(tmp_path_factory):
                       f"http:\n  addr: 127.0.0.1:{port}\n")
     proc = subprocess.Popen(["docker-registry", "serve", str(config)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    import socket
-    import time
-
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port)
     yield f"127.0.0.1:{port}"
     proc.terminate()
     proc.wait()

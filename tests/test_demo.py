@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
-from builder.embedded import free_port
-from tests.conftest import ANCHOR, PROJECT, SEED, invoke
+from builder.postgres.embedded import free_port
+from tests.conftest import PROJECT, build_snapshot, invoke
 
 ARTIFACTS = Path(os.environ.get("CPD_DEMO_TEST_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
 
@@ -26,7 +25,7 @@ def run(env: dict, *args: str):
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory):
     snaps = tmp_path_factory.mktemp("demo-snaps")
-    build(provider="embedded", seed=SEED, anchor=ANCHOR, output=snaps, echo=lambda m: None)
+    build_snapshot(snaps)
     # Not under pytest's 0700 temp root: the postgres OS user must reach the demo server's files.
     home = Path(tempfile.mkdtemp(prefix="cpd-demo-home-"))
     os.chmod(home, 0o755)

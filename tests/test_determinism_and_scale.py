@@ -70,7 +70,7 @@ def test_invalid_anchor(dbs):
 
 
 def test_scale_below_one(dbs):
-    _refused(dbs.empty(), "--scale", "0", expect="--scale must be 1 or more")
+    _refused(dbs.empty(), "--scale", "0", expect="--scale must be a whole number from 1 to")
 
 
 def test_non_empty_database_needs_reset(demo, dbs):

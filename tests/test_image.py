@@ -13,10 +13,9 @@ import psycopg
 import pytest
 import yaml
 
-from builder.build import build
-from builder.embedded import free_port
-from builder.image import build_image
-from tests.conftest import ANCHOR, BASE_IMAGE, PROJECT, SEED
+from builder.postgres.embedded import free_port
+from builder.snapshot.image import build_image
+from tests.conftest import ANCHOR, BASE_IMAGE, PROJECT, SEED, build_snapshot
 
 pytestmark = pytest.mark.docker
 SECRET = "aws-secret-that-must-not-leak-4711"
@@ -25,7 +24,7 @@ SECRET = "aws-secret-that-must-not-leak-4711"
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory):
     root = tmp_path_factory.mktemp("img-snapshots")
-    result = build(provider="embedded", seed=SEED, anchor=ANCHOR, output=root, echo=lambda m: None)
+    result = build_snapshot(root)
     return root / result.version, result
 
 

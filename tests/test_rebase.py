@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from builder import database, pgtools
+from builder.postgres import rebase, server
 from tests.conftest import ANCHOR, one, query, snapshot_tables
 
 ANCHOR_AT = datetime.fromisoformat(ANCHOR)
@@ -44,7 +44,7 @@ def source(demo, dbs):
 def copy_of(dbs, url):
     dbs.count += 1
     name = f"rebase_{dbs.count}"
-    database.create_database(dbs.pg.url(), name, template=database.database_name(url))
+    server.create_database(dbs.pg.url(), name, template=url.rsplit("/", 1)[1])
     return dbs.pg.url(name)
 
 
@@ -64,7 +64,7 @@ def test_rebase_moves_everything_and_keeps_the_story(source, dbs, offset):
     src_url, columns, before = source
     url = copy_of(dbs, src_url)
     now = ANCHOR_AT + offset
-    line = pgtools.rebase(url, now.isoformat())
+    line = rebase.run(url, now)
     assert "rebased by" in line
 
     # Every timestamp by exactly the shift; every date by the calendar-day difference.
@@ -113,14 +113,14 @@ def test_rebase_moves_everything_and_keeps_the_story(source, dbs, offset):
 
     # Idempotent: a second run at the same now changes nothing at all.
     first = snapshot_tables(url)
-    pgtools.rebase(url, now.isoformat())
+    rebase.run(url, now)
     assert snapshot_tables(url) == first
 
 
 def test_rebase_without_now_uses_the_clock(source, dbs):
     url = copy_of(dbs, source[0])
     before = datetime.now(ANCHOR_AT.tzinfo)
-    pgtools.rebase(url)
+    rebase.run(url)
     anchor = one(url, "SELECT anchor_at FROM cpd_demo_snapshot")
     assert before - timedelta(seconds=1) <= anchor <= datetime.now(ANCHOR_AT.tzinfo) + timedelta(seconds=1)
     live = query(url, "SELECT title FROM events_event WHERE starts_at <= now() AND ends_at > now()")
@@ -132,4 +132,4 @@ def test_rebase_refuses_a_database_without_snapshot_row(dbs):
 
     url = dbs.empty()
     with pytest.raises(UserError, match="not a CPD demo database"):
-        pgtools.rebase(url, "2027-01-01T00:00Z")
+        rebase.run(url, datetime.fromisoformat("2027-01-01T00:00Z"))

@@ -12,13 +12,13 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from builder import artifact, database
-from builder.build import build
+from builder.postgres import server
+from builder.store import manifest as mf
 from builder.errors import UserError
-from builder.restore import restore
-from builder.s3store import S3Store
-from builder.embedded import free_port
-from tests.conftest import ANCHOR, SEED, invoke, one, snapshot_tables
+from builder.snapshot.restore import restore
+from builder.store.s3 import S3Store
+from builder.postgres.embedded import free_port
+from tests.conftest import SEED, build_snapshot, invoke, one, snapshot_tables
 
 BUCKET = "cpd-demo-snapshots"
 CREDS = {"AWS_ACCESS_KEY_ID": "cpd-test-key", "AWS_SECRET_ACCESS_KEY": "cpd-test-secret-do-not-print",
@@ -47,9 +47,8 @@ def s3():
 def local(tmp_path_factory):
     """Two local builds with different content: (store dir, [older, newer] versions)."""
     root = tmp_path_factory.mktemp("local")
-    a = build(provider="embedded", seed=SEED, anchor=ANCHOR, output=root, echo=lambda m: None)
-    time.sleep(1.1)  # versions start with the build second
-    b = build(provider="embedded", seed=SEED + 7, anchor=ANCHOR, output=root, echo=lambda m: None)
+    a = build_snapshot(root)
+    b = build_snapshot(root, seed=SEED + 7)
     return root, [a.version, b.version]
 
 
@@ -74,14 +73,14 @@ def test_publish_list_restore(s3, local, dbs, tmp_path):
     url = dbs.pg.url("from_s3")
     result = restore(prefix, "latest", url, media_root=str(tmp_path / "media"), echo=lambda m: None)
     assert result.version == old
-    assert database.table_row_counts(url) == artifact.read_manifest(root / old)["row_counts"]
+    assert server.table_row_counts(url) == mf.read(root / old)["row_counts"]
     assert (tmp_path / "media" / "badges" / "early-adopter.png").exists()
 
 
 def test_objects_carry_sha256_and_are_not_public(s3, local):
     root, (old, _) = local
     store = S3Store.from_url(f"s3://{BUCKET}/acl")
-    store.publish_dir(root / old, old)
+    store.publish(root / old, old)
     head = s3.head_object(Bucket=BUCKET, Key=f"acl/{old}/cpd-demo.dump", ChecksumMode="ENABLED")
     assert head["ChecksumSHA256"]
     for name in ("cpd-demo.dump", "media.tar.gz", "manifest.json"):
@@ -107,11 +106,11 @@ def test_multipart_upload_roundtrip(s3, local, dbs):
 def test_same_version_twice_fails_and_the_first_stays(s3, local):
     root, (old, _) = local
     store = S3Store.from_url(f"s3://{BUCKET}/twice")
-    store.publish_dir(root / old, old)
+    store.publish(root / old, old)
     store.set_latest(old)
     before = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="twice/")["Contents"]}
     with pytest.raises(UserError, match="already exists .* versions are immutable"):
-        store.publish_dir(root / old, old)
+        store.publish(root / old, old)
     after = {o["Key"]: o["ETag"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="twice/")["Contents"]}
     assert after == before
 
@@ -124,7 +123,7 @@ def test_two_publishes_at_once(s3, local):
     def go(version):
         try:
             store = S3Store.from_url(store_url)  # its own client, as a second CI job would have
-            store.publish_dir(root / version, version)
+            store.publish(root / version, version)
             store.set_latest(version)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
@@ -161,13 +160,14 @@ def test_corrupted_object_is_caught_before_the_target_is_touched(s3, local, dbs)
     root, (old, _) = local
     prefix = f"s3://{BUCKET}/corrupt"
     store = S3Store.from_url(prefix)
-    store.publish_dir(root / old, old)
+    store.publish(root / old, old)
     store.set_latest(old)
     data = bytearray((root / old / "cpd-demo.dump").read_bytes())
     data[100] ^= 0x55
     s3.put_object(Bucket=BUCKET, Key=f"corrupt/{old}/cpd-demo.dump", Body=bytes(data))
     url = dbs.empty("s3target")
-    with database.connect(url) as conn:
+    restore(str(root), old, url, force=True, echo=lambda m: None)
+    with server.connect(url) as conn:
         conn.execute("CREATE TABLE precious (note text)")
     before = snapshot_tables(url)
     with pytest.raises(UserError, match="does not match its sha256"):
@@ -179,7 +179,7 @@ def test_prune_in_s3_keeps_latest(s3, local):
     root, (old, new) = local
     store = S3Store.from_url(f"s3://{BUCKET}/prune")
     for v in (old, new):
-        store.publish_dir(root / v, v)
+        store.publish(root / v, v)
     store.set_latest(old)  # latest deliberately on the older one
     assert store.prune(keep=1) == []
     store.set_latest(new)

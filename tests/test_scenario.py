@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.hashers import check_password
 
-from builder.defaults import DEFAULT_PASSWORD
+from builder.config import DEFAULT_PASSWORD
 from tests.conftest import ANCHOR, SEED, one, query
 
 ANCHOR_AT = datetime.fromisoformat(ANCHOR)

@@ -1,4 +1,3 @@
-import os
 import shutil
 from pathlib import Path
 
@@ -7,9 +6,11 @@ from django.core.management.color import no_style
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, OperationalError, connection, transaction
 
-from builder.defaults import DEFAULT_PASSWORD, DEFAULT_SEED, parse_anchor
+from builder.clock import parse_instant, utc_now
+from builder.config import DEFAULT_SEED, MAX_SCALE, persona_password
+from builder.errors import UserError
 from builder.seed import Options, Scenario, platform_models
-from builder.models import SnapshotMeta
+from builder.scenario.models import SnapshotMeta
 
 MEDIA_DIRS = ("badges", "certificate_templates", "modules", "submissions")
 
@@ -21,21 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed (same seed, scale and anchor -> same rows).")
         parser.add_argument("--scale", type=int, default=1, help="Multiplier for generated volumes (1 = the plan as written).")
         parser.add_argument("--anchor", default=None, help="ISO instant the data is built around (default: now).")
-        parser.add_argument("--password", default=os.environ.get("CPD_DEMO_PASSWORD", DEFAULT_PASSWORD),
-                            help="Login password of every persona (demo use only).")
+        parser.add_argument("--password", default=None,
+                            help="Login password of every persona (default: CPD_DEMO_PASSWORD, else the demo password).")
         parser.add_argument("--media-root", default=None, help="Where to write media files (default: MEDIA_ROOT).")
-        parser.add_argument("--snapshot-version", default="", help="Version recorded in cpd_demo_snapshot.")
         parser.add_argument("--reset", action="store_true", help="Empty the database first instead of refusing.")
 
     def handle(self, *args, **opts):
         try:
-            anchor = parse_anchor(opts["anchor"])
-        except ValueError:
-            raise CommandError(f"--anchor {opts['anchor']!r} is not an ISO 8601 instant (e.g. 2027-03-01T14:00Z).")
-        if opts["scale"] < 1:
-            raise CommandError(f"--scale must be 1 or more (got {opts['scale']}).")
-        if not opts["password"]:
-            raise CommandError("--password must not be empty.")
+            anchor = parse_instant(opts["anchor"], "--anchor") or utc_now()
+        except UserError as exc:
+            raise CommandError(str(exc)) from None
+        if not 1 <= opts["scale"] <= MAX_SCALE:
+            raise CommandError(f"--scale must be a whole number from 1 to {MAX_SCALE} (got {opts['scale']}).")
+        password = persona_password(opts["password"])
         try:
             connection.ensure_connection()
         except OperationalError as exc:
@@ -51,8 +50,8 @@ class Command(BaseCommand):
             )
         media_root = Path(opts["media_root"] or settings.MEDIA_ROOT)
 
-        options = Options(seed=opts["seed"], scale=opts["scale"], anchor=anchor, password=opts["password"],
-                          media_root=str(media_root), version=opts["snapshot_version"])
+        options = Options(seed=opts["seed"], scale=opts["scale"], anchor=anchor, password=password,
+                          media_root=str(media_root))
         self.stdout.write(f"seed {options.seed}, scale {options.scale}, anchor {anchor.isoformat()}")
         scenario = Scenario(options)
         try:

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from builder import pgbin
+from builder.postgres import binaries
 from builder.errors import UserError
 from builder.processes import alive
 
@@ -67,8 +67,8 @@ class EmbeddedPostgres:
         self.port = port
         self.durable = durable
         self.user = _os_user()
-        self.bindir = Path(pgbin.require("initdb")).resolve().parent
-        self.major = pgbin.tool_major(str(self.bindir / "postgres"))
+        self.bindir = Path(binaries.require("initdb")).resolve().parent
+        self.major = binaries.tool_major(str(self.bindir / "postgres"))
 
     # -- paths -----------------------------------------------------------------
     @property

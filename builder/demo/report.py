@@ -1,7 +1,11 @@
 """What a demo database shows right now: version, anchor, live and upcoming events, the logins."""
 
-from builder.database import connect
-from builder.defaults import DEFAULT_PASSWORD
+import psycopg
+
+from builder.config import DEFAULT_PASSWORD
+from builder.errors import UserError
+from builder.postgres import conninfo
+from builder.postgres.server import connect
 
 PERSONAS = [
     ("admin@cpdevents.com", "superuser", "Django admin and every platform feature"),
@@ -18,9 +22,14 @@ PERSONAS = [
 def status(url: str) -> dict:
     """The snapshot row and each event's state at the instant the data represents (its anchor)."""
     with connect(url) as conn:
-        meta = conn.execute(
-            "SELECT version, seed, scale, anchor_at, rebased_at, timezone, now() FROM cpd_demo_snapshot"
-        ).fetchone()
+        try:
+            meta = conn.execute(
+                "SELECT version, seed, scale, anchor_at, rebased_at, timezone, now() FROM cpd_demo_snapshot"
+            ).fetchone()
+        except psycopg.errors.UndefinedTable:
+            meta = None
+        if meta is None:
+            raise UserError(f"{conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
         events = conn.execute(
             """SELECT title, status, starts_at, ends_at,
                       CASE WHEN s.anchor_at < starts_at THEN 'upcoming'

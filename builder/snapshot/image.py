@@ -1,4 +1,4 @@
-"""`snapshot.image`: the Postgres image of a snapshot, built with the docker SDK (SPEC §8).
+"""`snapshot.image`: the Postgres image of a snapshot, built with the docker SDK .
 
 The build context is assembled in a temp dir: Dockerfile, docker/, rebase_dates.sql and
 snapshot/ (the version's files). Tags `<repository>:<version>` and `:latest`; pushes both
@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from builder import artifact
 from builder.errors import UserError
-from builder.pgtools import REBASE_SQL
+from builder.postgres.tools import REBASE_SQL
+from builder.store import manifest as mf
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_REPOSITORY = "cpd-demo-db"
 
 
@@ -36,7 +36,7 @@ def build_context(snapshot_dir: Path, into: Path) -> Path:
     shutil.copytree(PROJECT_DIR / "docker", into / "docker")
     shutil.copy2(REBASE_SQL, into / "rebase_dates.sql")
     (into / "snapshot").mkdir()
-    for name in (*artifact.PAYLOAD_FILES, artifact.MANIFEST):
+    for name in mf.ALL_FILES:
         shutil.copy2(snapshot_dir / name, into / "snapshot" / name)
     return into
 
@@ -44,7 +44,7 @@ def build_context(snapshot_dir: Path, into: Path) -> Path:
 def build_image(snapshot_dir: Path, repository: str = DEFAULT_REPOSITORY, base_image: str | None = None,
                 push: bool = False, echo: Callable[[str], None] = print) -> list[str]:
     """Build (and optionally push) the image of the verified snapshot in `snapshot_dir`; returns its tags."""
-    manifest = artifact.verify(snapshot_dir)
+    manifest = mf.verify(snapshot_dir)
     version = manifest["version"]
     base = base_image or f"postgres:{manifest['postgres']['server_major']}"
     client = docker_client()

@@ -15,13 +15,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from typing import Any
+
 import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
-from builder import artifact, faults
+from builder import faults
 from builder.errors import UserError
+from builder.store import manifest as mf
+from builder.store.base import Store
+from builder.store.versions import check_version, is_version
 
 LATEST = "latest.json"
 MULTIPART_THRESHOLD = int(os.environ.get("CPD_DEMO_S3_MULTIPART_THRESHOLD", str(64 * 1024 * 1024)))
@@ -32,11 +37,21 @@ def _b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode()
 
 
-class S3Store:
+def _client():
+    try:
+        return boto3.client("s3", config=Config(retries={"max_attempts": 2, "mode": "standard"},
+                                                connect_timeout=5, read_timeout=60))
+    except ValueError as exc:  # e.g. AWS_ENDPOINT_URL=notaurl
+        raise UserError(f"The S3 settings are not usable: {exc} (check AWS_ENDPOINT_URL and AWS_DEFAULT_REGION).") \
+            from None
+    except BotoCoreError as exc:
+        raise UserError(f"The S3 settings are not usable: {exc}.") from None
+
+
+class S3Store(Store):
     def __init__(self, bucket: str, prefix: str, client=None):
         self.bucket, self.prefix = bucket, prefix.strip("/")
-        self.client = client or boto3.client(
-            "s3", config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60))
+        self.client = client or _client()
 
     @classmethod
     def from_url(cls, url: str) -> "S3Store":
@@ -44,6 +59,8 @@ class S3Store:
         bucket, _, prefix = rest.partition("/")
         if not bucket:
             raise UserError(f"{url} names no bucket (expected s3://bucket/prefix).")
+        if ".." in prefix.split("/"):
+            raise UserError(f"{url} has '..' in its prefix: name the prefix plainly.")
         return cls(bucket, prefix)
 
     def __str__(self) -> str:
@@ -92,7 +109,7 @@ class S3Store:
             for obj in page.get("Contents", []):
                 rel = obj["Key"][len(prefix):]
                 version, _, name = rel.partition("/")
-                if name == artifact.MANIFEST:
+                if name == mf.MANIFEST and is_version(version):
                     found.append(version)
         return sorted(found)
 
@@ -101,52 +118,44 @@ class S3Store:
         if body is None:
             return None, None
         try:
-            return json.loads(body), etag
+            pointer = json.loads(body)
         except ValueError:
-            raise UserError(f"{self}/latest.json is not valid JSON.") from None
+            raise UserError(f"{self}/latest.json is not valid JSON: fix or delete it.") from None
+        if not isinstance(pointer, dict):
+            raise UserError(f"{self}/latest.json is not a JSON object: fix or delete it.")
+        check_version(pointer.get("version"), f"{self}/latest.json")
+        return pointer, etag
 
     def latest(self) -> str | None:
         pointer, _ = self.latest_pointer()
-        return pointer.get("version") if pointer else None
+        return pointer["version"] if pointer else None
 
-    def latest_digest(self) -> str | None:
-        pointer, _ = self.latest_pointer()
-        return pointer.get("content_digest") if pointer else None
+    def _exists(self, version: str) -> bool:
+        body, _ = self._get_json(self.key(check_version(version, str(self)), mf.MANIFEST), f"read version {version}")
+        return body is not None
 
-    def resolve(self, version: str | None) -> str:
-        if not version or version == "latest":
-            latest = self.latest()
-            if not latest:
-                raise UserError(f"{self} holds no snapshot yet (no latest.json).")
-            return latest
-        body, _ = self._get_json(self.key(version, artifact.MANIFEST), f"read version {version}")
+    def manifest(self, version: str) -> dict[str, Any]:
+        key = self.key(check_version(version, str(self)), mf.MANIFEST)
+        body, _ = self._get_json(key, f"read the manifest of {version}")
         if body is None:
             raise UserError(f"There is no version {version!r} in {self}.")
-        return version
-
-    def manifest(self, version: str) -> dict:
-        body, _ = self._get_json(self.key(version, artifact.MANIFEST), f"read the manifest of {version}")
-        if body is None:
-            raise UserError(f"There is no version {version!r} in {self}.")
-        return artifact.parse_manifest(body, f"{self}/{version}")
+        return mf.parse(body, f"{self}/{version}")
 
     def fetch(self, version: str, workdir: Path) -> Path:
         """Download a version into workdir/<version>/, each file verified before it is renamed into place."""
         manifest = self.manifest(version)
         target = Path(workdir) / version
         target.mkdir(parents=True, exist_ok=True)
-        (target / artifact.MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        mf.write(target, manifest)
         config = TransferConfig(multipart_threshold=MULTIPART_THRESHOLD, multipart_chunksize=PART_SIZE)
-        for name in artifact.PAYLOAD_FILES:
-            expected = manifest["files"].get(name)
-            if expected is None:
-                raise UserError(f"The manifest of {self}/{version} does not list {name}.")
+        for name in mf.PAYLOAD_FILES:
+            expected = manifest["files"][name]
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
             os.close(fd)
             try:
                 self._call(f"download {name}", self.client.download_file, self.bucket,
                            self.key(version, name), tmp, Config=config)
-                artifact.verify_file_as(Path(tmp), name, expected)
+                mf.verify_file(Path(tmp), name, expected)
                 os.replace(tmp, target / name)
             finally:
                 if os.path.exists(tmp):
@@ -197,7 +206,7 @@ class S3Store:
     def _discard_incomplete(self, version: str) -> None:
         """Objects of a version without a manifest are what an interrupted upload left: never
         listed, never restored, and in the way of a retry's conditional writes."""
-        keys = [{"Key": self.key(version, name)} for name in artifact.PAYLOAD_FILES]
+        keys = [{"Key": self.key(version, name)} for name in mf.PAYLOAD_FILES]
         self._call("clear an interrupted upload", self.client.delete_objects, Bucket=self.bucket,
                    Delete={"Objects": keys, "Quiet": True})
 
@@ -224,28 +233,27 @@ class S3Store:
         if stored and stored not in self._accepted_checksums(path, expected):
             raise UserError(f"{key} in S3 does not match its sha256 in the manifest.")
 
-    def publish_dir(self, source: Path, version: str) -> None:
+    def publish(self, source: Path, version: str) -> None:
         """Upload a complete local version; the manifest last, each object checked afterwards."""
-        manifest = artifact.verify(source)
+        manifest = mf.verify(source, version)
         if version in self.versions():
             raise UserError(f"Version {version} already exists in {self}; versions are immutable.")
         self._discard_incomplete(version)
-        for name in artifact.PAYLOAD_FILES:
+        for name in mf.PAYLOAD_FILES:
             self._put_immutable(Path(source) / name, self.key(version, name), version)
             faults.checkpoint(f"s3-after-{name}")
-        self._put_immutable(Path(source) / artifact.MANIFEST, self.key(version, artifact.MANIFEST), version)
-        for name in artifact.PAYLOAD_FILES:
+        self._put_immutable(Path(source) / mf.MANIFEST, self.key(version, mf.MANIFEST), version)
+        for name in mf.PAYLOAD_FILES:
             self._check_uploaded(self.key(version, name), manifest["files"][name], Path(source) / name)
 
-    def set_latest(self, version: str) -> bool:
-        """Point latest.json at `version` unless it already points at a newer one; compare-and-swap
-        on the ETag so two publishes at once cannot move it backwards. Returns whether it moved."""
+    def _move_latest(self, version: str) -> bool:
+        """Compare-and-swap on latest.json's ETag, so two publishes at once cannot move it backwards."""
         manifest = self.manifest(version)
         body = json.dumps({"version": version, "content_digest": manifest.get("content_digest"),
                            "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}).encode()
         for _ in range(20):
             pointer, etag = self.latest_pointer()
-            if pointer and pointer.get("version", "") >= version:
+            if pointer and pointer["version"] >= version:
                 return False
             condition = {"IfMatch": etag} if etag else {"IfNoneMatch": "*"}
             try:
@@ -257,10 +265,9 @@ class S3Store:
                     raise
         raise UserError(f"latest.json in {self} kept changing; try again.")
 
-    def prune(self, keep: int) -> list[str]:
-        doomed = artifact.versions_to_prune(self.versions(), self.latest(), keep)
-        for version in doomed:
-            keys = [{"Key": self.key(version, n)} for n in (artifact.MANIFEST, *artifact.PAYLOAD_FILES)]
+    def _delete(self, version: str) -> None:
+        # The manifest first: a half-deleted version is never listed.
+        for names in ((mf.MANIFEST,), mf.PAYLOAD_FILES):
+            keys = [{"Key": self.key(version, n)} for n in names]
             self._call(f"delete {version}", self.client.delete_objects, Bucket=self.bucket,
                        Delete={"Objects": keys, "Quiet": True})
-        return doomed

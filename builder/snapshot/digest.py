@@ -1,18 +1,20 @@
 """A content digest of a demo database: same data -> same digest, whatever the anchor.
 
-The database is rebased to a fixed canonical instant, hashed table by table (COPY output in
-primary-key order), then rebased back. Two builds of the same scenario, seed and scale thus
-share a digest even when built on different days, which is what lets `publish` skip them.
+Two builds of the same scenario, seed and scale made on different days must share a digest
+(that is what lets `publish` skip them), so the digest is taken with the data rebased to one
+fixed canonical instant: the database is rebased there, hashed table by table (COPY output in
+primary-key order), and rebased back to its anchor.
 """
 
 import hashlib
 
 from psycopg import sql
 
-from builder import pgtools
-from builder.database import connect
+from builder.clock import parse_instant
+from builder.postgres import rebase
+from builder.postgres.server import connect
 
-CANONICAL_NOW = "2000-01-01T00:00:00Z"
+CANONICAL_NOW = parse_instant("2000-01-01T00:00:00Z")
 NOT_CONTENT = ("django_migrations", "django_session", "cpd_demo_snapshot")
 
 
@@ -33,13 +35,14 @@ def table_digest(url: str) -> str:
 
 
 def content_digest(url: str, media_sha256: str) -> str:
+    """The digest at the canonical instant (two rebases: there and back to the anchor)."""
     with connect(url) as conn:
         anchor, rebased_at = conn.execute("SELECT anchor_at, rebased_at FROM cpd_demo_snapshot").fetchone()
-    pgtools.rebase(url, CANONICAL_NOW)
+    rebase.run(url, CANONICAL_NOW)
     try:
         tables = table_digest(url)
     finally:
-        pgtools.rebase(url, anchor.isoformat())
+        rebase.run(url, anchor)
         with connect(url) as conn:
             conn.execute("UPDATE cpd_demo_snapshot SET rebased_at = %s", (rebased_at,))
     return hashlib.sha256(f"{tables}\n{media_sha256}".encode()).hexdigest()

@@ -1,0 +1,203 @@
+"""Talking to a Postgres server: connections, databases, and which databases the tool may replace."""
+
+import hashlib
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
+
+from builder.errors import UserError
+from builder.postgres import conninfo
+
+# The server's own databases: never a target, never dropped, even with --force.
+RESERVED = frozenset({"postgres", "template0", "template1"})
+ADMIN_DATABASE = "postgres"
+MAX_NAME_BYTES = 63  # Postgres truncates longer identifiers (NAMEDATALEN - 1)
+# Databases the tool makes for its own work carry this prefix; no target may.
+HELPER_PREFIX = "cpd_tmp_"
+
+
+def admin_url(url: str) -> str:
+    """The maintenance database on the same server (to create, drop and rename databases)."""
+    return conninfo.with_database(url, ADMIN_DATABASE)
+
+
+@contextmanager
+def connect(url: str, autocommit: bool = True, timeout: float = 10) -> Iterator[psycopg.Connection]:
+    values = conninfo.params(url)
+    try:
+        conn = psycopg.connect(**values, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
+    except psycopg.OperationalError as exc:
+        raise UserError(f"Cannot connect to {conninfo.display(url)}: {connection_error_reason(exc)}.") from None
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def connection_error_reason(exc: Exception) -> str:
+    """libpq's reason in a few words ("Connection refused", "password authentication failed ...")."""
+    text = conninfo.redact(str(exc).strip())
+    first = text.splitlines()[0] if text else "no answer"
+    return first.rsplit("failed: ", 1)[-1].strip().rstrip(".")
+
+
+def wait_until_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with connect(url, timeout=2):
+                return
+        except UserError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def server_major(url: str) -> int:
+    with connect(url) as conn:
+        return conn.info.server_version // 10000
+
+
+def check_name(name: str, what: str = "database") -> str:
+    """A name the tool may create or replace: not reserved, not truncated by Postgres, not a helper's."""
+    if not name:
+        raise UserError(f"The {what} name is empty.")
+    if name in RESERVED:
+        raise UserError(f"{name} is one of the server's own databases and is never replaced: choose another name.")
+    if len(name.encode()) > MAX_NAME_BYTES:
+        raise UserError(f"The {what} name {name[:20]}… is {len(name.encode())} bytes; Postgres would cut it to "
+                        f"{MAX_NAME_BYTES}: choose a shorter name.")
+    if name.startswith(HELPER_PREFIX):
+        raise UserError(f"{name} starts with {HELPER_PREFIX}, which the tool keeps for its own work databases: "
+                        "choose another name.")
+    return name
+
+
+def helper_name(purpose: str, target: str, run: str | None = None) -> str:
+    """A work database name for `target` that can never equal a target name (see check_name) and
+    fits in 63 bytes: cpd_tmp_<purpose>_<hash of target>[_<run>]."""
+    digest = hashlib.sha256(target.encode()).hexdigest()[:12]
+    return f"{HELPER_PREFIX}{purpose}_{digest}" + (f"_{run}" if run else "")
+
+
+def run_token() -> str:
+    return secrets.token_hex(4)
+
+
+def database_exists(admin: str, name: str) -> bool:
+    with connect(admin) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+def databases_like(admin: str, prefix: str) -> list[str]:
+    with connect(admin) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s) ORDER BY 1", (prefix,))
+        return [r[0] for r in rows]
+
+
+def create_database(admin: str, name: str, template: str | None = None, comment: str | None = None,
+                    strategy: str | None = None) -> None:
+    with connect(admin) as conn:
+        stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            stmt = sql.SQL("{} TEMPLATE {}").format(stmt, sql.Identifier(template))
+        if strategy:
+            stmt = sql.SQL("{} STRATEGY {}").format(stmt, sql.SQL(strategy))
+        conn.execute(stmt)
+        if comment:
+            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(comment)))
+
+
+def drop_database(admin: str, name: str) -> None:
+    if name in RESERVED:
+        raise UserError(f"Refusing to drop {name}, one of the server's own databases.")
+    with connect(admin) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def database_comment(admin: str, name: str) -> str | None:
+    with connect(admin) as conn:
+        row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                           (name,)).fetchone()
+    return row[0] if row else None
+
+
+def what_is(url: str) -> str:
+    """'missing', 'empty' (no tables), 'demo' (holds the cpd_demo_snapshot row) or 'other'."""
+    name = conninfo.database_name(url)
+    if not database_exists(admin_url(url), name):
+        return "missing"
+    with connect(url) as conn:
+        if conn.execute("SELECT to_regclass('public.cpd_demo_snapshot')").fetchone()[0]:
+            if conn.execute("SELECT count(*) FROM cpd_demo_snapshot").fetchone()[0] == 1:
+                return "demo"
+            return "other"
+        objects = conn.execute("""
+            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%%'
+               AND n.nspname NOT LIKE 'pg\\_temp\\_%%'""").fetchone()[0]
+    return "empty" if objects == 0 else "other"
+
+
+def check_replaceable(url: str, force: bool = False) -> str:
+    """Refuse (one sentence) to replace a database this tool did not make; returns what it is."""
+    name = check_name(conninfo.database_name(url))
+    kind = what_is(url)
+    if kind == "other" and not force:
+        raise UserError(f"The database {name} exists and is not a CPD demo database (no cpd_demo_snapshot row): "
+                        "it is left alone; choose another target, or pass --force to replace it.")
+    return kind
+
+
+def table_row_counts(url: str) -> dict[str, int]:
+    """Exact row count of every table in the public schema."""
+    with connect(url) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        return {t: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
+                for t in tables}
+
+
+class AdvisoryLock:
+    """A session-level advisory lock held on its own admin connection; released when the holder
+    closes it or dies. `try_acquire` never waits: the loser gets a sentence, not a queue."""
+
+    def __init__(self, admin: str, key: str):
+        self.admin, self.key = admin, key
+        self.conn: psycopg.Connection | None = None
+
+    def try_acquire(self) -> bool:
+        try:
+            conn = psycopg.connect(**conninfo.params(self.admin), autocommit=True, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            raise UserError(f"Cannot connect to {conninfo.display(self.admin)}: "
+                            f"{connection_error_reason(exc)}.") from None
+        if conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (self.key,)).fetchone()[0]:
+            self.conn = conn
+            return True
+        conn.close()
+        return False
+
+    def release(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self) -> "AdvisoryLock":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def lock_is_free(admin: str, key: str) -> bool:
+    """Whether nobody holds the advisory lock `key` (checked by taking it for an instant)."""
+    lock = AdvisoryLock(admin, key)
+    if lock.try_acquire():
+        lock.release()
+        return True
+    return False
