@@ -6,6 +6,9 @@
 ARG BASE_IMAGE=postgres:15
 
 FROM ${BASE_IMAGE} AS restore
+# The first stage holds the dump: `snapshot.image` removes it by this label once the build is done.
+ARG BUILD_ID=unknown
+LABEL io.cpd-demo.stage="restore" io.cpd-demo.build="${BUILD_ID}"
 # Outside the official image's VOLUME (/var/lib/postgresql/data): data baked there would be lost.
 ENV PGDATA=/var/lib/cpd-demo/data
 USER root
@@ -45,8 +48,10 @@ RUN chmod 0755 /usr/local/bin/cpd-demo-entrypoint
 USER postgres
 EXPOSE 5432
 STOPSIGNAL SIGINT
-# The port comes from postmaster.pid, so `-p 5433` after the image name is honoured too.
+# Healthy only once the dates are rebased (the entrypoint's marker) and the real server answers
+# on TCP. The port comes from postmaster.pid, so `-p 5433` after the image name is honoured too.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
-  CMD pg_isready -q -h /var/run/postgresql -p "$(sed -n 4p "$PGDATA/postmaster.pid")" -d cpd_demo -U postgres || exit 1
+  CMD test -f /var/run/postgresql/cpd-demo.ready \
+   && pg_isready -q -h 127.0.0.1 -p "$(sed -n 4p "$PGDATA/postmaster.pid")" -d cpd_demo -U postgres || exit 1
 ENTRYPOINT ["cpd-demo-entrypoint"]
 CMD ["postgres"]

@@ -3,6 +3,8 @@
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from builder.postgres.embedded import free_port
-from tests.conftest import PROJECT, build_snapshot, invoke
+from tests.conftest import PROJECT, build_snapshot, invoke, wait_for_port
 
 ARTIFACTS = Path(os.environ.get("CPD_DEMO_TEST_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
 
@@ -122,3 +124,22 @@ def test_admin_in_a_real_browser(demo_env):
     finally:
         os.killpg(server.pid, 9)
         server.wait()
+
+
+def test_demo_admin_killed_leaves_nothing_serving(demo_env):
+    """The admin server is the task's own process: killing the task frees the port."""
+    assert run(demo_env, "demo.up").returncode == 0
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "demo.admin", "--port", str(port)], cwd=PROJECT,
+                            env=demo_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            break
+        assert time.monotonic() < deadline, "something still serves the admin port"
+        time.sleep(0.1)

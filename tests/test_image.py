@@ -15,7 +15,7 @@ import yaml
 
 from builder.postgres.embedded import free_port
 from builder.snapshot.image import build_image
-from tests.conftest import ANCHOR, BASE_IMAGE, PROJECT, SEED, build_snapshot
+from tests.conftest import ANCHOR, BASE_IMAGE, PROJECT, SEED, build_snapshot, docker_unavailable
 
 pytestmark = pytest.mark.docker
 SECRET = "aws-secret-that-must-not-leak-4711"
@@ -30,7 +30,8 @@ def snapshot(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pushed(docker_client, registry, snapshot):
-    """Build with a secret in the builder's environment, push both tags, then drop them locally."""
+    """Build with a secret in the builder's environment, push both tags, then drop them locally;
+    every image the module made is removed at its end."""
     repository = f"{registry}/cpd-demo-db"
     os.environ["AWS_SECRET_ACCESS_KEY"] = SECRET
     try:
@@ -40,7 +41,15 @@ def pushed(docker_client, registry, snapshot):
     image = docker_client.images.get(tags[0])
     for tag in tags:
         docker_client.images.remove(tag, force=True)
-    return repository, snapshot[1].version, image.id
+    yield repository, snapshot[1].version, image.id
+    for c in docker_client.containers.list(all=True, filters={"ancestor": image.id}):
+        c.remove(force=True)
+    for img in docker_client.images.list(name=repository):
+        docker_client.images.remove(img.id, force=True)
+    try:
+        docker_client.images.remove(image.id, force=True)
+    except Exception:  # already gone with its tags
+        pass
 
 
 def connect(port, password="cpd-demo-only", timeout=30):
@@ -65,10 +74,11 @@ def story_at(conn, now):
     return {("flagship" if t.startswith("Future of Medicine") else t): s for t, s in rows.items()}
 
 
-def test_pull_run_answers_with_rebased_dates(docker_client, pushed):
+def test_pull_run_answers_with_rebased_dates(docker_client, pushed, snapshot):
     repository, version, _ = pushed
+    snapshot_counts = snapshot[1].manifest["row_counts"]
     image = docker_client.images.pull(repository, tag="latest")
-    assert f"{repository}:{version}" in image.tags or docker_client.images.pull(repository, tag=version)
+    assert docker_client.images.pull(repository, tag=version).id == image.id
     labels = image.labels
     assert labels["org.opencontainers.image.version"] == version == labels["io.cpd-demo.snapshot.version"]
     assert labels["io.cpd-demo.snapshot.anchor"].startswith("2026-03-15T14:30")
@@ -85,7 +95,8 @@ def test_pull_run_answers_with_rebased_dates(docker_client, pushed):
         assert started - timedelta(seconds=2) <= anchor <= datetime.now(timezone.utc)
         assert story_at(conn, anchor) == {"flagship": "upcoming", "Community Meetup": "live",
                                           "Weekly Health Webinar": "past"}
-        assert conn.execute("SELECT count(*) FROM events_registration").fetchone()[0] == 115
+        expected = snapshot_counts["events_registration"]
+        assert conn.execute("SELECT count(*) FROM events_registration").fetchone()[0] == expected
         conn.close()
         logs = container.logs().decode()
         assert f"cpd-demo {version}: rebased by" in logs
@@ -139,7 +150,7 @@ def test_restart_with_a_later_now_rebases_again_and_volumes_keep_data(docker_cli
         volume.remove(force=True)
 
 
-def test_empty_bind_mount_is_initialised_and_password_env_applies(docker_client, pushed, tmp_path):
+def test_empty_bind_mount_is_initialised_and_password_env_applies(docker_client, pushed, tmp_path, snapshot):
     _, _, image_id = pushed
     uid = docker_client.containers.run(image_id, entrypoint=["id", "-u"], remove=True).decode().strip()
     data = tmp_path / "pgdata"
@@ -150,7 +161,8 @@ def test_empty_bind_mount_is_initialised_and_password_env_applies(docker_client,
                     environment={"POSTGRES_PASSWORD": "custom-pass"})
     try:
         with connect(port, password="custom-pass") as conn:
-            assert conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0] == 68
+            users = conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0]
+            assert users == snapshot[1].manifest["row_counts"]["accounts_user"]
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             connect(port, password="cpd-demo-only")
         assert (data / "PG_VERSION").exists()
@@ -190,6 +202,13 @@ def test_final_image_holds_no_dump_and_no_secret(docker_client, pushed):
 
 
 def test_compose_provider_builds_the_same_content(docker_client, tmp_path, snapshot):
+    from builder.errors import UserError
+    from builder.postgres.providers import compose_command
+
+    try:
+        compose_command()
+    except UserError:
+        docker_unavailable("neither `docker compose` nor `docker-compose` is installed")
     doc = yaml.safe_load((PROJECT / "compose.yaml").read_text())
     assert "ports" in doc["services"]["db"] and "ports" in doc["services"]["demo"]  # users' machines
     db_port = free_port()
@@ -209,7 +228,8 @@ def test_compose_provider_builds_the_same_content(docker_client, tmp_path, snaps
     assert proc.returncode == 0, proc.stdout + proc.stderr
     version = os.readlink(tmp_path / "out" / "latest")
     manifest = json.loads((tmp_path / "out" / version / "manifest.json").read_text())
-    assert manifest["provider"] == "compose" and manifest["postgres"]["server_major"] == 15
+    assert manifest["provider"] == "compose"
+    assert manifest["postgres"]["server_major"] == snapshot[1].manifest["postgres"]["server_major"]
     assert manifest["content_digest"] == snapshot[1].digest
     leftovers = docker_client.containers.list(all=True, filters={"label": "com.docker.compose.service=db"})
     assert leftovers == []
@@ -227,3 +247,105 @@ def test_no_engine_and_refusing_registry_are_one_sentence(snapshot, docker_clien
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "refused" in refused.stderr or "failed" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_no_first_stage_image_is_left_behind(docker_client, pushed):
+    """The first stage holds the dump: snapshot.image removes it once the build is done."""
+    assert docker_client.images.list(all=True, filters={"label": "io.cpd-demo.stage=restore"}) == []
+
+
+def _owned_dir(docker_client, image_id, path):
+    uid = docker_client.containers.run(image_id, entrypoint=["id", "-u"], remove=True).decode().strip()
+    path.mkdir()
+    os.chown(path, int(uid), int(uid))
+    return path
+
+
+def test_a_start_killed_while_unpacking_is_redone(docker_client, pushed, tmp_path):
+    """A first start stopped midway leaves the unpacking marker and a partial copy; the next start
+    clears what it unpacked and unpacks again."""
+    _, _, image_id = pushed
+    data = _owned_dir(docker_client, image_id, tmp_path / "pgdata")
+    (data / ".cpd-demo-unpacking").write_text("")
+    (data / "PG_VERSION").write_text("15\n")
+    (data / "base").mkdir()
+    for p in (data / ".cpd-demo-unpacking", data / "PG_VERSION", data / "base"):
+        os.chown(p, data.stat().st_uid, data.stat().st_gid)
+    port = free_port()
+    container = run(docker_client, image_id, port, volumes={str(data): {"bind": "/var/lib/cpd-demo/data"}})
+    try:
+        with connect(port) as conn:
+            assert conn.execute("SELECT count(*) FROM cpd_demo_snapshot").fetchone()[0] == 1
+        assert not (data / ".cpd-demo-unpacking").exists()
+        assert "unpacking again" in container.logs().decode()
+    finally:
+        container.remove(force=True)
+
+
+def test_healthy_only_once_rebased_and_listening_on_tcp(docker_client, pushed):
+    _, _, image_id = pushed
+    health = docker_client.images.get(image_id).attrs["Config"]["Healthcheck"]["Test"]
+    assert health[0] == "CMD-SHELL"
+    # The same check in a container whose entrypoint never rebased: unhealthy.
+    probe = docker_client.containers.create(image_id, entrypoint=["bash", "-c", health[1]], network_mode="host")
+    try:
+        probe.start()
+        assert probe.wait(timeout=30)["StatusCode"] != 0
+    finally:
+        probe.remove(force=True)
+    port = free_port()
+    container = run(docker_client, image_id, port)
+    try:
+        for _ in range(60):
+            container.reload()
+            if container.attrs["State"].get("Health", {}).get("Status") == "healthy":
+                break
+            time.sleep(0.5)
+        assert container.attrs["State"]["Health"]["Status"] == "healthy"
+        code, _ = container.exec_run(["bash", "-c", health[1]])
+        assert code == 0
+    finally:
+        container.remove(force=True)
+
+
+def test_docker_stop_during_start_up_is_prompt_and_clean(docker_client, pushed):
+    _, _, image_id = pushed
+    port = free_port()
+    container = run(docker_client, image_id, port)
+    started = time.monotonic()
+    container.stop(timeout=20)
+    took = time.monotonic() - started
+    logs = container.logs().decode()
+    container.remove(force=True)
+    assert took < 5, (took, logs)
+    # The data directory is fine afterwards: a new container starts and answers.
+    again = run(docker_client, image_id, port)
+    try:
+        with connect(port) as conn:
+            assert conn.execute("SELECT count(*) FROM cpd_demo_snapshot").fetchone()[0] == 1
+    finally:
+        again.remove(force=True)
+
+
+def test_the_password_never_reaches_psqls_command_line(docker_client, pushed, tmp_path):
+    """A psql shim first on PATH records every command line the entrypoint gives psql."""
+    _, _, image_id = pushed
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "psql").write_text('#!/bin/bash\necho "$*" >> /tmp/psql-argv.log\n'
+                               'exec /usr/lib/postgresql/15/bin/psql "$@"\n')
+    (shim / "psql").chmod(0o755)
+    port = free_port()
+    path = docker_client.images.get(image_id).attrs["Config"]["Env"]
+    base_path = next(e.split("=", 1)[1] for e in path if e.startswith("PATH="))
+    container = run(docker_client, image_id, port, volumes={str(shim): {"bind": "/shim", "mode": "ro"}},
+                    environment={"PATH": f"/shim:{base_path}", "POSTGRES_PASSWORD": "shim-secret-5521"})
+    try:
+        with connect(port, password="shim-secret-5521"):
+            pass
+        code, out = container.exec_run(["cat", "/tmp/psql-argv.log"])
+        assert code == 0
+        argv = out.decode()
+        assert "rebase_dates.sql" in argv and "shim-secret-5521" not in argv
+    finally:
+        container.remove(force=True)

@@ -1,5 +1,7 @@
 """The S3 store and snapshot.publish against moto's S3 server on 127.0.0.1, over HTTP."""
 
+import base64
+import json
 import os
 import socket
 import subprocess
@@ -18,7 +20,8 @@ from builder.errors import UserError
 from builder.snapshot.restore import restore
 from builder.store.s3 import S3Store
 from builder.postgres.embedded import free_port
-from tests.conftest import SEED, build_snapshot, invoke, one, snapshot_tables
+from tests.conftest import SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables
+from tests.store_contract import StoreContract
 
 BUCKET = "cpd-demo-snapshots"
 CREDS = {"AWS_ACCESS_KEY_ID": "cpd-test-key", "AWS_SECRET_ACCESS_KEY": "cpd-test-secret-do-not-print",
@@ -77,16 +80,13 @@ def test_publish_list_restore(s3, local, dbs, tmp_path):
     assert (tmp_path / "media" / "badges" / "early-adopter.png").exists()
 
 
-def test_objects_carry_sha256_and_are_not_public(s3, local):
+def test_objects_carry_sha256(s3, local):
     root, (old, _) = local
-    store = S3Store.from_url(f"s3://{BUCKET}/acl")
+    store = S3Store.from_url(f"s3://{BUCKET}/sha")
     store.publish(root / old, old)
-    head = s3.head_object(Bucket=BUCKET, Key=f"acl/{old}/cpd-demo.dump", ChecksumMode="ENABLED")
-    assert head["ChecksumSHA256"]
-    for name in ("cpd-demo.dump", "media.tar.gz", "manifest.json"):
-        grants = s3.get_object_acl(Bucket=BUCKET, Key=f"acl/{old}/{name}")["Grants"]
-        assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")
-                    or "AuthenticatedUsers" in g["Grantee"].get("URI", "")]
+    for name in ("cpd-demo.dump", "media.tar.gz"):
+        head = s3.head_object(Bucket=BUCKET, Key=f"sha/{old}/{name}", ChecksumMode="ENABLED")
+        assert base64.b64decode(head["ChecksumSHA256"]).hex() == mf.read(root / old)["files"][name]["sha256"]
 
 
 def test_multipart_upload_roundtrip(s3, local, dbs):
@@ -115,7 +115,7 @@ def test_same_version_twice_fails_and_the_first_stays(s3, local):
     assert after == before
 
 
-def test_two_publishes_at_once(s3, local):
+def test_two_publishes_at_once(s3, local, tmp_path):
     root, versions = local
     store_url = f"s3://{BUCKET}/concurrent"
     errors = []
@@ -138,7 +138,8 @@ def test_two_publishes_at_once(s3, local):
     assert store.versions() == sorted(versions)
     assert store.latest() == max(versions)
     for v in versions:
-        store.fetch(v, Path(os.environ.get("TMPDIR", "/tmp")) / f"cpd-fetch-{v}")
+        fetched = store.fetch(v, tmp_path)
+        assert mf.verify(fetched, v)["content_digest"] == mf.read(root / v)["content_digest"]
 
 
 def test_upload_killed_midway_leaves_latest_on_the_previous_version(s3, local):
@@ -222,3 +223,24 @@ def test_unreachable_endpoint_missing_bucket_denied_access(s3, local, tmp_path):
     finally:
         server.terminate()
         server.wait()
+
+
+class TestS3Store(StoreContract):
+    """The store contract against moto's S3 server, over HTTP."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, s3):
+        self.s3 = s3
+
+    def make_store(self, tmp_path):
+        return S3Store.from_url(f"s3://{BUCKET}/contract-{tmp_path.name}")
+
+    def break_latest(self, store, value):
+        self.s3.put_object(Bucket=BUCKET, Key=store.key("latest.json"),
+                           Body=json.dumps(value if value == "str" else {"version": value}).encode())
+
+
+def test_bad_s3_settings_are_one_sentence(s3):
+    one_sentence(invoke("snapshot.list", "--from", f"s3://{BUCKET}/x", env_extra={"AWS_ENDPOINT_URL": "notaurl"}),
+                 "S3 settings are not usable")
+    one_sentence(invoke("snapshot.list", "--from", f"s3://{BUCKET}/../x"), "has '..' in its prefix")

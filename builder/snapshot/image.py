@@ -5,6 +5,7 @@ snapshot/ (the version's files). Tags `<repository>:<version>` and `:latest`; pu
 when asked. Nothing secret goes in: no build argument carries a credential.
 """
 
+import secrets
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -52,24 +53,17 @@ def build_image(snapshot_dir: Path, repository: str = DEFAULT_REPOSITORY, base_i
     with tempfile.TemporaryDirectory(prefix="cpd-demo-image-") as tmp:
         context = build_context(Path(snapshot_dir), Path(tmp))
         echo(f"→ docker build {tags[0]} (base {base})")
+        build_id = secrets.token_hex(8)
         build_args = {
-            "BASE_IMAGE": base, "VERSION": version, "ANCHOR": manifest["anchor_at"],
+            "BASE_IMAGE": base, "VERSION": version, "ANCHOR": manifest["anchor_at"], "BUILD_ID": build_id,
             "CREATED": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "REVISION": manifest.get("builder_revision", "unknown"),
         }
-        image_id = None
-        for chunk in client.api.build(path=str(context), tag=tags[0], buildargs=build_args, rm=True,
-                                      forcerm=True, decode=True, network_mode="host", pull=False):
-            if "stream" in chunk and chunk["stream"].strip():
-                echo("  " + chunk["stream"].rstrip())
-            if "error" in chunk:
-                detail = chunk["error"].strip().splitlines()[-1]
-                if "pull access denied" in detail or "not found" in detail and base in detail:
-                    raise UserError(f"The base image {base} is not available to the engine: pull or build it, "
-                                    "or pass --base-image.")
-                raise UserError(f"docker build failed: {detail}")
-            if "aux" in chunk and "ID" in chunk["aux"]:
-                image_id = chunk["aux"]["ID"]
+        try:
+            image_id = _run_build(client, context, tags[0], build_args, base, echo)
+        finally:
+            # The first stage holds the dump: never leave it behind as a dangling image.
+            client.images.prune(filters={"dangling": True, "label": f"io.cpd-demo.build={build_id}"})
     image = client.images.get(image_id or tags[0])
     image.tag(repository, "latest")
     echo(f"  image {image.short_id}: {', '.join(tags)}")
@@ -77,6 +71,23 @@ def build_image(snapshot_dir: Path, repository: str = DEFAULT_REPOSITORY, base_i
         for tag in tags:
             _push(client, repository, tag.rsplit(":", 1)[1], echo)
     return tags
+
+
+def _run_build(client, context: Path, tag: str, build_args: dict, base: str, echo: Callable[[str], None]) -> str | None:
+    image_id = None
+    for chunk in client.api.build(path=str(context), tag=tag, buildargs=build_args, rm=True, forcerm=True,
+                                  decode=True, network_mode="host", pull=False):
+        if "stream" in chunk and chunk["stream"].strip():
+            echo("  " + chunk["stream"].rstrip())
+        if "error" in chunk:
+            detail = chunk["error"].strip().splitlines()[-1]
+            if "pull access denied" in detail or ("not found" in detail and base in detail):
+                raise UserError(f"The base image {base} is not available to the engine: pull or build it, "
+                                "or pass --base-image.")
+            raise UserError(f"docker build failed: {detail}")
+        if "aux" in chunk and "ID" in chunk["aux"]:
+            image_id = chunk["aux"]["ID"]
+    return image_id
 
 
 def _push(client, repository: str, tag: str, echo) -> None:

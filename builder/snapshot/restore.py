@@ -52,20 +52,20 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
         mediafiles.check_target(Path(media_root))
     store = open_store(source)
     version = store.resolve(version)
-    server.wait_until_ready(admin, timeout=10)
-    lock = server.AdvisoryLock(admin, lock_key(target))
-    if not lock.try_acquire():
-        raise UserError(f"Another restore or reset of {target} is running on this server: try again when it "
-                        "has finished.")
     workdir = Path(tempfile.mkdtemp(prefix="cpd-demo-restore-"))
+    lock = server.AdvisoryLock(admin, lock_key(target))
     try:
-        server.check_replaceable(database_url, force)
-        _drop_leftovers(admin, target)
         echo(f"→ fetch {version} from {store}")
         local = store.fetch(version, workdir)
         echo("→ verify manifest and checksums")
         manifest = mf.verify(local, version)
         dump_major = manifest["postgres"]["server_major"]
+        server.wait_until_ready(admin, timeout=10)
+        if not lock.try_acquire():
+            raise UserError(f"Another restore or reset of {target} is running on this server: try again when it "
+                            "has finished.")
+        server.check_replaceable(database_url, force)
+        _drop_leftovers(admin, target)
         target_major = server.server_major(admin)
         if dump_major > target_major:
             raise UserError(f"The snapshot was dumped from Postgres {dump_major} and cannot be restored into "
