@@ -1,7 +1,7 @@
 # The CPD demo database as a Postgres image: the snapshot is restored at build time into a data
 # directory baked into the image, and rebased to "now" at every container start.
 #
-# Build context (made by `invoke snapshot.image`): this file, docker/, rebase_dates.sql and
+# Build context (made by `invoke snapshot.image`): this file, container/, rebase_dates.sql and
 # snapshot/ holding cpd-demo.dump, media.tar.gz and manifest.json.
 ARG BASE_IMAGE=postgres:15
 
@@ -14,7 +14,7 @@ ENV PGDATA=/var/lib/cpd-demo/data
 USER root
 RUN mkdir -p /var/lib/cpd-demo /var/run/postgresql && chown -R postgres:postgres /var/lib/cpd-demo /var/run/postgresql
 COPY --chown=postgres:postgres snapshot/cpd-demo.dump snapshot/media.tar.gz /tmp/snapshot/
-COPY docker/bake.sh /usr/local/bin/cpd-demo-bake
+COPY container/bake.sh /usr/local/bin/cpd-demo-bake
 USER postgres
 # initdb, a socket-only server, pg_restore into cpd_demo, the documented demo password; then a
 # compressed pristine copy, to initialise an empty volume mounted over the data path.
@@ -43,7 +43,7 @@ RUN mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql 
 # Only the data directory, the media and the scripts: the dump stays in the first stage.
 COPY --from=restore --chown=postgres:postgres /var/lib/cpd-demo /var/lib/cpd-demo
 COPY rebase_dates.sql /usr/local/share/cpd-demo/rebase_dates.sql
-COPY docker/entrypoint.sh /usr/local/bin/cpd-demo-entrypoint
+COPY container/entrypoint.sh /usr/local/bin/cpd-demo-entrypoint
 RUN chmod 0755 /usr/local/bin/cpd-demo-entrypoint
 USER postgres
 EXPOSE 5432

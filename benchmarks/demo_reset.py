@@ -7,8 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import Row, median_of
-from benchmarks.common import build
+from benchmarks.common import Row, build, median_of
 from builder.postgres.embedded import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent

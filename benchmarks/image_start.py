@@ -11,12 +11,12 @@ from pathlib import Path
 
 import psycopg
 
-from benchmarks.common import Row
-from builder.store import manifest as artifact
-from benchmarks.common import build
+from benchmarks.common import Row, build
+from builder.postgres import server
 from builder.postgres.embedded import free_port
-from builder.snapshot.image import build_image, docker_client
 from builder.postgres.tools import REBASE_SQL
+from builder.snapshot.image import build_image, docker_client
+from builder.store import manifest as artifact
 
 HERE = Path(__file__).resolve().parent
 BASE_IMAGE = os.environ.get("CPD_DEMO_BASE_IMAGE", "cpd-demo-base-postgres:15")
@@ -32,7 +32,7 @@ def first_rebased_answer(client, image: str, timeout: float = 300) -> float:
             try:
                 with psycopg.connect(f"postgresql://postgres:cpd-demo-only@127.0.0.1:{port}/cpd_demo",
                                      connect_timeout=1) as conn:
-                    anchor = conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+                    anchor = server.scalar(conn, "SELECT anchor_at FROM cpd_demo_snapshot")
                     if anchor >= started - timedelta(seconds=1):
                         return time.perf_counter() - t0
             except psycopg.Error:

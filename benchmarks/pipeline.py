@@ -12,16 +12,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import Row, median_of
+from benchmarks.common import Row, build, median_of
 from builder.clock import parse_instant
 from builder.postgres import binaries as pgbin
 from builder.postgres import rebase as rebase_sql
 from builder.postgres import server as database
-from builder.snapshot import platform as platform_cli
-from builder.store import manifest as artifact
-from benchmarks.common import build
 from builder.postgres.embedded import EmbeddedPostgres
+from builder.snapshot import platform as platform_cli
 from builder.snapshot.restore import restore
+from builder.store import manifest as artifact
 
 ANCHOR = "2026-03-15T14:30:00Z"
 

@@ -7,8 +7,8 @@ import argparse
 import dataclasses
 import json
 import os
-import re
 import platform
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 

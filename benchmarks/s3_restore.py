@@ -8,8 +8,7 @@ from pathlib import Path
 import boto3
 from moto.server import ThreadedMotoServer
 
-from benchmarks.common import Row, median_of
-from benchmarks.common import build
+from benchmarks.common import Row, build, median_of
 from builder.postgres.embedded import EmbeddedPostgres
 from builder.snapshot.restore import restore
 from builder.store.s3 import S3Store
@@ -27,7 +26,7 @@ def measure(repeat: int = 3, scale: int = 100) -> list[Row]:
         boto3.client("s3").create_bucket(Bucket="cpd-bench")
         snap = build(provider="embedded", scale=scale, output=work, echo=lambda m: None)
         store = S3Store.from_url("s3://cpd-bench/demo")
-        store.publish_dir(work / snap.version, snap.version)
+        store.publish(work / snap.version, snap.version)
         store.set_latest(snap.version)
         with EmbeddedPostgres() as pg:
             url = pg.url("bench_target")

@@ -36,12 +36,13 @@ def measure(scales=(1, 10, 100, 1000)) -> list[Row]:
     rows = []
     work = Path(tempfile.mkdtemp(prefix="cpd-bench-scale-"))
     try:
-        previous = None
+        previous: tuple[int, float] | None = None
         for scale in scales:
             seconds, peak = build_cost(scale, work / f"s{scale}")
-            linear = (f"scale {previous[0]} time × {scale // previous[0]}", previous[1] * scale / previous[0]) \
-                if previous else ("–", None)
-            rows.append(Row("scale", f"snapshot.build, scale {scale}: time", seconds, *linear,
+            name, linear = "–", None
+            if previous:
+                name, linear = f"scale {previous[0]} time × {scale // previous[0]}", previous[1] * scale / previous[0]
+            rows.append(Row("scale", f"snapshot.build, scale {scale}: time", seconds, name, linear,
                             goal="at most linear (ratio ≤ 1)"))
             previous = (scale, seconds)
             rows.append(Row("scale", f"snapshot.build, scale {scale}: peak memory", peak, "1 GiB", 1024.0,

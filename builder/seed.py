@@ -9,25 +9,26 @@ Volumes the plan calls "generated" or "dummy" are multiplied by `scale`.
 
 import hashlib
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import factory.random
-from faker import Faker
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.text import slugify
+from faker import Faker
 
+from builder.clock import utc_now
+from builder.config import DEFAULT_PASSWORD, DEFAULT_SEED
 from builder.scenario import factories as f
 from builder.scenario import media
 from builder.scenario.bulk import CopyInserter
-from builder.clock import utc_now
-from builder.config import DEFAULT_PASSWORD, DEFAULT_SEED, MAX_SCALE
 from builder.scenario.models import SnapshotMeta
 from cpd_platform.accounts.models import Profile, User
 from cpd_platform.billing.models import Invoice, Subscription
@@ -37,7 +38,6 @@ from cpd_platform.events.models import Attendance, Event, Registration
 from cpd_platform.integrations.models import ZoomWebhookEvent
 from cpd_platform.learning.models import Course, Enrollment, QuizAttempt, Submission
 from cpd_platform.marketing.models import Contact
-
 
 # Generated volumes at scale 1; `--scale N` multiplies each.
 VOLUMES = {

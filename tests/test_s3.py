@@ -8,18 +8,17 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from builder.postgres import server
-from builder.store import manifest as mf
 from builder.errors import UserError
-from builder.snapshot.restore import restore
-from builder.store.s3 import S3Store
+from builder.postgres import server
 from builder.postgres.embedded import free_port
+from builder.snapshot.restore import restore
+from builder.store import manifest as mf
+from builder.store.s3 import S3Store
 from tests.conftest import SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables
 from tests.store_contract import StoreContract
 

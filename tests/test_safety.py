@@ -20,8 +20,7 @@ from builder.postgres import conninfo, server
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
-from tests.conftest import (ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables,
-                            tree_state)
+from tests.conftest import ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables, tree_state
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,7 @@ from builder.postgres import server
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
-from tests.conftest import (ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, one_sentence, query,
-                            snapshot_tables)
+from tests.conftest import ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, one_sentence, query, snapshot_tables
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import os
 import re
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from builder.errors import UserError
@@ -12,7 +12,7 @@ from builder.errors import UserError
 SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
 
 
-@lru_cache(maxsize=None)
+@cache
 def bindirs() -> tuple[Path, ...]:
     """Directories to look in: only CPD_DEMO_PG_BINDIR when set; else `pg_config --bindir`, then
     Debian's layout, newest first."""
@@ -62,7 +62,7 @@ def require(tool: str, major: int | None = None) -> str:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def tool_major(path: str) -> int:
     out = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
     return parse_major(out)

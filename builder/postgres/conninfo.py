@@ -41,7 +41,7 @@ def params(url: str) -> dict[str, str]:
     except Exception:  # libpq's message may quote the password
         raise UserError(f"The database URL {redact(text)} is not valid: check its form "
                         "(postgresql://USER:PASSWORD@HOST:PORT/NAME, special characters percent-encoded).") from None
-    port = found.get("port", "")
+    port = str(found.get("port") or "")
     if port and not all(p.isdigit() for p in port.split(",")):
         raise UserError(f"The database URL {redact(text)} has an invalid port {port!r}.")
     return {k: str(v) for k, v in found.items() if v is not None}

@@ -13,8 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from builder.postgres import binaries
 from builder.errors import UserError
+from builder.postgres import binaries
 from builder.processes import alive
 
 # Durability is pointless for a cluster that lives for one build; these make it fast.
@@ -72,16 +72,22 @@ class EmbeddedPostgres:
 
     # -- paths -----------------------------------------------------------------
     @property
+    def home(self) -> Path:
+        if self.base is None:
+            raise RuntimeError("the cluster has no directory until it starts")
+        return self.base
+
+    @property
     def data(self) -> Path:
-        return self.base / "data"
+        return self.home / "data"
 
     @property
     def socket_dir(self) -> Path:
-        return self.base / "run"
+        return self.home / "run"
 
     @property
     def log_file(self) -> Path:
-        return self.base / "postgres.log"
+        return self.home / "postgres.log"
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

@@ -9,7 +9,6 @@ and dropped on every exit; one left by a killed run is dropped by the next build
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field

@@ -5,6 +5,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -27,15 +28,21 @@ def admin_url(url: str) -> str:
 
 @contextmanager
 def connect(url: str, autocommit: bool = True, timeout: float = 10) -> Iterator[psycopg.Connection]:
-    values = conninfo.params(url)
+    conninfo.params(url)  # one sentence for a malformed URL, before libpq sees it
     try:
-        conn = psycopg.connect(**values, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
+        conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
     except psycopg.OperationalError as exc:
         raise UserError(f"Cannot connect to {conninfo.display(url)}: {connection_error_reason(exc)}.") from None
     try:
         yield conn
     finally:
         conn.close()
+
+
+def scalar(conn: psycopg.Connection, query: str, params: tuple = ()) -> Any:
+    """The first column of the query's one row (None when there is no row)."""
+    row = conn.execute(query, params).fetchone()
+    return row[0] if row else None
 
 
 def connection_error_reason(exc: Exception) -> str:
@@ -132,14 +139,14 @@ def what_is(url: str) -> str:
     if not database_exists(admin_url(url), name):
         return "missing"
     with connect(url) as conn:
-        if conn.execute("SELECT to_regclass('public.cpd_demo_snapshot')").fetchone()[0]:
-            if conn.execute("SELECT count(*) FROM cpd_demo_snapshot").fetchone()[0] == 1:
+        if scalar(conn, "SELECT to_regclass('public.cpd_demo_snapshot')"):
+            if scalar(conn, "SELECT count(*) FROM cpd_demo_snapshot") == 1:
                 return "demo"
             return "other"
-        objects = conn.execute("""
+        objects = scalar(conn, """
             SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%%'
-               AND n.nspname NOT LIKE 'pg\\_temp\\_%%'""").fetchone()[0]
+               AND n.nspname NOT LIKE 'pg\\_temp\\_%%'""")
     return "empty" if objects == 0 else "other"
 
 
@@ -158,7 +165,7 @@ def table_row_counts(url: str) -> dict[str, int]:
     with connect(url) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        return {t: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t))).fetchone()[0]
+        return {t: scalar(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t)).as_string(conn))
                 for t in tables}
 
 
@@ -172,11 +179,12 @@ class AdvisoryLock:
 
     def try_acquire(self) -> bool:
         try:
-            conn = psycopg.connect(**conninfo.params(self.admin), autocommit=True, connect_timeout=10)
+            conninfo.params(self.admin)
+            conn = psycopg.connect(self.admin, autocommit=True, connect_timeout=10)
         except psycopg.OperationalError as exc:
             raise UserError(f"Cannot connect to {conninfo.display(self.admin)}: "
                             f"{connection_error_reason(exc)}.") from None
-        if conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (self.key,)).fetchone()[0]:
+        if scalar(conn, "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (self.key,)):
             self.conn = conn
             return True
         conn.close()

@@ -16,7 +16,13 @@ from cpd_platform.engagement.models import Feedback
 from cpd_platform.events.models import Attendance, Event, Registration, Session, Speaker
 from cpd_platform.integrations.models import ZoomConnection, ZoomRecording, ZoomWebhookEvent
 from cpd_platform.learning.models import (
-    Assignment, Course, Enrollment, Module, Quiz, QuizAttempt, Submission,
+    Assignment,
+    Course,
+    Enrollment,
+    Module,
+    Quiz,
+    QuizAttempt,
+    Submission,
 )
 from cpd_platform.marketing.models import Contact, ContactList, PromoCode, Tag
 

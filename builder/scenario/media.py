@@ -11,7 +11,7 @@ from pathlib import Path
 
 def _hex_rgb(color: str) -> tuple[int, int, int]:
     color = color.lstrip("#")
-    return tuple(int(color[i:i + 2], 16) for i in (0, 2, 4))
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
 
 
 def png(width: int, height: int, pixel) -> bytes:

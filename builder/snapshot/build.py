@@ -61,7 +61,8 @@ class Stages:
     """Times each stage and reports it as it starts."""
 
     def __init__(self, echo: Callable[[str], None]):
-        self.echo, self.times = echo, {}
+        self.echo = echo
+        self.times: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, name: str) -> Iterator[None]:
@@ -150,7 +151,7 @@ def prepare_for_dump(url: str, version: str) -> dict[str, Any]:
     with server.connect(url) as conn:
         conn.execute("UPDATE cpd_demo_snapshot SET version = %s", (version,))
         heads = dict(conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"))
-        server_version = conn.execute("SHOW server_version").fetchone()[0]
+        server_version = server.scalar(conn, "SHOW server_version")
     counts = server.table_row_counts(url)
     return {"postgres": {"server_version": server_version}, "migrations": heads, "row_counts": counts,
             "total_rows": sum(counts.values())}

@@ -12,7 +12,7 @@ from psycopg import sql
 
 from builder.clock import parse_instant
 from builder.postgres import rebase
-from builder.postgres.server import connect
+from builder.postgres.server import connect, scalar
 
 CANONICAL_NOW = parse_instant("2000-01-01T00:00:00Z")
 NOT_CONTENT = ("django_migrations", "django_session", "cpd_demo_snapshot")
@@ -37,7 +37,8 @@ def table_digest(url: str) -> str:
 def content_digest(url: str, media_sha256: str) -> str:
     """The digest at the canonical instant (two rebases: there and back to the anchor)."""
     with connect(url) as conn:
-        anchor, rebased_at = conn.execute("SELECT anchor_at, rebased_at FROM cpd_demo_snapshot").fetchone()
+        anchor = scalar(conn, "SELECT anchor_at FROM cpd_demo_snapshot")
+        rebased_at = scalar(conn, "SELECT rebased_at FROM cpd_demo_snapshot")
     rebase.run(url, CANONICAL_NOW)
     try:
         tables = table_digest(url)

@@ -1,6 +1,6 @@
 """`snapshot.image`: the Postgres image of a snapshot, built with the docker SDK .
 
-The build context is assembled in a temp dir: Dockerfile, docker/, rebase_dates.sql and
+The build context is assembled in a temp dir: Dockerfile, container/, rebase_dates.sql and
 snapshot/ (the version's files). Tags `<repository>:<version>` and `:latest`; pushes both
 when asked. Nothing secret goes in: no build argument carries a credential.
 """
@@ -8,9 +8,9 @@ when asked. Nothing secret goes in: no build argument carries a credential.
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 from builder.errors import UserError
 from builder.postgres.tools import REBASE_SQL
@@ -34,7 +34,7 @@ def docker_client():
 
 def build_context(snapshot_dir: Path, into: Path) -> Path:
     shutil.copy2(PROJECT_DIR / "Dockerfile", into / "Dockerfile")
-    shutil.copytree(PROJECT_DIR / "docker", into / "docker")
+    shutil.copytree(PROJECT_DIR / "container", into / "container")
     shutil.copy2(REBASE_SQL, into / "rebase_dates.sql")
     (into / "snapshot").mkdir()
     for name in mf.ALL_FILES:

@@ -14,7 +14,6 @@ import os
 import tempfile
 import time
 from pathlib import Path
-
 from typing import Any
 
 import boto3
@@ -91,7 +90,7 @@ class S3Store(Store):
             raise UserError(f"S3 failed while trying to {what}: {exc}.") from None
 
     # -- reading ---------------------------------------------------------------------------
-    def _get_json(self, key: str, what: str) -> tuple[dict | None, str | None]:
+    def _get_json(self, key: str, what: str) -> tuple[bytes | None, str | None]:
         try:
             obj = self._call(what, self.client.get_object, Bucket=self.bucket, Key=key)
         except ClientError as exc:

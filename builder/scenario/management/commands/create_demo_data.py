@@ -2,15 +2,15 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.color import no_style
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from builder.clock import parse_instant, utc_now
 from builder.config import DEFAULT_SEED, MAX_SCALE, persona_password
 from builder.errors import UserError
-from builder.seed import Options, Scenario, platform_models
 from builder.scenario.models import SnapshotMeta
+from builder.seed import Options, Scenario, platform_models
 
 MEDIA_DIRS = ("badges", "certificate_templates", "modules", "submissions")
 
