@@ -313,6 +313,26 @@ def demo_status(c, database_url=None):
         say(line)
 
 
+@task(name="check", auto_shortflags=False, help={
+    "database_url": URL_HELP,
+    "now": "Instant to check the data against (default: the instant it represents); ISO 8601."})
+@tool
+def demo_check(c, database_url=None, now=None):
+    """Check a demo database against the plan and for realism, one line per check; exit 1 on any failure."""
+    from builder.clock import parse_instant
+    from builder.demo import check
+    from builder.demo.local import target_url
+
+    when, results = check.run(target_url(database_url), parse_instant(now))
+    say(f"checking the demo as of {when:%Y-%m-%d %H:%M %Z}")
+    for result in results:
+        say(result.line())
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        raise UserError(f"{len(failed)} of {len(results)} checks failed: {', '.join(failed)}.")
+    say(f"all {len(results)} checks passed")
+
+
 @task(name="down", auto_shortflags=False)
 @tool
 def demo_down(c):
@@ -356,5 +376,5 @@ for t in (restore_, rebase, verify, list_, prune, image, publish):
     snapshot.add_task(t)
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)
-demo = Collection("demo", demo_up, demo_reset, demo_status, demo_down, demo_admin)
+demo = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin)
 ns = Collection(snapshot, db, demo, bench)

@@ -1,18 +1,23 @@
-"""The demo scenario: `DEMO_DATA_PLAN.md`, item by item, through the Django ORM.
+"""The demo scenario: the plan (`builder/plan.py`) and the living platform around it
+(`builder/world.py`), written through the Django ORM in the plan's order of operations:
+users and profiles -> billing -> assets -> events -> learning -> engagement -> outcomes.
 
-Steps run in the plan's order (users and profiles -> billing -> assets -> events -> learning
--> engagement -> outcomes), each yielding progress lines. Every date is `anchor ± delta`;
-nothing here reads the clock. All randomness comes from `seed_randomness(seed)`: one
-`random.Random` for the scenario's draws, and factory_boy/Faker reseeded from the same seed.
-Volumes the plan calls "generated" or "dummy" are multiplied by `scale`.
+It is generated around one fixed instant, SCENARIO_ANCHOR, on a calendar: events on weekdays at
+plausible local hours, activity at human hours, billing on billing days. `create_demo_data`
+then moves it to the requested anchor with rebase_dates.sql, the same SQL a restore runs, so a
+build and a restore at the same instant hold the same rows, and two builds of the same seed and
+scale share a content digest whatever day they run.
+
+All randomness comes from one seeded `random.Random` and Faker instances seeded from it.
+Volume rows go in by COPY; the plan's singular items through factory_boy factories.
 """
 
 import hashlib
 import random
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,164 +25,173 @@ from zoneinfo import ZoneInfo
 import factory.random
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from faker import Faker
 
-from builder.clock import utc_now
+from builder import plan, world
 from builder.config import DEFAULT_PASSWORD, DEFAULT_SEED
 from builder.scenario import factories as f
 from builder.scenario import media
 from builder.scenario.bulk import CopyInserter
-from builder.scenario.models import SnapshotMeta
-from cpd_platform.accounts.models import Profile, User
-from cpd_platform.billing.models import Invoice, Subscription
+from builder.scenario.models import RebaseRule, SnapshotMeta
+from builder.scenario.rules import rules
+from cpd_platform.accounts.models import CPDRequirement, Profile, User
+from cpd_platform.billing.models import Invoice, PaymentMethod, Subscription
 from cpd_platform.credentials.models import Badge, Certificate, CertificateTemplate
 from cpd_platform.engagement.models import Feedback
-from cpd_platform.events.models import Attendance, Event, Registration
-from cpd_platform.integrations.models import ZoomWebhookEvent
-from cpd_platform.learning.models import Course, Enrollment, QuizAttempt, Submission
+from cpd_platform.events.models import Attendance, Event, Registration, Session, Speaker
+from cpd_platform.integrations.models import ZoomRecording, ZoomWebhookEvent
+from cpd_platform.learning.models import Course, Enrollment, Module, QuizAttempt, Submission
 from cpd_platform.marketing.models import Contact
 
-# Generated volumes at scale 1; `--scale N` multiplies each.
-VOLUMES = {
-    "learners": 60,               # generated attendee accounts
-    "event_a_guests": 50,         # "50+ generated dummy registrations for stats density"
-    "event_b_registrants": 40,    # learners registered for the webinar
-    "event_c_guests": 20,         # walk-in guests at the live meetup
-    "course_a_learners": 30,
-    "course_b_learners": 10,
-    "course_b_submissions": 3,
-    "newsletter_contacts": 200,
-    "vip_contacts": 25,
-}
-
-LEARNER_TIMEZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-                     "Europe/London", "Europe/Dublin", "Australia/Sydney"]
-
-# Outcomes are derived from engagement with these rules, not from a hand-picked list.
-CERTIFICATE_MIN_ATTENDANCE = 0.75   # share of a live session's length attended
-EARLY_ADOPTER_WINDOW = timedelta(days=90)  # joined within this long of the platform's first account
-
-PERSONAS = [
-    # email, first, last, role, headline, organization, days joined before the anchor
-    ("admin@cpdevents.com", "Platform", "Admin", "staff", "Platform Administrator", "CPD Events", 400),
-    ("organizer.pro@example.com", "Sarah", "Chen", "organizer", "Director of CME at HealthTech Solutions",
-     "HealthTech Solutions", 380),
-    ("organizer.basic@example.com", "John", "Doe", "organizer", "Community Coordinator",
-     "Riverside Health Community", 300),
-    ("speaker.guest@example.com", "Alan", "Grant", "speaker", "Distinguished Professor of Surgical Innovation",
-     "Northbridge University School of Medicine", 200),
-    ("attendee.engaged@example.com", "Alice", "Active", "attendee", "Critical Care Nurse", "St. Mary's Hospital", 330),
-    ("attendee.casual@example.com", "Bob", "Basic", "attendee", "Community Pharmacist", "Main Street Pharmacy", 150),
-    ("attendee.new@example.com", "Charlie", "New", "attendee", "", "", 0),
-    ("churned@example.com", "Casey", "Lapsed", "organizer", "Event Organizer", "Lapsed Wellness Co.", 250),
-]
-
-PLANS = [
-    # code, name, price, monthly event limit (None = unlimited), courses, teams
-    ("basic", "Basic", 0, 1, False, False),
-    ("organizer", "Organizer", 2900, 5, False, False),
-    ("lms", "LMS", 4900, 10, True, False),
-    ("pro", "Pro", 9900, None, True, True),
-]
-
-FEEDBACK_COMMENTS = {
-    5: ["Excellent session, very practical.", "Great speakers and clear slides.", "Worth every minute."],
-    4: ["Good content, a bit rushed at the end.", "Useful updates for my practice.", "Solid overview."],
-    3: ["Some good points, but too long.", "Average, expected more depth.", "Okay overall."],
-    2: ["Hard to follow the slides.", "Not what the description promised."],
-    1: ["Could not hear the presenter."],
-}
+SCENARIO_ANCHOR = plan.SCENARIO_ANCHOR
+UTC = timezone.utc
 
 
 @dataclass(frozen=True)
 class Options:
     seed: int = DEFAULT_SEED
     scale: int = 1
-    anchor: datetime | None = None
     password: str = DEFAULT_PASSWORD
     media_root: str = ""
 
 
-def seed_randomness(seed: int) -> tuple[random.Random, Faker]:
-    """The one place randomness is seeded: factory_boy's Faker, the scenario's RNG and name Faker."""
+class Calendar:
+    """Instants on the scenario's calendar, in the platform timezone unless told otherwise."""
+
+    def __init__(self, anchor: datetime, zone: str, rng: random.Random):
+        self.anchor, self.tz, self.rng = anchor, ZoneInfo(zone), rng
+        local = anchor.astimezone(self.tz).date()
+        self.monday = local - timedelta(days=local.weekday())
+
+    def at(self, week: int, weekday: int, hhmm: str, zone: str | None = None) -> datetime:
+        day = self.monday + timedelta(days=7 * week + weekday)
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        return datetime.combine(day, time(hour, minute), ZoneInfo(zone) if zone else self.tz).astimezone(UTC)
+
+    def ago(self, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
+        return self.anchor - timedelta(days=days, hours=hours, minutes=minutes)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def quiet(self, instant: datetime) -> bool:
+        """Inside the platform's DST-change hours, where a wall-clock time would not survive a rebase."""
+        return instant.astimezone(self.tz).hour in world.QUIET_HOURS
+
+    def human(self, start: datetime, end: datetime, zone: str, skew: float = 1.0) -> datetime:
+        """An instant in [start, end] at a human hour in `zone`, to the second; skew > 1 favours the end."""
+        end = min(end, self.anchor - timedelta(minutes=3)) if start < self.anchor else end
+        if end <= start:
+            return start.replace(microsecond=0)
+        span = (end - start).total_seconds()
+        tz = ZoneInfo(zone)
+        for _ in range(30):
+            offset = span * (self.rng.random() ** (1 / skew))
+            day = (start + timedelta(seconds=offset)).astimezone(tz).date()
+            hour = self.rng.choices(range(24), weights=world.HOUR_WEIGHTS)[0]
+            moment = datetime.combine(day, time(hour, self.rng.randrange(60), self.rng.randrange(60)), tz)
+            moment = moment.astimezone(UTC)
+            if start <= moment <= end and not self.quiet(moment):
+                return moment
+        moment = start + timedelta(seconds=int(span * self.rng.random()))
+        while self.quiet(moment):
+            moment -= timedelta(hours=1)
+        return moment.replace(microsecond=0)
+
+
+def ascii_name(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text).lower() if ch.isalnum())
+
+
+class People:
+    """Realistic names from Faker (several locales), emails at their organisation's reserved domain."""
+
+    def __init__(self, seed: int, rng: random.Random):
+        self.rng = rng
+        self.names: dict[str, tuple[list[str], list[str]]] = {}
+        for i, (locale, _) in enumerate(world.NAME_LOCALES):
+            faker = Faker(locale)
+            faker.seed_instance(seed + i)
+            firsts = sorted({faker.first_name() for _ in range(300)})
+            lasts = sorted({faker.last_name() for _ in range(300)})
+            self.names[locale] = (firsts, lasts)
+        self.locales = [loc for loc, _ in world.NAME_LOCALES]
+        self.weights = [w for _, w in world.NAME_LOCALES]
+        self.used: set[str] = {p.email for p in plan.PERSONAS}
+
+    def name(self) -> tuple[str, str]:
+        firsts, lasts = self.names[self.rng.choices(self.locales, weights=self.weights)[0]]
+        return self.rng.choice(firsts), self.rng.choice(lasts)
+
+    def organisation(self) -> tuple[str, str]:
+        return self.rng.choice(world.ORGANISATIONS)
+
+    def email(self, first: str, last: str, domain: str) -> str:
+        """first.last@domain; on a clash a middle initial, then first-initial forms; digits last of all."""
+        f_, l_ = ascii_name(first) or "x", ascii_name(last.split()[-1]) or "x"
+        middle = "abcdefghjklmnprstw"
+        candidates = [f"{f_}.{l_}", *(f"{f_}.{m}.{l_}" for m in self.rng.sample(middle, 4)), f"{f_[0]}{l_}",
+                      f"{f_}{l_}", f"{l_}.{f_}"]
+        for local in candidates:
+            if f"{local}@{domain}" not in self.used:
+                break
+        else:
+            n = 2
+            while f"{f_}.{l_}{n}@{domain}" in self.used:
+                n += 1
+            local = f"{f_}.{l_}{n}"
+        email = f"{local}@{domain}"
+        self.used.add(email)
+        return email
+
+    def person(self) -> dict:
+        """A generated person: names, email, organisation, job and timezone."""
+        first, last = self.name()
+        org, domain = self.organisation()
+        if self.rng.random() < world.PERSONAL_SHARE:
+            domain = self.rng.choice(world.PERSONAL_DOMAINS)
+        zone = self.rng.choices([z for z, _ in world.LEARNER_TIMEZONES], weights=[w for _, w in world.LEARNER_TIMEZONES])[0]
+        return {"first_name": first, "last_name": last, "email": self.email(first, last, domain),
+                "organization": org, "job": self.rng.choice(world.JOBS), "timezone": zone}
+
+
+def seed_randomness(seed: int) -> random.Random:
+    """The one place randomness is seeded: factory_boy's Faker and sequences, and the scenario's RNG."""
     factory.random.reseed_random(seed)
-    for name in dir(f):
-        cls = getattr(f, name)
-        if isinstance(cls, type) and issubclass(cls, factory.base.Factory) and cls._meta.model is not None:
-            cls.reset_sequence(0, force=True)
-    faker = Faker("en_US")
-    faker.seed_instance(seed)
-    return random.Random(seed), faker
+    for cls in f.ALL:
+        cls.reset_sequence(0, force=True)
+    return random.Random(seed)
 
 
-class NamePool:
-    """Names, jobs and companies drawn once from Faker; volume rows pick from them with the RNG.
-
-    Faker's weighted draws cost ~50 µs each; at scale 100 that alone would dominate the build.
-    """
-
-    def __init__(self, faker: Faker, size: int = 400):
-        self.first_names = sorted({faker.first_name() for _ in range(size)})
-        self.last_names = sorted({faker.last_name() for _ in range(size)})
-        self.jobs = [faker.job() for _ in range(size // 4)]
-        self.companies = [faker.company() for _ in range(size // 4)]
-
-
-def _email(first: str, last: str, n: int, domain: str) -> str:
-    local = f"{first}.{last}".lower()
-    return "".join(ch for ch in local if ch.isalnum() or ch == ".") + f".{n}@{domain}"
-
-
-def with_year(name: str, year: int) -> str:
-    """`name` carrying `year` as its trailing token (SPEC §4 year tokens)."""
-    return f"{name} {year}"
+def floor_quarter(instant: datetime) -> datetime:
+    return instant.replace(minute=instant.minute - instant.minute % 15, second=0, microsecond=0)
 
 
 class Scenario:
     def __init__(self, options: Options):
         self.o = options
-        self.anchor = options.anchor or utc_now()
         self.scale = options.scale
-        self.tz = ZoneInfo(settings.TIME_ZONE)
+        self.anchor = SCENARIO_ANCHOR
         self.media_root = Path(options.media_root or settings.MEDIA_ROOT)
-        self.rng, faker = seed_randomness(options.seed)
-        self.pool = NamePool(faker)
+        self.rng = seed_randomness(options.seed)
+        self.cal = Calendar(self.anchor, settings.TIME_ZONE, self.rng)
+        self.people = People(options.seed, self.rng)
         self.copy = CopyInserter()
-        self.guest_count = 0
         self.users: dict[str, User] = {}
+        self.zones: dict[int, str] = {}  # user id -> profile timezone
         self.learners: list[User] = []
+        self.events: dict[str, Event] = {}
+        self.sessions: dict[str, list[Session]] = {}
+        self.specs: dict[str, plan.EventSpec] = {}
 
-    # -- time ---------------------------------------------------------------
-    def at(self, days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
-        return self.anchor + timedelta(days=days, hours=hours, minutes=minutes)
-
-    def local_date(self, instant: datetime) -> date:
-        return instant.astimezone(self.tz).date()
-
-    def between(self, start: datetime, end: datetime) -> datetime:
-        """A random instant in [start, end], to the second."""
-        span = int((end - start).total_seconds())
-        return start + timedelta(seconds=self.rng.randint(0, max(span, 0)))
-
-    def person(self) -> tuple[str, str]:
-        return self.rng.choice(self.pool.first_names), self.rng.choice(self.pool.last_names)
-
-    def guest(self, **fields) -> Registration:
-        """A registration by someone without an account."""
-        first, last = self.person()
-        self.guest_count += 1
-        return Registration(first_name=first, last_name=last,
-                            email=_email(first, last, self.guest_count, "example.net"), **fields)
-
-    def volume(self, key: str) -> int:
-        return VOLUMES[key] * self.scale
+    def volume(self, n: int) -> int:
+        return n * self.scale
 
     def token(self, length: int, alphabet: str = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789") -> str:
         return "".join(self.rng.choices(alphabet, k=length))
 
-    # -- the plan -----------------------------------------------------------
     def run(self) -> Iterator[str]:
         steps = [
             ("users and profiles", self.create_users),
@@ -195,401 +209,467 @@ class Scenario:
                 yield f"{label}: {summary}"
             self.write_snapshot_meta()
 
-    # 1. Users & profiles -----------------------------------------------------
+    # 1. Users & profiles -----------------------------------------------------------------------
     def create_users(self) -> str:
         # One hash for every persona, salted from the seed: deterministic, and PBKDF2 runs once.
         salt = hashlib.sha256(f"cpd-demo-salt:{self.o.seed}".encode()).hexdigest()[:22]
         demo_hash = make_password(self.o.password, salt=salt)
-        for email, first, last, role, headline, org, joined_days in PERSONAS:
-            joined = self.at(days=-joined_days, hours=-2 if joined_days == 0 else 0)
+        for p in plan.PERSONAS:
+            joined = self.cal.human(self.cal.ago(days=p.joined_days_ago + 1), self.cal.ago(days=p.joined_days_ago),
+                                    p.timezone) if p.joined_days_ago >= 1 else self.cal.ago(hours=p.joined_days_ago * 24)
             user = f.UserFactory(
-                email=email, first_name=first, last_name=last, password=demo_hash,
-                is_staff=role == "staff", is_superuser=role == "staff", date_joined=joined,
-                last_login=None,
-            )
-            self.users[email] = user
-        pro, basic, guest = (self.users[e] for e in (
-            "organizer.pro@example.com", "organizer.basic@example.com", "speaker.guest@example.com"))
-        alice, bob, charlie = (self.users[e] for e in (
-            "attendee.engaged@example.com", "attendee.casual@example.com", "attendee.new@example.com"))
-        last_logins = {"admin@cpdevents.com": -1, "organizer.pro@example.com": -0.1,
-                       "organizer.basic@example.com": -0.05, "speaker.guest@example.com": -9,
-                       "attendee.engaged@example.com": -1, "attendee.casual@example.com": -12,
-                       "attendee.new@example.com": -0.07, "churned@example.com": -40}
-        for email, days in last_logins.items():
-            self.users[email].last_login = self.at(days=days)
-            self.users[email].save(update_fields=["last_login"])
+                email=p.email, first_name=p.first_name, last_name=p.last_name, password=demo_hash,
+                is_staff=p.superuser, is_superuser=p.superuser, date_joined=joined,
+                last_login=floor_quarter(self.cal.ago(hours=p.last_login_hours_ago)) + timedelta(
+                    minutes=self.rng.randrange(15), seconds=self.rng.randrange(60)))
+            self.users[p.key] = user
+            self.zones[user.pk] = p.timezone
+            f.ProfileFactory(user=user, role=p.role, headline=p.headline, organization=p.organization, bio=p.bio,
+                             timezone=p.timezone, onboarding_completed=p.onboarding_step is None,
+                             onboarding_step=p.onboarding_step)
+        self.organizers: dict[str, User] = {}
+        staff, staff_profiles = [], []
+        for org in world.ORGANIZERS:
+            person = self.people.person()
+            domain = dict(world.ORGANISATIONS)[org.organisation]
+            email = self.people.email(person["first_name"], person["last_name"], domain)
+            user = User(email=email, first_name=person["first_name"], last_name=person["last_name"],
+                        password="!" + self.token(40), is_active=True,
+                        date_joined=self.cal.human(self.cal.ago(days=31 * org.months + 20),
+                                                   self.cal.ago(days=31 * org.months + 2), org.timezone),
+                        last_login=self.cal.human(self.cal.ago(days=6), self.cal.ago(hours=3), org.timezone))
+            staff.append(user)
+            self.organizers[org.key] = user
+        self.copy.insert(User, staff)
+        for org in world.ORGANIZERS:
+            user = self.organizers[org.key]
+            self.users[org.key] = user
+            self.zones[user.pk] = org.timezone
+            staff_profiles.append(Profile(user=user, role="organizer", headline=f"{org.headline}, {org.organisation}",
+                                          organization=org.organisation, bio="", timezone=org.timezone,
+                                          onboarding_completed=True))
+        self.copy.insert(Profile, staff_profiles)
 
-        bios = {
-            pro: "Physician and medical educator leading continuing medical education programmes "
-                 "for 2,000+ clinicians at HealthTech Solutions.",
-            basic: "Organises free monthly meetups for local health and care workers.",
-            guest: "Distinguished expert in robotic and image-guided surgery, author of more than "
-                   "120 peer-reviewed papers and keynote speaker at international congresses.",
-            alice: "ICU nurse who never misses a chance to learn; tracks her CPD credits carefully.",
-            bob: "Pharmacist who drops into free sessions when shifts allow.",
-        }
-        zones = {basic: "America/Chicago", guest: "Europe/London"}
-        for email, first, last, role, headline, org, _ in PERSONAS:
-            user = self.users[email]
-            f.ProfileFactory(
-                user=user, role=role, headline=headline, organization=org, bio=bios.get(user, ""),
-                timezone=zones.get(user, "America/New_York"),
-                onboarding_completed=user is not charlie,
-                onboarding_step="choose_interests" if user is charlie else None,
-            )
-
-        learners = []
-        for n in range(self.volume("learners")):
-            first, last = self.person()
-            learners.append(User(
-                email=_email(first, last, n, "example.org"), first_name=first, last_name=last,
-                password="!" + self.token(40), is_active=True,
-                date_joined=self.between(self.at(days=-365), self.at(days=-20))))
+        learners, profiles = [], []
+        for _ in range(self.volume(world.LEARNERS)):
+            p = self.people.person()
+            joined = self.cal.human(self.cal.ago(days=400), self.cal.ago(days=21), p["timezone"])
+            learners.append(User(email=p["email"], first_name=p["first_name"], last_name=p["last_name"],
+                                 password="!" + self.token(40), is_active=True, date_joined=joined,
+                                 last_login=self.cal.human(max(joined, self.cal.ago(days=45)), self.cal.ago(hours=2),
+                                                           p["timezone"], skew=2.0)))
+            profiles.append((p["job"], p["organization"], p["timezone"]))
         self.learners = self.copy.insert(User, learners)
-        self.copy.insert(Profile, [
-            Profile(user=u, role=Profile.Role.ATTENDEE, headline=self.rng.choice(self.pool.jobs),
-                    organization=self.rng.choice(self.pool.companies), bio="",
-                    timezone=self.rng.choice(LEARNER_TIMEZONES), onboarding_completed=True)
-            for u in self.learners])
-        return f"{len(PERSONAS)} personas, {len(self.learners)} generated learners"
+        rows = []
+        for user, (job, org, zone) in zip(self.learners, profiles, strict=True):
+            self.zones[user.pk] = zone
+            rows.append(Profile(user=user, role="attendee", headline=job, organization=org, bio="", timezone=zone,
+                                onboarding_completed=True))
+        self.copy.insert(Profile, rows)
+        return f"{len(plan.PERSONAS)} personas, {len(staff)} organizers, {len(self.learners)} learners"
 
-    # 2. Billing ----------------------------------------------------------------
+    # 2. Billing --------------------------------------------------------------------------------
     def create_billing(self) -> str:
-        self.plans = {}
-        for code, name, price, limit, courses, teams in PLANS:
-            self.plans[code] = f.PlanFactory(
-                code=code, name=name, price_cents=price, monthly_event_limit=limit,
-                includes_courses=courses, includes_teams=teams,
-            )
-        pro = self.users["organizer.pro@example.com"]
-        period_start = self.at(days=-12)
-        self.pro_subscription = f.SubscriptionFactory(
-            user=pro, plan=self.plans["pro"], status=Subscription.Status.ACTIVE,
-            current_period_start=period_start, current_period_end=period_start + timedelta(days=30),
-            cancel_at_period_end=False,  # auto-renew
-        )
-        f.SubscriptionFactory(
-            user=self.users["organizer.basic@example.com"], plan=self.plans["basic"],
-            status=Subscription.Status.ACTIVE, current_period_start=self.at(days=-5),
-            current_period_end=self.at(days=25), stripe_subscription_id="",
-        )
-        churned = f.SubscriptionFactory(
-            user=self.users["churned@example.com"], plan=self.plans["organizer"],
-            status=Subscription.Status.PAST_DUE, current_period_start=self.at(days=-35),
-            current_period_end=self.at(days=-5),
-        )
-        # Six months of paid invoices for the pro organizer, oldest first, so numbers follow dates.
-        invoices = []
-        for months_back in range(5, -1, -1):
-            start = period_start - timedelta(days=30 * months_back)
-            invoices.append(f.InvoiceFactory(
-                subscription=self.pro_subscription, amount_cents=9900, status=Invoice.Status.PAID,
-                period_start=start, period_end=start + timedelta(days=30),
-                issued_at=start, paid_at=start + timedelta(minutes=4),
-            ))
-        # The failed renewal that put the churned account in dunning.
-        f.InvoiceFactory(
-            subscription=churned, amount_cents=2900, status=Invoice.Status.OPEN,
-            period_start=self.at(days=-5), period_end=self.at(days=25), issued_at=self.at(days=-5), paid_at=None,
-        )
-        f.PaymentMethodFactory(
-            user=pro, brand="visa", last4="4242", exp_month=8,
-            exp_year=self.local_date(self.anchor).year + 3, is_default=True,
-        )
-        f.ConnectAccountFactory(user=pro, charges_enabled=True, payouts_enabled=True)
-        self.zoom = f.ZoomConnectionFactory(user=pro, connected_at=self.at(days=-200))
-        return f"{len(self.plans)} plans, 3 subscriptions, {len(invoices) + 1} invoices"
+        self.plans = {p.code: f.PlanFactory(code=p.code, name=p.name, price_cents=p.price_cents,
+                                            monthly_event_limit=p.monthly_event_limit,
+                                            includes_courses=p.includes_courses, includes_teams=p.includes_teams)
+                      for p in plan.PLANS}
+        invoices: list[Invoice] = []
+        cards: list[PaymentMethod] = []
+        count = 0
+        # The plan's three: the pro's six paid months, the free basic plan, the churned account in dunning.
+        pro = self.subscribe(self.users["pro"], "pro", "active", months=plan.PRO_INVOICES, invoices=invoices,
+                             day=plan.PRO_BILLING_DAY)
+        self.pro_subscription = pro
+        self.subscribe(self.users["basic"], "basic", "active", months=10, invoices=invoices)
+        self.subscribe(self.users["churned"], "organizer", "past_due", months=7, invoices=invoices)
+        count += 3
+        for org in world.ORGANIZERS:
+            self.subscribe(self.users[org.key], org.plan, org.status, months=org.months, invoices=invoices)
+            count += 1
+        self.copy.insert(Invoice, invoices)
+        payers = [("pro", "visa", "4242")] + [(o.key, *self.rng.choice(world.CARD_BRANDS)) for o in world.ORGANIZERS
+                                               if o.stripe] + [("churned", "mastercard", "0341")]
+        year = self.cal.local_date(self.anchor).year
+        for key, brand, last4 in payers:
+            cards.append(PaymentMethod(user=self.users[key], brand=brand, last4=last4,
+                                       exp_month=8 if key == "pro" else self.rng.randint(1, 12),
+                                       exp_year=year + (3 if key == "pro" else self.rng.randint(1, 4)),
+                                       is_default=True, stripe_payment_method_id=f"pm_{self.token(24)}"))
+        self.copy.insert(PaymentMethod, cards)
+        f.ConnectAccountFactory(user=self.users["pro"], charges_enabled=True, payouts_enabled=True)
+        for org in world.ORGANIZERS:
+            if org.stripe and org.status != "canceled" and org.plan != "organizer":
+                f.ConnectAccountFactory(user=self.users[org.key], charges_enabled=True, payouts_enabled=True)
+        self.zoom = f.ZoomConnectionFactory(user=self.users["pro"], connected_at=self.cal.human(
+            self.cal.ago(days=210), self.cal.ago(days=200), "America/New_York"))
+        for org in world.ORGANIZERS:
+            if org.zoom:
+                f.ZoomConnectionFactory(user=self.users[org.key], connected_at=self.cal.human(
+                    self.cal.ago(days=31 * org.months), self.cal.ago(days=31 * max(org.months - 1, 0) + 1),
+                    org.timezone))
+        paid = sum(1 for i in invoices if i.status == "paid")
+        return f"{len(self.plans)} plans, {count} subscriptions, {len(invoices)} invoices ({paid} paid)"
 
-    # 3. Core assets: templates, contact lists, promo codes ----------------------
+    def billing_moments(self, day: int, hhmm: str, first: int, last: int) -> list[datetime]:
+        """The billing moments (day of month, local time) from `first` to `last` months after the
+        latest one at or before the anchor (0 = that one)."""
+        local = self.anchor.astimezone(self.cal.tz)
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        moment = datetime(local.year, local.month, day, hour, minute, tzinfo=self.cal.tz)
+        if moment > local:
+            moment = self._add_months(moment, -1)
+        return [self._add_months(moment, k).astimezone(UTC) for k in range(first, last + 1)]
+
+    @staticmethod
+    def _add_months(moment: datetime, months: int) -> datetime:
+        index = moment.year * 12 + moment.month - 1 + months
+        return moment.replace(year=index // 12, month=index % 12 + 1)
+
+    def subscribe(self, user: User, code: str, status: str, months: int, invoices: list, day: int | None = None):
+        """A subscription with its billing history: a paid invoice per past month, a billing day <= 28
+        so that every month has it (chosen)."""
+        day = day or self.rng.randint(1, 28)
+        hhmm = f"{self.rng.randint(8, 19):02d}:{self.rng.randrange(60):02d}"
+        price = self.plans[code].price_cents
+        if status == "canceled":
+            moments = self.billing_moments(day, hhmm, -months - world.CANCELED_MONTHS_AGO, -world.CANCELED_MONTHS_AGO)
+        elif status == "trialing":
+            moments = self.billing_moments(day, hhmm, 0, 1)  # a month's trial, no invoice yet
+        else:
+            moments = self.billing_moments(day, hhmm, -(months - 1), 1)
+        periods = list(zip(moments, moments[1:], strict=False))
+        current = periods[-1]
+        sub = f.SubscriptionFactory(user=user, plan=self.plans[code], status=status,
+                                    current_period_start=current[0], current_period_end=current[1],
+                                    cancel_at_period_end=status == "canceled")
+        if price == 0 or status == "trialing":
+            return sub
+        prefix = self.token(8, "ABCDEF0123456789")
+        for n, (start, end) in enumerate(periods, start=1):
+            failed = status == "past_due" and n == len(periods)  # the renewal that put it in dunning
+            invoices.append(Invoice(
+                subscription=sub, number=f"{prefix}-{n:04d}", amount_cents=price, currency="usd",
+                status="open" if failed else "paid", period_start=start, period_end=end, issued_at=start,
+                paid_at=None if failed else start + timedelta(minutes=self.rng.randint(1, 9),
+                                                              seconds=self.rng.randint(0, 59)),
+                stripe_invoice_id=f"in_{self.token(24)}"))
+        return sub
+
+    # 3. Core assets ----------------------------------------------------------------------------
     def create_assets(self) -> str:
-        pro = self.users["organizer.pro@example.com"]
-        self.cert_templates = {}
-        for name, owner, color, default in [
-            ("HealthTech Standard Certificate", pro, "#1d4ed8", False),
-            ("Generic Completion", None, "#374151", True),
-        ]:
-            art = media.write(self.media_root, f"certificate_templates/{slugify(name)}.png",
-                              media.certificate_png(color, landscape=True))
-            self.cert_templates[name] = f.CertificateTemplateFactory(
-                owner=owner, name=name, orientation="landscape", primary_color=color,
-                is_system_default=default, background=art,
-            )
+        self.cert_templates: dict[str, CertificateTemplate] = {}
+        specs = list(plan.CERTIFICATE_TEMPLATES) + [
+            plan.TemplateSpec(o.own_certificate, o.key, "landscape", "#0f766e") for o in world.ORGANIZERS
+            if o.own_certificate]
+        for spec in specs:
+            art = media.write(self.media_root, f"certificate_templates/{slugify(spec.name)}.png",
+                              media.certificate_png(spec.color, landscape=spec.orientation == "landscape"))
+            self.cert_templates[spec.name] = f.CertificateTemplateFactory(
+                owner=self.users[spec.owner] if spec.owner else None, name=spec.name, orientation=spec.orientation,
+                primary_color=spec.color, is_system_default=spec.system_default, background=art)
         self.badge_templates = {}
-        for name, tier, color in [("Certified Expert", "gold", "#d4a017"),
-                                  ("Early Adopter", "silver", "#a8a9ad"),
-                                  ("Workshop Survivor", "bronze", "#b0703c")]:
+        for name, tier, color in plan.BADGE_TEMPLATES:
             image = media.write(self.media_root, f"badges/{slugify(name)}.png", media.badge_png(color))
-            self.badge_templates[name] = f.BadgeTemplateFactory(owner=pro, name=name, tier=tier, image=image)
+            self.badge_templates[name] = f.BadgeTemplateFactory(owner=None, name=name, tier=tier, image=image)
 
-        newsletter = f.ContactListFactory(owner=pro, name="Newsletter Subscribers")
-        vip = f.ContactListFactory(owner=pro, name="VIP Doctors")
-        high_value = f.TagFactory(owner=pro, name="High Value")
-        contacts = []
-        for lst, key in ((newsletter, "newsletter_contacts"), (vip, "vip_contacts")):
-            for n in range(self.volume(key)):
-                first, last = self.person()
-                contacts.append(Contact(
-                    contact_list=lst, first_name=first, last_name=last, email=_email(first, last, n, "example.com"),
-                    subscribed_at=self.between(self.at(days=-365), self.at(days=-1))))
-        contacts = self.copy.insert(Contact, contacts)
-        Through = Contact.tags.through
-        self.copy.insert(Through, [Through(contact=c, tag=high_value) for c in contacts if c.contact_list_id == vip.id])
+        pro = self.users["pro"]
+        contacts: list[Contact] = []
+        tagged = []
+        for name, count, tag in plan.CONTACT_LISTS:
+            lst = f.ContactListFactory(owner=pro, name=name)
+            label = f.TagFactory(owner=pro, name=tag) if tag else None
+            seen: set[str] = set()
+            for _ in range(self.volume(count)):
+                p = self.people.person()
+                while p["email"] in seen:
+                    p = self.people.person()
+                seen.add(p["email"])
+                contact = Contact(contact_list=lst, first_name=p["first_name"], last_name=p["last_name"],
+                                  email=p["email"], subscribed_at=self.cal.human(self.cal.ago(days=365),
+                                                                                 self.cal.ago(days=1), p["timezone"]))
+                contacts.append(contact)
+                if label:
+                    tagged.append((contact, label))
+        self.copy.insert(Contact, contacts)
+        through = Contact.tags.through
+        self.copy.insert(through, [through(contact=c, tag=t) for c, t in tagged])
 
-        self.promos = {
-            "EARLYBIRD25": f.PromoCodeFactory(
-                owner=pro, code="EARLYBIRD25", discount_type="percent", discount_value=25, is_active=True,
-                valid_from=self.at(days=-60), valid_until=self.at(days=30)),
-            "COMMUNITY10": f.PromoCodeFactory(
-                owner=pro, code="COMMUNITY10", discount_type="fixed", discount_value=1000, is_active=True,
-                valid_from=self.at(days=-90), valid_until=None),
-            "EXPIRED50": f.PromoCodeFactory(
-                owner=pro, code="EXPIRED50", discount_type="percent", discount_value=50, is_active=False,
-                valid_from=self.at(days=-400), valid_until=self.at(days=-365)),
-        }
-        return (f"2 certificate templates, 3 badge templates, {len(contacts)} contacts in 2 lists, "
-                f"{len(self.promos)} promo codes")
+        self.promos = {}
+        for spec in plan.PROMO_CODES:
+            self.promos[spec.code] = f.PromoCodeFactory(
+                owner=pro, code=spec.code, discount_type=spec.discount_type, discount_value=spec.discount_value,
+                is_active=spec.active, valid_from=self.cal.at(0, 0, "00:00") + timedelta(
+                    days=spec.valid_from_days + 2, hours=9),
+                valid_until=None if spec.valid_until_days is None else self.cal.at(0, 0, "23:59") + timedelta(
+                    days=spec.valid_until_days + 2))
+        return (f"{len(self.cert_templates)} certificate templates, {len(self.badge_templates)} badge templates, "
+                f"{len(contacts)} contacts in {len(plan.CONTACT_LISTS)} lists, {len(self.promos)} promo codes")
 
-    # 4. Events, sessions, speakers ------------------------------------------------
-    def _zoom_fields(self, title: str) -> dict:
-        meeting_id = str(self.rng.randint(81_000_000_000, 89_999_999_999))
-        return {"zoom_meeting_id": meeting_id,
-                "join_url": f"https://zoom.us/j/{meeting_id}?pwd={self.token(32)}"}
-
+    # 4. Events, sessions, speakers -------------------------------------------------------------
     def create_events(self) -> str:
-        pro = self.users["organizer.pro@example.com"]
-        basic = self.users["organizer.basic@example.com"]
-        tz_a = "America/New_York"
-        a_start = self.at(days=45)
-        a_title = with_year("Future of Medicine", a_start.astimezone(ZoneInfo(tz_a)).year)
-        self.event_a = f.EventFactory(
-            owner=pro, title=a_title, slug=slugify(a_title), event_type="conference", format="hybrid",
-            status="published", starts_at=a_start, ends_at=a_start + timedelta(hours=32), timezone=tz_a,
-            price_cents=19900, capacity=None, cpd_enabled=True, cpd_credits=Decimal("10"),
-            certificates_enabled=True, venue="Hynes Convention Center, 900 Boylston St, Boston, MA",
-            description="The flagship conference on clinical innovation: keynotes, breakouts and recordings.",
-            **self._zoom_fields(a_title),
-        )
-        b_start = self.at(days=-7)
-        self.event_b = f.EventFactory(
-            owner=pro, title="Weekly Health Webinar", slug="weekly-health-webinar", event_type="webinar",
-            format="online", status="completed", starts_at=b_start, ends_at=b_start + timedelta(hours=1),
-            timezone="America/New_York", price_cents=0, capacity=500, cpd_enabled=True,
-            cpd_credits=Decimal("1"), certificates_enabled=True, venue="",
-            description="This week: managing hypertension in primary care.",
-            **self._zoom_fields("Weekly Health Webinar"),
-        )
-        c_start = self.at(hours=-1)
-        self.event_c = f.EventFactory(
-            owner=basic, title="Community Meetup", slug="community-meetup", event_type="meetup",
-            format="in_person", status="live", starts_at=c_start, ends_at=c_start + timedelta(hours=3),
-            timezone="America/Chicago", price_cents=0, capacity=60, cpd_enabled=False,
-            certificates_enabled=False, venue="The Commons Café, 12 Main Street, Springfield",
-            zoom_meeting_id=None, join_url=None,
-            description="Informal networking for local health workers. Free, no registration fee.",
-        )
-
-        guest_user = self.users["speaker.guest@example.com"]
-        self.alan = f.SpeakerFactory(
-            user=guest_user, name="Prof. Alan Grant", headline="Distinguished Professor of Surgical Innovation",
-            bio="Distinguished expert in robotic and image-guided surgery with three decades of clinical "
-                "and research leadership.",
-        )
-        sarah = f.SpeakerFactory(user=pro, name="Dr. Sarah Chen",
-                                 headline="Director of CME at HealthTech Solutions",
-                                 bio="Physician and medical educator.")
-        self.keynote = f.SessionFactory(
-            event=self.event_a, title="Keynote", session_type="live", room="Main Hall",
-            starts_at=a_start, ends_at=a_start + timedelta(minutes=90))
-        ethics = f.SessionFactory(
-            event=self.event_a, title="Breakout A: Ethics", session_type="live", room="Room 101",
-            starts_at=a_start + timedelta(hours=2), ends_at=a_start + timedelta(hours=3))
-        tech = f.SessionFactory(
-            event=self.event_a, title="Breakout B: Tech", session_type="recorded", room="",
-            starts_at=a_start + timedelta(hours=4), ends_at=a_start + timedelta(hours=5))
-        self.keynote.speakers.add(self.alan, sarah)
-        ethics.speakers.add(self.alan)
-        tech.speakers.add(sarah)
-        self.webinar_session = f.SessionFactory(
-            event=self.event_b, title="Managing Hypertension in Primary Care", session_type="live", room="",
-            starts_at=b_start, ends_at=b_start + timedelta(hours=1))
-        self.webinar_session.speakers.add(sarah)
-        self.meetup_session = f.SessionFactory(
-            event=self.event_c, title="Networking & Lightning Talks", session_type="live", room="Back Room",
-            starts_at=c_start, ends_at=c_start + timedelta(hours=3))
-        return "3 events, 5 sessions, 2 speakers"
-
-    # 5. Learning -------------------------------------------------------------------
-    def create_learning(self) -> str:
-        pro = self.users["organizer.pro@example.com"]
-        self.course_a = f.CourseFactory(
-            owner=pro, title="Medical Ethics 101", slug="medical-ethics-101", format="online", price_cents=0,
-            certificates_enabled=True, cpd_credits=Decimal("3"),
-            description="Self-paced introduction to clinical ethics.")
-        pdf_name = media.write(self.media_root, "modules/medical-ethics-101-case-studies.pdf", media.pdf(
-            "Medical Ethics 101 - Case Studies",
-            ["Case 1: Informed consent in emergency care.",
-             "Case 2: Confidentiality and the duty to warn.",
-             "Case 3: Allocation of scarce ICU beds.",
-             "Read each case and note the principles in tension before the assessment."]))
-        self.modules_a = [
-            f.ModuleFactory(course=self.course_a, position=1, title="Module 1: Intro", content_type="video",
-                            content_url="https://media.example.com/medical-ethics-101/intro.mp4"),
-            f.ModuleFactory(course=self.course_a, position=2, title="Module 2: Case Studies", content_type="pdf",
-                            content_file=pdf_name),
-            f.ModuleFactory(course=self.course_a, position=3, title="Module 3: Assessment", content_type="quiz"),
-        ]
-        self.quiz = f.QuizFactory(module=self.modules_a[2], passing_score=70)
-
-        self.course_b = f.CourseFactory(
-            owner=pro, title="Advanced Surgery Tech", slug="advanced-surgery-tech", format="hybrid",
-            price_cents=49900, certificates_enabled=True, cpd_credits=Decimal("8"),
-            required_session=self.keynote,
-            description="Hybrid course: complete every module and attend the live keynote.")
-        self.modules_b = [
-            f.ModuleFactory(course=self.course_b, position=1, title="Module 1: Robotic Surgery Foundations",
-                            content_type="video", content_url="https://media.example.com/advanced-surgery-tech/robotics.mp4"),
-            f.ModuleFactory(course=self.course_b, position=2, title="Module 2: Imaging & Navigation",
-                            content_type="video", content_url="https://media.example.com/advanced-surgery-tech/imaging.mp4"),
-            f.ModuleFactory(course=self.course_b, position=3, title="Module 3: Final Paper", content_type="assignment"),
-        ]
-        self.final_paper = f.AssignmentFactory(
-            course=self.course_b, module=self.modules_b[2], title="Final Paper", requires_file_upload=True,
-            instructions="Upload a 2,000-word paper (PDF) on adopting one surgical technology in your setting.",
-            rubric=[
-                {"criterion": "Clinical accuracy", "weight": 40, "levels": ["inaccurate", "mostly accurate", "accurate"]},
-                {"criterion": "Critical analysis", "weight": 30, "levels": ["descriptive", "some analysis", "insightful"]},
-                {"criterion": "Evidence and references", "weight": 20, "levels": ["none", "some", "thorough"]},
-                {"criterion": "Clarity and structure", "weight": 10, "levels": ["unclear", "adequate", "excellent"]},
-            ])
-        return "2 courses, 6 modules, 1 quiz (70% to pass), 1 assignment"
-
-    # 6. Engagement -----------------------------------------------------------------
-    def create_engagement(self) -> str:
-        alice = self.users["attendee.engaged@example.com"]
-        bob = self.users["attendee.casual@example.com"]
-        regs = []
-        # Event A: Alice paid with EARLYBIRD25, Bob on the waitlist, then generated guests.
-        regs.append(Registration(
-            event=self.event_a, user=alice, email=alice.email, first_name=alice.first_name,
-            last_name=alice.last_name, status="confirmed", payment_status="paid",
-            amount_paid_cents=19900 * 75 // 100, promo_code=self.promos["EARLYBIRD25"],
-            registered_at=self.at(days=-20)))
-        regs.append(Registration(
-            event=self.event_a, user=bob, email=bob.email, first_name=bob.first_name, last_name=bob.last_name,
-            status="waitlisted", payment_status="unpaid", amount_paid_cents=0, registered_at=self.at(days=-3)))
-        for _ in range(self.volume("event_a_guests")):
-            roll = self.rng.random()
-            promo = self.promos["COMMUNITY10"] if self.rng.random() < 0.15 else None
-            if roll < 0.80:
-                state = ("confirmed", "paid", 19900 - (1000 if promo else 0))
-            elif roll < 0.90:
-                state, promo = ("pending", "unpaid", 0), None
-            else:
-                state = ("cancelled", "refunded", 0)
-            regs.append(self.guest(
-                event=self.event_a, status=state[0], payment_status=state[1], amount_paid_cents=state[2],
-                promo_code=promo, registered_at=self.between(self.at(days=-60), self.at(hours=-1))))
-        # Event B: the personas and generated learners, free.
-        b_people = [alice, bob] + self.learners[: self.volume("event_b_registrants")]
-        for user in b_people:
-            status = "cancelled" if user not in (alice, bob) and self.rng.random() < 0.08 else "confirmed"
-            regs.append(Registration(
-                event=self.event_b, user=user, email=user.email, first_name=user.first_name,
-                last_name=user.last_name, status=status, payment_status="free",
-                registered_at=self.between(self.at(days=-21), self.at(days=-7, hours=-1))))
-        # Event C: Bob and walk-in guests at the live meetup.
-        regs.append(Registration(
-            event=self.event_c, user=bob, email=bob.email, first_name=bob.first_name, last_name=bob.last_name,
-            status="confirmed", payment_status="free", registered_at=self.at(days=-2)))
-        for _ in range(self.volume("event_c_guests")):
-            regs.append(self.guest(
-                event=self.event_c, status="confirmed", payment_status="free",
-                registered_at=self.between(self.at(days=-10), self.at(hours=-2))))
-        regs = self.copy.insert(Registration, regs)
-        # Sold out: the waitlist exists because confirmed seats fill the capacity.
-        self.event_a.capacity = sum(1 for r in regs if r.event_id == self.event_a.id and r.status == "confirmed")
-        self.event_a.save(update_fields=["capacity"])
-
-        attendances, webhooks = self._webinar_attendance(regs, alice, bob)
-        attendances += self._meetup_check_ins(regs)
-        self.copy.insert(Attendance, attendances)
-        self.copy.insert(ZoomWebhookEvent, webhooks)
-        f.ZoomRecordingFactory(
-            event=self.event_b, recording_id=self.recording_uuid, started_at=self.event_b.starts_at,
-            duration_minutes=60, share_url=f"https://zoom.us/rec/share/{self.token(40)}", file_type="MP4")
-
-        feedback = self._feedback(attendances, alice, bob)
-        learning = self._enrollments(alice, bob)
-        return (f"{len(regs)} registrations, {len(attendances)} attendance records, "
-                f"{len(webhooks)} Zoom webhooks, {feedback} feedback, {learning}")
-
-    def _webinar_attendance(self, regs, alice, bob):
-        """Join/leave segments for Event B, each with the Zoom webhooks that reported it."""
-        session, event = self.webinar_session, self.event_b
-        start, end = session.starts_at, session.ends_at
-        meeting = {
-            "id": event.zoom_meeting_id, "uuid": self.token(22) + "==", "host_id": self.zoom.zoom_user_id,
-            "topic": event.title, "type": 8, "start_time": _zoom_time(start), "timezone": event.timezone,
-            "duration": 60,
+        self.speakers = {
+            "speaker": f.SpeakerFactory(user=self.users["speaker"], name="Prof. Alan Grant",
+                                        headline=plan.persona("speaker").headline,
+                                        bio=plan.persona("speaker").bio),
+            "pro": f.SpeakerFactory(user=self.users["pro"], name="Dr. Sarah Chen", headline=plan.persona("pro").headline,
+                                    bio="Physician and medical educator."),
         }
-        self.recording_uuid = meeting["uuid"]
-        account_id = self.token(22)
-        attendances, webhooks = [], []
+        # Plan events, the weekly series around Event B, the background organizers' events.
+        self.add_event(plan.FLAGSHIP, title=f"{plan.FLAGSHIP.title} {self.flagship_year()}")
+        self.add_event(plan.WEBINAR)
+        self.add_event(plan.MEETUP)
+        for n, topic in enumerate(plan.SERIES_PAST_TOPICS, start=2):
+            self.add_event(plan.WEBINAR, key=f"series-{n}", title=topic, week=-n,
+                           description=f"This week: {topic.lower()}.", session_title=topic)
+        for n, topic in enumerate(plan.SERIES_NEXT_TOPICS):
+            self.add_event(plan.WEBINAR, key=f"next-{n}", title=topic, week=n, status="published",
+                           description=f"This week: {topic.lower()}.", session_title=topic)
+        for spec in world.BACKGROUND_EVENTS:
+            self.add_event(spec)
+        sessions = sum(len(s) for s in self.sessions.values())
+        return f"{len(self.events)} events, {sessions} sessions, {Speaker.objects.count()} speakers"
 
-        def hook(kind, at, reg=None, extra=None):
-            body_object = dict(meeting)
-            if reg is not None:
-                participant = {
-                    "user_id": str(self.rng.randint(16_000_000, 16_999_999)),
-                    "user_name": f"{reg.first_name} {reg.last_name}".strip(),
-                    "id": self.token(22), "participant_uuid": self.token(22),
-                    "email": reg.email, "registrant_id": self.token(22),
-                }
-                participant.update(extra or {})
-                body_object["participant"] = participant
-            body_object.update({} if reg is not None else (extra or {}))
-            webhooks.append(ZoomWebhookEvent(
-                event=event, event_type=kind, participant_email=reg.email if reg else "", occurred_at=at,
-                payload={"event": kind, "event_ts": _epoch_ms(at),
-                         "payload": {"account_id": account_id, "object": body_object}}))
+    def flagship_year(self) -> int:
+        spec = plan.FLAGSHIP
+        return self.cal.at(spec.week, spec.weekday, spec.start, spec.timezone).astimezone(ZoneInfo(spec.timezone)).year
 
-        hook("meeting.started", start - timedelta(minutes=3))
-        for reg in regs:
-            if reg.event_id != event.id or reg.status != "confirmed":
-                continue
-            if reg.user_id == alice.id:
-                segments = [(start - timedelta(minutes=2), end + timedelta(minutes=1))]
-            elif reg.user_id == bob.id:
-                # Drops in and out: 30 of 60 minutes, not enough for a certificate.
-                segments = [(start + timedelta(minutes=10), start + timedelta(minutes=25)),
-                            (start + timedelta(minutes=35), start + timedelta(minutes=50))]
+    def add_event(self, spec: plan.EventSpec, key: str | None = None, title: str | None = None,
+                  week: int | None = None, status: str | None = None, description: str | None = None,
+                  session_title: str | None = None) -> Event:
+        key, title, week = key or spec.key, title or spec.title, spec.week if week is None else week
+        if spec.status == "live":
+            starts = floor_quarter(self.anchor) - timedelta(minutes=plan.MEETUP_STARTED_MINUTES_AGO)
+            ends = starts + timedelta(minutes=plan.MEETUP_MINUTES)
+        else:
+            starts = self.cal.at(week, spec.weekday, spec.start, spec.timezone)
+            ends = self.cal.at(week, spec.weekday + spec.days - 1, spec.end, spec.timezone)
+        owner = self.users[spec.owner]
+        zoom = {}
+        if spec.zoom:
+            meeting = str(self.rng.randint(81_000_000_000, 89_999_999_999))
+            zoom = {"zoom_meeting_id": meeting, "join_url": f"https://zoom.us/j/{meeting}?pwd={self.token(32)}"}
+        capacity = spec.capacity * self.scale if spec.capacity else None
+        event = f.EventFactory(
+            owner=owner, title=title, slug=slugify(title), event_type=spec.event_type, format=spec.format,
+            status=status or spec.status, starts_at=starts, ends_at=ends, timezone=spec.timezone,
+            price_cents=spec.price_cents, capacity=capacity, cpd_enabled=spec.cpd_credits > 0,
+            cpd_credits=Decimal(spec.cpd_credits), certificates_enabled=spec.certificates, venue=spec.venue,
+            description=description or spec.description, **zoom)
+        sessions = []
+        for s in spec.sessions:
+            if spec.status == "live":
+                s_start, s_end = starts, ends
             else:
-                segments = self._random_segments(start, end)
-            for joined, left in segments:
-                attendances.append(Attendance(
-                    registration=reg, session=session, joined_at=joined, left_at=left, source="zoom"))
-                hook("meeting.participant_joined", joined, reg, {"join_time": _zoom_time(joined)})
-                hook("meeting.participant_left", left, reg,
-                     {"leave_time": _zoom_time(left), "leave_reason": "left the meeting"})
-        hook("meeting.ended", end + timedelta(minutes=2), extra={"end_time": _zoom_time(end + timedelta(minutes=2))})
-        hook("recording.completed", end + timedelta(minutes=20), extra={
-            "recording_count": 1, "total_size": 184_223_744, "share_url": f"https://zoom.us/rec/share/{self.token(40)}",
-            "recording_files": [{
-                "id": self.token(36), "recording_start": _zoom_time(start), "recording_end": _zoom_time(end),
-                "file_type": "MP4", "file_size": 184_223_744, "status": "completed",
-                "recording_type": "shared_screen_with_speaker_view"}]})
-        return attendances, webhooks
+                s_start = self.cal.at(week, spec.weekday + s.day, s.start, spec.timezone)
+                s_end = s_start + timedelta(minutes=s.minutes)
+            session = f.SessionFactory(event=event, title=session_title or s.title, session_type=s.session_type,
+                                       room=s.room, starts_at=s_start, ends_at=s_end)
+            speakers = [self.speakers[k] for k in s.speakers] or [self.background_speaker(spec.owner)]
+            session.speakers.add(*speakers)
+            sessions.append(session)
+        self.events[key], self.sessions[key], self.specs[key] = event, sessions, spec
+        return event
 
-    def _random_segments(self, start, end):
+    def background_speaker(self, owner: str) -> Speaker:
+        if owner not in self.speakers:
+            first, last = self.people.name()
+            title = self.rng.choice(["Dr.", "Dr.", "", "Prof."])
+            self.speakers[owner] = f.SpeakerFactory(
+                user=None, name=f"{title} {first} {last}".strip(), headline=self.rng.choice(world.JOBS),
+                bio="Clinician and educator.")
+        return self.speakers[owner]
+
+    # 5. Learning -------------------------------------------------------------------------------
+    def create_learning(self) -> str:
+        pro = self.users["pro"]
+        self.courses, self.modules = {}, {}
+        for spec in (plan.COURSE_A, plan.COURSE_B):
+            self.courses[spec.key] = f.CourseFactory(
+                owner=pro, title=spec.title, slug=spec.slug, format=spec.format, price_cents=spec.price_cents,
+                certificates_enabled=True, cpd_credits=Decimal(spec.cpd_credits), description=spec.description,
+                required_session=self.sessions["flagship"][0] if spec.format == "hybrid" else None)
+            self.modules[spec.key] = []
+            for position, m in enumerate(spec.modules, start=1):
+                content_file = ""
+                if m.content_type == "pdf":
+                    content_file = media.write(self.media_root, f"modules/{spec.slug}-case-studies.pdf", media.pdf(
+                        f"{spec.title} - Case Studies",
+                        ["Case 1: Informed consent in emergency care.", "Case 2: Confidentiality and the duty to warn.",
+                         "Case 3: Allocation of scarce ICU beds.",
+                         "Read each case and note the principles in tension before the assessment."]))
+                self.modules[spec.key].append(f.ModuleFactory(
+                    course=self.courses[spec.key], position=position, title=m.title, content_type=m.content_type,
+                    content_url=m.content_url, content_file=content_file))
+        self.quiz = f.QuizFactory(module=self.modules["ethics"][2], passing_score=plan.QUIZ_PASSING_SCORE)
+        self.final_paper = f.AssignmentFactory(
+            course=self.courses["surgery"], module=self.modules["surgery"][2], title="Final Paper",
+            requires_file_upload=True, rubric=list(plan.RUBRIC),
+            instructions="Upload a 2,000-word paper (PDF) on adopting one surgical technology in your setting.")
+        modules = sum(len(m) for m in self.modules.values())
+        return f"{len(self.courses)} courses, {modules} modules, 1 quiz ({self.quiz.passing_score}% to pass), 1 assignment"
+
+    # 6. Engagement -----------------------------------------------------------------------------
+    def create_engagement(self) -> str:
+        counts = {"registrations": 0, "attendance": 0, "webhooks": 0, "feedback": 0}
+        for key, event in self.events.items():
+            regs = self.registrations(key, event)
+            self.copy.insert(Registration, regs)
+            counts["registrations"] += len(regs)
+            if key == "flagship":
+                continue
+            if event.status == "live":
+                attendance = self.meetup_check_ins(event, regs)
+            elif event.ends_at < self.anchor:
+                attendance = self.attendance(key, event, regs)
+            else:
+                attendance = []
+            self.copy.insert(Attendance, attendance)
+            counts["attendance"] += len(attendance)
+            if key == "webinar":
+                hooks = self.zoom_webhooks(event, attendance)
+                self.copy.insert(ZoomWebhookEvent, hooks)
+                counts["webhooks"] += len(hooks)
+            if event.ends_at < self.anchor and event.join_url:
+                ZoomRecording.objects.create(
+                    event=event, recording_id=self.token(22) + "==", started_at=event.starts_at,
+                    duration_minutes=int((event.ends_at - event.starts_at).total_seconds() // 60),
+                    share_url=f"https://zoom.us/rec/share/{self.token(40)}", file_type="MP4")
+            if event.ends_at < self.anchor:
+                counts["feedback"] += self.feedback(key, event, attendance)
+        learning = self.enrollments()
+        return (f"{counts['registrations']} registrations, {counts['attendance']} attendance records, "
+                f"{counts['webhooks']} Zoom webhooks, {counts['feedback']} feedback, {learning}")
+
+    def registrant(self, taken: set[str], learner_share: float = 0.6) -> tuple[User | None, dict]:
+        """Someone new to this event: a learner with an account, or a guest without one."""
+        if self.rng.random() < learner_share:
+            for _ in range(8):
+                user = self.rng.choice(self.learners)
+                if user.email not in taken:
+                    taken.add(user.email)
+                    return user, {"email": user.email, "first_name": user.first_name, "last_name": user.last_name,
+                                  "timezone": self.zones[user.pk]}
+        p = self.people.person()
+        taken.add(p["email"])
+        return None, p
+
+    def registrations(self, key: str, event: Event) -> list[Registration]:
+        spec = self.specs[key]
+        taken: set[str] = set()
+        regs: list[Registration] = []
+        closes = min(event.starts_at - timedelta(hours=1), self.anchor)
+        opens = min(event.starts_at - timedelta(weeks=9 if spec.event_type == "conference" else 4),
+                    closes - timedelta(weeks=3))
+
+        def add(user, person, status, payment, amount=0, promo=None, at=None):
+            regs.append(Registration(
+                event=event, user=user, email=person["email"], first_name=person["first_name"],
+                last_name=person["last_name"], status=status, payment_status=payment, amount_paid_cents=amount,
+                promo_code=promo, registered_at=at or self.cal.human(opens, closes, person["timezone"], skew=2.2)))
+
+        def persona(k):
+            u = self.users[k]
+            taken.add(u.email)
+            return u, {"email": u.email, "first_name": u.first_name, "last_name": u.last_name,
+                       "timezone": self.zones[u.pk]}
+
+        price = event.price_cents
+        if key == "flagship":
+            alice, bob = persona("alice"), persona("bob")
+            add(*alice, "confirmed", "paid", price * 75 // 100, self.promos["EARLYBIRD25"], at=self.cal.human(
+                self.cal.ago(days=21), self.cal.ago(days=19), alice[1]["timezone"]))
+            add(*bob, "waitlisted", "unpaid", at=self.cal.human(self.cal.ago(days=4), self.cal.ago(days=2),
+                                                                bob[1]["timezone"]))
+            for _ in range(event.capacity - 1):
+                promo = self.rng.choices([None, self.promos["EARLYBIRD25"], self.promos["COMMUNITY10"]],
+                                         weights=[55, 35, 10])[0]
+                discount = price * 25 // 100 if promo and promo.code == "EARLYBIRD25" else (1000 if promo else 0)
+                add(*self.registrant(taken), "confirmed", "paid", price - discount, promo)
+            for status, payment in (("pending", "unpaid"), ("cancelled", "refunded"), ("waitlisted", "unpaid")):
+                for _ in range(self.volume(world.FLAGSHIP_EXTRA[status])):
+                    add(*self.registrant(taken), status, payment)
+            return regs
+        if key == "webinar":
+            for k in ("alice", "bob"):
+                add(*persona(k), "confirmed", "free", at=self.cal.human(opens, event.starts_at - timedelta(days=2),
+                                                                         self.zones[self.users[k].pk]))
+            for user in self.learners[: self.volume(world.REGISTRATIONS["webinar_learners"])]:
+                taken.add(user.email)
+                person = {"email": user.email, "first_name": user.first_name, "last_name": user.last_name,
+                          "timezone": self.zones[user.pk]}
+                add(user, person, "cancelled" if self.rng.random() < 0.08 else "confirmed", "free")
+            return regs
+        if key == "meetup":
+            bob = persona("bob")
+            add(*bob, "confirmed", "free", at=self.cal.human(self.cal.ago(days=3), self.cal.ago(days=2),
+                                                              bob[1]["timezone"]))
+            for _ in range(self.volume(world.REGISTRATIONS["meetup_guests"])):
+                user, person = self.registrant(taken, learner_share=0.2)
+                add(user, person, "confirmed", "free", at=self.cal.human(
+                    self.cal.ago(days=9), floor_quarter(self.anchor) - timedelta(hours=2), person["timezone"],
+                    skew=1.5))
+            return regs
+        upcoming = event.starts_at > self.anchor
+        if key.startswith("next-"):
+            count = world.REGISTRATIONS["series_next"][int(key.split("-")[1])]
+        elif key.startswith("series-"):
+            count = world.REGISTRATIONS["series_past"]
+        elif key == "em-summit":
+            count = world.REGISTRATIONS["summit"]
+        else:
+            count = world.REGISTRATIONS["background_next" if upcoming else "background_past"]
+        for _ in range(self.volume(count)):
+            user, person = self.registrant(taken)
+            roll = self.rng.random()
+            if roll < 0.06:
+                add(user, person, "cancelled", "refunded" if price else "free")
+            elif price:
+                add(user, person, "confirmed", "paid", price)
+            else:
+                add(user, person, "confirmed", "free")
+        return regs
+
+    def live_session_minutes(self, key: str) -> list[Session]:
+        return [s for s in self.sessions[key] if s.session_type == "live"]
+
+    def attendance(self, key: str, event: Event, regs: list[Registration]) -> list[Attendance]:
+        """Who came, per live session: Zoom joins and leaves online, door check-ins in person."""
+        alice, bob = self.users["alice"], self.users["bob"]
+        out = []
+        online = event.format == "online"
+        for reg in regs:
+            if reg.status != "confirmed":
+                continue
+            skip = self.rng.random() < (0.15 if online else 0.08)
+            for session in self.live_session_minutes(key):
+                start, end = session.starts_at, session.ends_at
+                if reg.user_id == alice.pk:
+                    segments = [(start - timedelta(minutes=2), end + timedelta(minutes=1))]
+                elif reg.user_id == bob.pk:
+                    # Drops in and out: 30 of 60 minutes, not enough for a certificate.
+                    segments = [(start + timedelta(minutes=10), start + timedelta(minutes=25)),
+                                (start + timedelta(minutes=35), start + timedelta(minutes=50))]
+                elif skip:
+                    segments = []
+                elif online:
+                    segments = self.random_segments(start, end)
+                else:
+                    segments = [(start - timedelta(minutes=self.rng.randint(0, 12), seconds=self.rng.randrange(60)),
+                                 end + timedelta(minutes=self.rng.randint(-15, 6), seconds=self.rng.randrange(60)))]
+                for joined, left in segments:
+                    out.append(Attendance(registration=reg, session=session, joined_at=joined, left_at=left,
+                                          source="zoom" if online else "check_in"))
+        return out
+
+    def random_segments(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
         roll = self.rng.random()
-        if roll < 0.15:      # registered, never joined
-            return []
-        if roll < 0.75:      # stayed for (nearly) all of it
-            return [(start + timedelta(minutes=self.rng.randint(-4, 6)), end + timedelta(minutes=self.rng.randint(-3, 3)))]
-        # Dropped in and out.
-        first_in = start + timedelta(minutes=self.rng.randint(0, 20))
-        first_out = first_in + timedelta(minutes=self.rng.randint(5, 25))
+        seconds = self.rng.randrange(60)
+        if roll < 0.7:      # stayed for (nearly) all of it
+            return [(start + timedelta(minutes=self.rng.randint(-4, 6), seconds=seconds),
+                     end + timedelta(minutes=self.rng.randint(-3, 3), seconds=self.rng.randrange(60)))]
+        first_in = start + timedelta(minutes=self.rng.randint(0, 20), seconds=seconds)
+        first_out = first_in + timedelta(minutes=self.rng.randint(5, 25), seconds=self.rng.randrange(60))
         segments = [(first_in, first_out)]
         if self.rng.random() < 0.5:
             back = first_out + timedelta(minutes=self.rng.randint(2, 10))
@@ -597,111 +677,150 @@ class Scenario:
                 segments.append((back, min(end, back + timedelta(minutes=self.rng.randint(5, 20)))))
         return segments
 
-    def _meetup_check_ins(self, regs):
+    def meetup_check_ins(self, event: Event, regs: list[Registration]) -> list[Attendance]:
         """Door check-ins at the live meetup: most are still in the room (no left_at yet)."""
+        session = self.sessions["meetup"][0]
+        before = floor_quarter(self.anchor)  # on the quarter the live event moves by: always in the past
         out = []
-        start = self.meetup_session.starts_at
         for reg in regs:
-            if reg.event_id != self.event_c.id or self.rng.random() > 0.7:
+            if self.rng.random() > 0.7:
                 continue
-            joined = self.between(start - timedelta(minutes=10), self.at(minutes=-5))
+            joined = session.starts_at + timedelta(seconds=self.rng.randint(-600, int(
+                (before - session.starts_at).total_seconds()) - 120))
             left = None
             if self.rng.random() < 0.15:
-                left = self.between(joined + timedelta(minutes=2), self.at(minutes=-1))
-            out.append(Attendance(
-                registration=reg, session=self.meetup_session, joined_at=joined, left_at=left, source="check_in"))
+                left = joined + timedelta(seconds=self.rng.randint(120, max(121, int((before - joined).total_seconds()) - 60)))
+            out.append(Attendance(registration=reg, session=session, joined_at=joined, left_at=left,
+                                  source="check_in"))
         return out
 
-    def _feedback(self, attendances, alice, bob) -> int:
-        after = self.event_b.ends_at
-        rows = [
-            Feedback(event=self.event_b, user=alice, rating=5, comment="Excellent content!",
-                                    submitted_at=after + timedelta(minutes=12)),
-            Feedback(event=self.event_b, user=bob, rating=3, comment="Audio issues",
-                                    submitted_at=after + timedelta(hours=3)),
-        ]
-        attended = sorted({a.registration.user_id for a in attendances
-                           if a.registration.event_id == self.event_b.id} - {alice.id, bob.id})
-        by_id = {u.id: u for u in self.learners}
-        for user_id in attended:
-            if self.rng.random() > 0.4:
+    def zoom_webhooks(self, event: Event, attendance: list[Attendance]) -> list[ZoomWebhookEvent]:
+        """Zoom's own webhook bodies for Event B: meeting started/ended, each join and leave, the recording."""
+        start, end = event.starts_at, event.ends_at
+        meeting = {"id": event.zoom_meeting_id, "uuid": self.token(22) + "==", "host_id": self.zoom.zoom_user_id,
+                   "topic": event.title, "type": 8, "start_time": zoom_time(start), "timezone": event.timezone,
+                   "duration": int((end - start).total_seconds() // 60)}
+        account_id = self.token(22)
+        hooks = []
+
+        def hook(kind: str, at: datetime, reg: Registration | None = None, extra: dict | None = None):
+            body = dict(meeting)
+            if reg is not None:
+                body["participant"] = {
+                    "user_id": str(self.rng.randint(16_000_000, 16_999_999)),
+                    "user_name": f"{reg.first_name} {reg.last_name}".strip(), "id": self.token(22),
+                    "participant_uuid": self.token(22), "email": reg.email, "registrant_id": self.token(22),
+                    **(extra or {})}
+            else:
+                body.update(extra or {})
+            hooks.append(ZoomWebhookEvent(
+                event=event, event_type=kind, participant_email=reg.email if reg else "", occurred_at=at,
+                payload={"event": kind, "event_ts": epoch_ms(at), "payload": {"account_id": account_id, "object": body}}))
+
+        hook("meeting.started", start - timedelta(minutes=3, seconds=self.rng.randrange(60)))
+        for a in sorted(attendance, key=lambda a: (a.joined_at, a.registration.email)):
+            reg = a.registration
+            hook("meeting.participant_joined", a.joined_at, reg, {"join_time": zoom_time(a.joined_at)})
+            hook("meeting.participant_left", a.left_at, reg,
+                 {"leave_time": zoom_time(a.left_at), "leave_reason": "left the meeting"})
+        ended = end + timedelta(minutes=2, seconds=self.rng.randrange(60))
+        hook("meeting.ended", ended, extra={"end_time": zoom_time(ended)})
+        hook("recording.completed", end + timedelta(minutes=21, seconds=self.rng.randrange(60)), extra={
+            "recording_count": 1, "total_size": 184_223_744, "share_url": f"https://zoom.us/rec/share/{self.token(40)}",
+            "recording_files": [{"id": self.token(36), "recording_start": zoom_time(start),
+                                 "recording_end": zoom_time(end), "file_type": "MP4", "file_size": 184_223_744,
+                                 "status": "completed", "recording_type": "shared_screen_with_speaker_view"}]})
+        return hooks
+
+    def feedback(self, key: str, event: Event, attendance: list[Attendance]) -> int:
+        after = event.ends_at
+        rows = []
+        done: set[int] = set()
+        if key == "webinar":
+            for persona_key, rating, comment in plan.FEEDBACK:
+                user = self.users[persona_key]
+                delay = timedelta(minutes=12) if rating == 5 else timedelta(hours=3, minutes=7)
+                rows.append(Feedback(event=event, user=user, rating=rating, comment=comment,
+                                     submitted_at=after + delay + timedelta(seconds=self.rng.randrange(60))))
+                done.add(user.pk)
+        attended = sorted({a.registration.user_id for a in attendance if a.registration.user_id} - done)
+        for n, user_id in enumerate(attended):
+            if n >= 2 and self.rng.random() > 0.4:  # two at least, then four in ten
                 continue
             rating = self.rng.choices([5, 4, 3, 2, 1], weights=[40, 35, 15, 7, 3])[0]
-            rows.append(Feedback(
-                event=self.event_b, user=by_id[user_id], rating=rating,
-                comment=self.rng.choice(FEEDBACK_COMMENTS[rating]),
-                submitted_at=self.between(after, after + timedelta(days=2))))
+            rows.append(Feedback(event=event, user_id=user_id, rating=rating,
+                                 comment=self.rng.choice(world.FEEDBACK_COMMENTS[rating]),
+                                 submitted_at=self.cal.human(after, min(after + timedelta(days=2), self.anchor),
+                                                             self.zones[user_id])))
         self.copy.insert(Feedback, rows)
         return len(rows)
 
-    def _enrollments(self, alice, bob) -> str:
-        m1, m2, m3 = self.modules_a
+    def enrollments(self) -> str:
+        alice, bob = self.users["alice"], self.users["bob"]
+        m1, m2, m3 = self.modules["ethics"]
+        course_a, course_b = self.courses["ethics"], self.courses["surgery"]
         enrollments, attempts, submissions = [], [], []
+        zone = self.zones[alice.pk]
         # Alice completed Medical Ethics 101 by passing its quiz; Bob is stuck on Module 2.
-        enrollments.append(Enrollment(
-            course=self.course_a, user=alice, status="completed", enrolled_at=self.at(days=-60),
-            completed_at=self.at(days=-30), current_module=m3))
-        attempts.append(QuizAttempt(
-            quiz=self.quiz, user=alice, score=90, passed=True, submitted_at=self.at(days=-30)))
-        enrollments.append(Enrollment(
-            course=self.course_a, user=bob, status="in_progress", enrolled_at=self.at(days=-40),
-            current_module=m2))
-        pool = self.learners[: max(self.volume("course_a_learners"), self.volume("course_b_learners"))]
-        for user in self.rng.sample(pool, self.volume("course_a_learners")):
-            enrolled = self.between(self.at(days=-150), self.at(days=-10))
+        passed_at = self.cal.human(self.cal.ago(days=31), self.cal.ago(days=29), zone)
+        enrollments.append(Enrollment(course=course_a, user=alice, status="completed",
+                                      enrolled_at=self.cal.human(self.cal.ago(days=61), self.cal.ago(days=59), zone),
+                                      completed_at=passed_at, current_module=m3))
+        attempts.append(QuizAttempt(quiz=self.quiz, user=alice, score=90, passed=True, submitted_at=passed_at))
+        enrollments.append(Enrollment(course=course_a, user=bob, status="in_progress", current_module=m2,
+                                      enrolled_at=self.cal.human(self.cal.ago(days=41), self.cal.ago(days=39),
+                                                                 self.zones[bob.pk])))
+        pool = self.learners[: max(self.volume(world.COURSE_LEARNERS["ethics"]),
+                                   self.volume(world.COURSE_LEARNERS["surgery"]))]
+        for user in self.rng.sample(pool, self.volume(world.COURSE_LEARNERS["ethics"])):
+            zone = self.zones[user.pk]
+            enrolled = self.cal.human(self.cal.ago(days=150), self.cal.ago(days=10), zone)
             reached = self.rng.choice([m1, m2, m3, m3])
             status, completed = "in_progress", None
             if reached is m3:
-                tries = 1 + (self.rng.random() < 0.3)
-                for n in range(tries):
+                for n in range(1 + (self.rng.random() < 0.3)):
                     score = self.rng.randint(45, 100)
-                    at = self.between(enrolled + timedelta(days=1 + n * 3), self.at(days=-1))
-                    attempts.append(QuizAttempt(
-                        quiz=self.quiz, user=user, score=score, passed=score >= self.quiz.passing_score,
-                        submitted_at=at))
+                    at = self.cal.human(enrolled + timedelta(days=1 + n * 3), self.cal.ago(days=1), zone)
+                    attempts.append(QuizAttempt(quiz=self.quiz, user=user, score=score,
+                                                passed=score >= self.quiz.passing_score, submitted_at=at))
                     if score >= self.quiz.passing_score:
                         status, completed = "completed", at
                         break
-            enrollments.append(Enrollment(
-                course=self.course_a, user=user, status=status, enrolled_at=enrolled,
-                completed_at=completed, current_module=reached))
-
+            enrollments.append(Enrollment(course=course_a, user=user, status=status, enrolled_at=enrolled,
+                                          completed_at=completed, current_module=reached))
         # Advanced Surgery Tech: nobody can finish before the live keynote it requires.
-        paper = self.final_paper
-        enrollments.append(Enrollment(
-            course=self.course_b, user=alice, status="in_progress", enrolled_at=self.at(days=-25),
-            current_module=self.modules_b[2]))
-        submissions.append(self._paper(paper, alice, self.at(days=-10), grade=92))
-        b_learners = self.rng.sample(pool, self.volume("course_b_learners"))
-        for index, user in enumerate(b_learners):
-            enrolled = self.between(self.at(days=-60), self.at(days=-5))
-            submitted = index < self.volume("course_b_submissions")
-            enrollments.append(Enrollment(
-                course=self.course_b, user=user, status="in_progress", enrolled_at=enrolled,
-                current_module=self.modules_b[2] if submitted else self.rng.choice(self.modules_b[:2])))
+        modules_b = self.modules["surgery"]
+        enrollments.append(Enrollment(course=course_b, user=alice, status="in_progress", current_module=modules_b[2],
+                                      enrolled_at=self.cal.human(self.cal.ago(days=26), self.cal.ago(days=24), zone)))
+        submissions.append(self.paper(alice, self.cal.human(self.cal.ago(days=11), self.cal.ago(days=9),
+                                                            self.zones[alice.pk]), grade=92))
+        for index, user in enumerate(self.rng.sample(pool, self.volume(world.COURSE_LEARNERS["surgery"]))):
+            zone = self.zones[user.pk]
+            enrolled = self.cal.human(self.cal.ago(days=60), self.cal.ago(days=5), zone)
+            submitted = index < self.volume(world.COURSE_LEARNERS["surgery_submissions"])
+            enrollments.append(Enrollment(course=course_b, user=user, status="in_progress", enrolled_at=enrolled,
+                                          current_module=modules_b[2] if submitted else self.rng.choice(modules_b[:2])))
             if submitted:
-                graded = self.rng.random() < 0.6
-                submissions.append(self._paper(paper, user, self.between(enrolled, self.at(days=-1)),
-                                               grade=self.rng.randint(60, 98) if graded else None))
+                grade = self.rng.randint(60, 98) if self.rng.random() < 0.6 else None
+                submissions.append(self.paper(user, self.cal.human(enrolled, self.cal.ago(days=1), zone), grade))
         self.copy.insert(Enrollment, enrollments)
         self.copy.insert(QuizAttempt, attempts)
         self.copy.insert(Submission, submissions)
         return f"{len(enrollments)} enrollments, {len(attempts)} quiz attempts, {len(submissions)} submissions"
 
-    def _paper(self, assignment, user, at, grade):
+    def paper(self, user: User, at: datetime, grade: int | None) -> Submission:
         name = media.write(self.media_root, f"submissions/final-paper-{slugify(user.email)}.pdf", media.pdf(
             f"Final Paper - {user.get_full_name()}",
-            [f"Course: {assignment.course.title}",
-             "Adopting robotic-assisted laparoscopy in a regional hospital:",
+            [f"Course: {plan.COURSE_B.title}", "Adopting robotic-assisted laparoscopy in a regional hospital:",
              "costs, training pathway, outcomes and patient safety."]))
-        return Submission(assignment=assignment, user=user, file=name, submitted_at=at, grade=grade)
+        return Submission(assignment=self.final_paper, user=user, file=name, submitted_at=at, grade=grade)
 
-    # 7. Outcomes: certificates and badges from the engagement data ------------------
+    # 7. Outcomes: certificates and badges from the engagement data -----------------------------
     def create_outcomes(self) -> str:
         certificates, badges = [], []
-        codes = set()
+        codes: set[str] = set()
 
-        def code():
+        def code() -> str:
             while True:
                 value = "CPD-" + self.token(4, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") + "-" + \
                         self.token(4, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
@@ -709,91 +828,99 @@ class Scenario:
                     codes.add(value)
                     return value
 
-        users = {u.id: u for u in User.objects.all()}
-        # Events: attended at least CERTIFICATE_MIN_ATTENDANCE of their live sessions.
+        users = {u.pk: u for u in User.objects.all()}
         for event in Event.objects.filter(certificates_enabled=True, ends_at__lte=self.anchor).order_by("id"):
-            template = self._template_for(event.owner_id)
-            for user_id in self.eligible_attendees(event):
-                certificates.append(Certificate(
-                    template=template, recipient=users[user_id], event=event, course=None,
-                    issued_at=event.ends_at + timedelta(hours=1), credits=event.cpd_credits,
-                    verification_code=code()))
-                badges.append(Badge(
-                    template=self.badge_templates["Workshop Survivor"], recipient=users[user_id], event=event,
-                    issued_at=event.ends_at + timedelta(hours=1)))
-        # Courses: completed enrollments, and for hybrid courses the required live session attended.
+            template = self.template_for(event.owner_id)
+            issued = event.ends_at + timedelta(hours=1, minutes=self.rng.randrange(20))
+            for user_id in eligible_attendees(event):
+                certificates.append(Certificate(template=template, recipient=users[user_id], event=event,
+                                                issued_at=issued, credits=event.cpd_credits,
+                                                verification_code=code()))
+                badges.append(Badge(template=self.badge_templates["Workshop Survivor"], recipient=users[user_id],
+                                    event=event, issued_at=issued))
         for course in Course.objects.filter(certificates_enabled=True).order_by("id"):
-            template = self._template_for(course.owner_id)
+            template = self.template_for(course.owner_id)
             done = Enrollment.objects.filter(course=course, status="completed").order_by("id")
             if course.required_session_id:
                 done = done.filter(
                     user__registrations__attendances__session_id=course.required_session_id).distinct()
             for enrollment in done:
-                certificates.append(Certificate(
-                    template=template, recipient=users[enrollment.user_id], course=course, event=None,
-                    issued_at=enrollment.completed_at + timedelta(minutes=5), credits=course.cpd_credits,
-                    verification_code=code()))
-                badges.append(Badge(
-                    template=self.badge_templates["Certified Expert"], recipient=users[enrollment.user_id],
-                    course=course, issued_at=enrollment.completed_at + timedelta(minutes=5)))
-        # Early adopters: attendees who joined within the platform's first 90 days and earned a certificate.
+                assert enrollment.completed_at is not None
+                issued = enrollment.completed_at + timedelta(minutes=5)
+                certificates.append(Certificate(template=template, recipient=users[enrollment.user_id], course=course,
+                                                issued_at=issued, credits=course.cpd_credits,
+                                                verification_code=code()))
+                badges.append(Badge(template=self.badge_templates["Certified Expert"],
+                                    recipient=users[enrollment.user_id], course=course, issued_at=issued))
         first_join = min(u.date_joined for u in users.values())
         first_certificate: dict[int, datetime] = {}
         for c in certificates:
-            first_certificate[c.recipient_id] = min(c.issued_at, first_certificate.get(c.recipient_id, c.issued_at))
+            first_certificate[c.recipient.pk] = min(c.issued_at, first_certificate.get(c.recipient.pk, c.issued_at))
         for user_id in sorted(first_certificate):
-            user = users[user_id]
-            if user.date_joined <= first_join + EARLY_ADOPTER_WINDOW:
-                badges.append(Badge(template=self.badge_templates["Early Adopter"], recipient=user,
+            if users[user_id].date_joined <= first_join + timedelta(days=plan.EARLY_ADOPTER_DAYS):
+                badges.append(Badge(template=self.badge_templates["Early Adopter"], recipient=users[user_id],
                                     issued_at=first_certificate[user_id]))
         self.copy.insert(Certificate, certificates)
         self.copy.insert(Badge, badges)
-        # Alice's CPD year: the board cycle she is tracking credits against.
-        alice = self.users["attendee.engaged@example.com"]
-        period_start = self.local_date(self.at(days=-180))
-        f.CPDRequirementFactory(
-            user=alice, name=with_year("Medical Board", period_start.year), required_credits=Decimal("50"),
-            period_start=period_start, period_end=period_start + timedelta(days=364))
+        # Alice's CPD cycle: the calendar year she is tracking credits against.
+        year = self.cal.local_date(self.anchor).year
+        CPDRequirement.objects.create(
+            user=self.users["alice"], name=f"{plan.CPD_REQUIREMENT} {year}",
+            required_credits=Decimal(plan.CPD_REQUIRED_CREDITS), period_start=date(year, 1, 1),
+            period_end=date(year, 12, 31))
         return f"{len(certificates)} certificates, {len(badges)} badges, 1 CPD requirement"
 
-    def _template_for(self, owner_id: int) -> CertificateTemplate:
+    def template_for(self, owner_id: int) -> CertificateTemplate:
+        """The organizer's own certificate template where there is one, else the system default."""
         own = CertificateTemplate.objects.filter(owner_id=owner_id).order_by("id").first()
         return own or self.cert_templates["Generic Completion"]
 
-    @staticmethod
-    def eligible_attendees(event: Event) -> list[int]:
-        """Users who attended at least CERTIFICATE_MIN_ATTENDANCE of the event's live sessions."""
-        sessions = list(event.sessions.filter(session_type="live"))
-        needed = sum((s.ends_at - s.starts_at).total_seconds() for s in sessions) * CERTIFICATE_MIN_ATTENDANCE
-        attended: dict[int, float] = {}
-        rows = Attendance.objects.filter(session__in=sessions, registration__user__isnull=False).select_related(
-            "session", "registration")
-        for a in rows:
-            if a.left_at is None:
-                continue
-            overlap = (min(a.left_at, a.session.ends_at) - max(a.joined_at, a.session.starts_at)).total_seconds()
-            attended[a.registration.user_id] = attended.get(a.registration.user_id, 0) + max(0.0, overlap)
-        return sorted(uid for uid, seconds in attended.items() if needed and seconds >= needed)
-
     def write_snapshot_meta(self) -> None:
         SnapshotMeta.objects.all().delete()
+        RebaseRule.objects.all().delete()
         SnapshotMeta.objects.create(
             version="", seed=self.o.seed, scale=self.scale,
-            built_at=datetime.now(dt_timezone.utc),  # metadata: when the build ran, not scenario data
-            anchor_at=self.anchor, rebased_at=None, timezone=settings.TIME_ZONE,
-        )
+            built_at=datetime.now(UTC),  # metadata: when the build ran, not scenario data
+            anchor_at=self.anchor, scenario_anchor_at=self.anchor, rebased_at=None, timezone=settings.TIME_ZONE)
+        RebaseRule.objects.bulk_create(rules())
 
 
-def _zoom_time(instant: datetime) -> str:
-    return instant.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def eligible_attendees(event: Event) -> list[int]:
+    """Users who attended at least CERTIFICATE_MIN_ATTENDANCE of the event's live-session time."""
+    sessions = list(Session.objects.filter(event=event, session_type="live"))
+    needed = sum((s.ends_at - s.starts_at).total_seconds() for s in sessions) * plan.CERTIFICATE_MIN_ATTENDANCE
+    attended: dict[int, float] = {}
+    rows = Attendance.objects.filter(session__in=sessions, registration__user__isnull=False).select_related(
+        "session", "registration")
+    for a in rows:
+        if a.left_at is None or a.session is None or a.registration.user_id is None:
+            continue
+        overlap = (min(a.left_at, a.session.ends_at) - max(a.joined_at, a.session.starts_at)).total_seconds()
+        attended[a.registration.user_id] = attended.get(a.registration.user_id, 0) + max(0.0, overlap)
+    return sorted(uid for uid, seconds in attended.items() if needed and seconds >= needed)
 
 
-def _epoch_ms(instant: datetime) -> int:
-    return int(instant.timestamp() * 1000)
+def zoom_time(instant: datetime) -> str:
+    """Zoom's own format: UTC, to the second, with Z."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def platform_models():
-    """Every model of the platform's apps (the tables a snapshot carries)."""
-    from django.apps import apps
+def epoch_ms(instant: datetime) -> int:
+    return int(instant.timestamp()) * 1000
 
-    return [m for m in apps.get_models() if m.__module__.startswith("cpd_platform.")]
+
+def rebase_body() -> str:
+    """The plain-SQL part of rebase_dates.sql (between its markers): what create_demo_data runs
+    inside its own transaction to move the scenario to the requested anchor."""
+    text = (Path(__file__).parent / "rebase_dates.sql").read_text()
+    start = text.index("-- cpd-demo: rebase body begins")
+    end = text.index("-- cpd-demo: rebase body ends")
+    return text[text.index("\n", start) + 1:end]
+
+
+def rebase_to(anchor: datetime) -> None:
+    """Move the scenario to `anchor` with the restore's own SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('cpd_demo.now', %s, true)", [anchor.isoformat()])
+        cursor.execute(rebase_body())
+        cursor.execute("UPDATE cpd_demo_snapshot SET rebased_at = NULL")  # generated there: not a rebase

@@ -28,21 +28,24 @@ def test_another_seed_gives_other_generated_rows_but_the_same_plan(demo, dbs):
 def test_scale_3_multiplies_generated_volumes_only(demo, dbs):
     url3, _, _ = dbs.seeded(scale=3)
     base = demo[0]
-    count = lambda url, sql: one(url, sql)
     for sql in [
+        "SELECT capacity FROM events_event WHERE title LIKE 'Future%%'",
         "SELECT count(*) FROM events_registration r JOIN events_event e ON e.id=r.event_id "
-        "WHERE e.title LIKE 'Future%%' AND r.user_id IS NULL",
+        "WHERE e.title LIKE 'Future%%' AND r.status <> 'confirmed' AND r.email NOT LIKE 'attendee.%%@example.com'",
+        "SELECT count(*) FROM events_registration r JOIN events_event e ON e.id=r.event_id "
+        "WHERE e.title = 'Sleep Medicine Update'",
         "SELECT count(*) FROM marketing_contact",
-        "SELECT count(*) FROM accounts_user WHERE email LIKE '%%@example.org'",
+        "SELECT count(*) FROM accounts_profile WHERE role = 'attendee' AND user_id NOT IN "
+        "(SELECT id FROM accounts_user WHERE email LIKE '%%@example.com' AND email LIKE 'attendee.%%')",
         "SELECT count(*) FROM marketing_contact_tags",
     ]:
-        assert count(url3, sql) == 3 * count(base, sql), sql
+        assert one(url3, sql) == 3 * one(base, sql), sql
     for sql in ["SELECT count(*) FROM billing_invoice WHERE status='paid'", "SELECT count(*) FROM events_event",
                 "SELECT count(*) FROM billing_plan", "SELECT count(*) FROM marketing_promocode"]:
-        assert count(url3, sql) == count(base, sql), sql
+        assert one(url3, sql) == one(base, sql), sql
     # Attendance scales with the webinar's registrants (drawn, so roughly 3x).
-    att1 = count(base, "SELECT count(*) FROM events_attendance")
-    att3 = count(url3, "SELECT count(*) FROM events_attendance")
+    att1 = one(base, "SELECT count(*) FROM events_attendance")
+    att3 = one(url3, "SELECT count(*) FROM events_attendance")
     assert 2.2 * att1 < att3 < 3.8 * att1
 
 

@@ -1,135 +1,177 @@
-"""rebase_dates.sql at many instants: invariants after, exact shifts, idempotence."""
+"""rebase_dates.sql at many instants: demo.check passes, the calendar survives, round trip and
+idempotence are exact, one transaction, tables named by oid, rules cover every dated column."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
 
+from builder.clock import parse_instant
+from builder.demo import check
+from builder.errors import UserError
 from builder.postgres import rebase, server
-from tests.conftest import ANCHOR, one, query, snapshot_tables
+from builder.plan import SCENARIO_ANCHOR
+from tests.conftest import ANCHOR_AT, one, query, snapshot_tables
 
-ANCHOR_AT = datetime.fromisoformat(ANCHOR)
-PLATFORM_TZ = ZoneInfo("America/New_York")
-HISTORY = [("billing_invoice", "issued_at"), ("events_attendance", "joined_at"),
-           ("events_registration", "registered_at"), ("engagement_feedback", "submitted_at"),
-           ("credentials_certificate", "issued_at"), ("integrations_zoomwebhookevent", "occurred_at"),
-           ("learning_quizattempt", "submitted_at"), ("accounts_user", "date_joined")]
+# The instants a sales engineer meets (local = America/New_York, the platform's timezone).
+INSTANTS = {
+    "03:10 at night": "2026-11-25T03:10:00-05:00",
+    "a Saturday afternoon": "2026-11-28T15:30:00-05:00",
+    "the day before spring DST": "2027-03-13T12:00:00-05:00",
+    "the day after spring DST": "2027-03-15T12:00:00-04:00",
+    "the day before autumn DST": "2026-10-31T10:00:00-04:00",
+    "the day after autumn DST": "2026-11-02T10:00:00-05:00",
+    "a year ahead": "2027-11-24T21:40:00-05:00",
+    "a month before the anchor": "2026-02-13T09:00:00-05:00",
+    "seven minutes later, odd seconds": "2026-03-15T14:37:13.250000+00:00",
+    "years ahead, at midnight": "2031-02-28T23:59:59+00:00",
+}
+RESULTS: dict[str, tuple] = {}
 
 
-def dated_columns(url):
-    return query(url, """SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
-        JOIN information_schema.tables t USING (table_schema, table_name)
-        WHERE c.table_schema='public' AND t.table_type='BASE TABLE'
-          AND c.data_type IN ('timestamp with time zone', 'date')
-          AND c.table_name NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
-        ORDER BY 1, 2""")
-
-
-def column_values(url, columns):
-    out = {}
-    with psycopg.connect(url, autocommit=True) as conn:
-        for table, column, _ in columns:
-            out[(table, column)] = conn.execute(f'SELECT id, "{column}" FROM "{table}" ORDER BY id').fetchall()
-    return out
+def calendar(url):
+    """Every event and session but the live one: local weekday, wall-clock start and end, in the event's zone."""
+    return query(url, """
+        SELECT 'event ' || e.id, to_char(e.starts_at AT TIME ZONE e.timezone, 'Dy HH24:MI:SS'),
+               to_char(e.ends_at AT TIME ZONE e.timezone, 'Dy HH24:MI:SS')
+          FROM events_event e WHERE e.status <> 'live'
+        UNION ALL
+        SELECT 'session ' || s.id, to_char(s.starts_at AT TIME ZONE e.timezone, 'Dy HH24:MI:SS'),
+               to_char(s.ends_at AT TIME ZONE e.timezone, 'Dy HH24:MI:SS')
+          FROM events_session s JOIN events_event e ON e.id = s.event_id WHERE e.status <> 'live'
+        ORDER BY 1""")
 
 
 @pytest.fixture(scope="module")
-def source(demo, dbs):
-    url = demo[0]
-    columns = dated_columns(url)
-    return url, columns, column_values(url, columns)
+def source(demo):
+    return demo[0]
 
 
-def copy_of(dbs, url):
-    dbs.count += 1
-    name = f"rebase_{dbs.count}"
-    server.create_database(dbs.pg.url(), name, template=url.rsplit("/", 1)[1])
-    return dbs.pg.url(name)
-
-
-CASES = {
-    "an hour later": timedelta(hours=1),
-    "13 hours later": timedelta(hours=13),
-    "3 days later": timedelta(days=3),
-    "400 days later": timedelta(days=400),
-    "30 days before (across the March DST change)": timedelta(days=-30),
-    "across the November DST change": datetime.fromisoformat("2026-11-01T06:30:00+00:00") - ANCHOR_AT,
-    "a few minutes later, odd seconds": timedelta(minutes=7, seconds=13, microseconds=250_000),
-}
-
-
-@pytest.mark.parametrize("offset", CASES.values(), ids=CASES.keys())
-def test_rebase_moves_everything_and_keeps_the_story(source, dbs, offset):
-    src_url, columns, before = source
-    url = copy_of(dbs, src_url)
-    now = ANCHOR_AT + offset
+@pytest.fixture(scope="module", params=list(INSTANTS), ids=list(INSTANTS))
+def rebased(request, source, dbs):
+    now = parse_instant(INSTANTS[request.param])
+    url = dbs.copy(source, "rebase")
     line = rebase.run(url, now)
+    return url, now, line
+
+
+def test_demo_check_passes(rebased):
+    url, now, line = rebased
     assert "rebased by" in line
+    when, results = check.run(url)
+    assert when == now
+    assert [r.line() for r in results if not r.ok] == []
+    assert len(results) >= 25
 
-    # Every timestamp by exactly the shift; every date by the calendar-day difference.
-    days = (now.astimezone(PLATFORM_TZ).date() - ANCHOR_AT.astimezone(PLATFORM_TZ).date()).days
-    after = column_values(url, columns)
-    checked = 0
-    for (table, column, kind) in columns:
-        for (id_before, old), (id_after, new) in zip(before[(table, column)], after[(table, column)]):
-            assert id_before == id_after
-            if old is None:
-                assert new is None
-                continue
-            expected = old + (timedelta(days=days) if kind == "date" else offset)
-            assert new == expected, (table, column, id_before)
-            checked += 1
-    assert checked > 500
 
-    # The story holds at `now`: A upcoming, C live, B and all history in the past.
-    events = {t: (s, e) for t, s, e in query(url, "SELECT title, starts_at, ends_at FROM events_event")}
-    flagship = [t for t in events if t.startswith("Future of Medicine ")]
-    assert len(flagship) == 1
-    a_start = events[flagship[0]][0]
-    assert a_start > now
-    assert flagship[0] == f"Future of Medicine {a_start.astimezone(ZoneInfo('America/New_York')).year}"
-    assert one(url, "SELECT slug FROM events_event WHERE title LIKE 'Future%%'") == \
-        f"future-of-medicine-{a_start.astimezone(ZoneInfo('America/New_York')).year}"
-    assert events["Community Meetup"][0] <= now < events["Community Meetup"][1]
-    assert events["Weekly Health Webinar"][1] < now
-    for table, column in HISTORY:
-        assert one(url, f"SELECT max({column}) FROM {table}") < now, table
-    name, start = one(url, "SELECT name, period_start FROM accounts_cpdrequirement")
-    assert name == f"Medical Board {start.year}"
-    assert one(url, "SELECT anchor_at FROM cpd_demo_snapshot") == now
+def test_the_calendar_survives(rebased, source):
+    url, now, _ = rebased
+    assert calendar(url) == calendar(source)
+    live = one(url, "SELECT json_build_array(starts_at, ends_at) FROM events_event WHERE status = 'live'")
+    starts, ends = (datetime.fromisoformat(t) for t in live)
+    assert starts <= now < ends and starts.minute % 15 == 0 and ends.minute % 15 == 0 and starts.second == 0
 
-    # Timestamps inside Zoom payloads moved with their rows.
-    mismatched = one(url, """SELECT count(*) FROM integrations_zoomwebhookevent
-        WHERE (payload->>'event_ts')::bigint <> (extract(epoch FROM occurred_at) * 1000)::bigint
-           OR (event_type = 'meeting.participant_joined'
-               AND (payload #>> '{payload,object,participant,join_time}')::timestamptz <> occurred_at)""")
-    assert mismatched == 0
 
-    # Whole-second values stay in Zoom's format; fractions appear only when the shift has them.
-    sample = one(url, """SELECT payload #>> '{payload,object,participant,join_time}' FROM integrations_zoomwebhookevent
-                         WHERE event_type = 'meeting.participant_joined' ORDER BY id LIMIT 1""")
-    assert ("." in sample) == bool(offset.microseconds) and sample.endswith("Z")
+def test_durations_and_orderings_within_each_thing_hold(rebased, source):
+    url, _, _ = rebased
+    durations = """SELECT id, ends_at - starts_at FROM events_session ORDER BY id"""
+    assert query(url, durations) == query(source, durations)
+    # Sessions inside their event; attendance near its session; registrations before the event starts.
+    assert one(url, """SELECT count(*) FROM events_session s JOIN events_event e ON e.id = s.event_id
+                        WHERE s.starts_at < e.starts_at OR s.ends_at > e.ends_at""") == 0
+    assert one(url, """SELECT count(*) FROM events_attendance a JOIN events_session s ON s.id = a.session_id
+                        WHERE a.joined_at < s.starts_at - interval '1 hour'
+                           OR a.joined_at > s.ends_at""") == 0
+    assert one(url, """SELECT count(*) FROM events_registration r JOIN events_event e ON e.id = r.event_id
+                        WHERE r.registered_at >= e.starts_at""") == 0
+    # A subscription's invoices keep their order, one a month, on the billing day.
+    order = "SELECT id FROM billing_invoice ORDER BY subscription_id, period_start"
+    assert query(url, order) == query(source, order)
 
-    # Idempotent: a second run at the same now changes nothing at all.
-    first = snapshot_tables(url)
-    rebase.run(url, now)
-    assert snapshot_tables(url) == first
+
+def test_idempotent_and_the_round_trip_is_exact(rebased, source, dbs):
+    url, now, _ = rebased
+    twice = dbs.copy(url, "twice")
+    before = snapshot_tables(twice)
+    rebase.run(twice, now)
+    assert snapshot_tables(twice) == before
+    assert "rebased by 00:00:00" in rebase.run(twice, now)
+    back = dbs.copy(url, "back")
+    rebase.run(back, ANCHOR_AT)
+    original, returned = snapshot_tables(source), snapshot_tables(back)
+    for table in original:
+        if table != "cpd_demo_snapshot":
+            assert returned[table] == original[table], table
+    assert one(back, "SELECT anchor_at FROM cpd_demo_snapshot") == ANCHOR_AT
+
+
+def test_every_dated_column_of_the_platform_has_a_rule(source):
+    dated = set(query(source, """
+        SELECT c.table_name, c.column_name FROM information_schema.columns c
+          JOIN information_schema.tables t USING (table_schema, table_name)
+         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+           AND c.data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date')
+           AND c.table_name NOT LIKE 'django%%' AND c.table_name NOT LIKE 'auth%%'
+           AND c.table_name NOT IN ('cpd_demo_snapshot')"""))
+    ruled = set(query(source, "SELECT table_name, column_name FROM cpd_demo_rule "
+                              "WHERE kind IN ('weekly', 'monthly', 'yearly')"))
+    assert dated and dated <= ruled, dated - ruled
+
+
+def test_the_scenario_anchor_is_recorded_and_a_build_is_a_rebase_of_it(source):
+    assert one(source, "SELECT scenario_anchor_at FROM cpd_demo_snapshot") == SCENARIO_ANCHOR
+    assert one(source, "SELECT anchor_at FROM cpd_demo_snapshot") == ANCHOR_AT
+
+
+def test_one_transaction_a_failure_midway_changes_nothing(source, dbs):
+    url = dbs.copy(source, "atomic")
+    # A constraint the shift will break in the last tables the rebase visits.
+    with server.connect(url) as conn:
+        conn.execute("ALTER TABLE marketing_promocode ADD CONSTRAINT until_2029 CHECK (valid_from < '2029-01-01')")
+    before = snapshot_tables(url)
+    with pytest.raises(UserError, match="until_2029"):
+        rebase.run(url, datetime(2030, 1, 1, tzinfo=timezone.utc))
+    assert snapshot_tables(url) == before
+
+
+def test_tables_are_named_by_oid_not_through_search_path(source, dbs):
+    """A temporary table shadowing a real one (pg_temp comes first in search_path) is never updated."""
+    url = dbs.copy(source, "shadow")
+    body = open(rebase.tools.REBASE_SQL).read()
+    body = body[body.index("DO $rebase$"):body.index("-- cpd-demo: rebase body ends")]
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE TEMP TABLE events_event (LIKE public.events_event INCLUDING ALL)")
+        conn.execute("INSERT INTO pg_temp.events_event SELECT * FROM public.events_event")
+        shadow = conn.execute("SELECT starts_at FROM pg_temp.events_event ORDER BY id").fetchall()
+        conn.execute("SELECT set_config('cpd_demo.now', '2027-06-01T12:00Z', true)")
+        conn.execute(body)
+        assert conn.execute("SELECT starts_at FROM pg_temp.events_event ORDER BY id").fetchall() == shadow
+        conn.commit()
+    assert one(url, "SELECT anchor_at FROM cpd_demo_snapshot") == datetime(2027, 6, 1, 12, tzinfo=timezone.utc)
+    assert query(url, "SELECT starts_at FROM events_event ORDER BY id") != [tuple(r) for r in shadow]
 
 
 def test_rebase_without_now_uses_the_clock(source, dbs):
-    url = copy_of(dbs, source[0])
-    before = datetime.now(ANCHOR_AT.tzinfo)
+    url = dbs.copy(source, "clock")
+    before = datetime.now(timezone.utc)
     rebase.run(url)
     anchor = one(url, "SELECT anchor_at FROM cpd_demo_snapshot")
-    assert before - timedelta(seconds=1) <= anchor <= datetime.now(ANCHOR_AT.tzinfo) + timedelta(seconds=1)
-    live = query(url, "SELECT title FROM events_event WHERE starts_at <= now() AND ends_at > now()")
-    assert live == [("Community Meetup",)]
+    assert before - timedelta(seconds=1) <= anchor <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert query(url, "SELECT title FROM events_event WHERE starts_at <= now() AND ends_at > now()") == \
+        [("Community Meetup",)]
+
+
+@pytest.mark.parametrize("now", ["tomorrow", "garbage", "2027-13-45"])
+def test_a_bad_now_is_refused_by_the_sql_itself(source, dbs, now):
+    """The image passes CPD_DEMO_NOW straight to the SQL: it refuses words and nonsense too."""
+    url = dbs.copy(source, "badnow")
+    before = snapshot_tables(url)
+    with pytest.raises(UserError, match="date rebase failed"):
+        rebase.tools._run([rebase.tools.binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
+                           f"now={now}", "-f", str(rebase.tools.REBASE_SQL), "--dbname", url], "The date rebase", url)
+    assert snapshot_tables(url) == before
 
 
 def test_rebase_refuses_a_database_without_snapshot_row(dbs):
-    from builder.errors import UserError
-
-    url = dbs.empty()
     with pytest.raises(UserError, match="not a CPD demo database"):
-        rebase.run(url, datetime.fromisoformat("2027-01-01T00:00Z"))
+        rebase.run(dbs.empty(), datetime(2027, 1, 1, tzinfo=timezone.utc))

@@ -2,22 +2,11 @@
 
 import psycopg
 
+from builder import plan
 from builder.config import DEFAULT_PASSWORD
 from builder.errors import UserError
 from builder.postgres import conninfo
 from builder.postgres.server import connect
-
-PERSONAS = [
-    ("admin@cpdevents.com", "superuser", "Django admin and every platform feature"),
-    ("organizer.pro@example.com", "organizer (Pro)", "Dr. Sarah Chen: paid events, Zoom, Stripe Connect, courses, invoices"),
-    ("organizer.basic@example.com", "organizer (Basic)", "John Doe: free plan, the live Community Meetup, manual links"),
-    ("speaker.guest@example.com", "speaker", "Prof. Alan Grant: guest speaker on the flagship keynote"),
-    ("attendee.engaged@example.com", "attendee", "Alice Active: certificates, badges, completed course, CPD tracking"),
-    ("attendee.casual@example.com", "attendee", "Bob Basic: waitlisted, stuck on Module 2, free events"),
-    ("attendee.new@example.com", "attendee", "Charlie New: just signed up, in onboarding"),
-    ("churned@example.com", "organizer (past due)", "Dunning: past-due subscription with an open invoice"),
-]
-
 
 def status(url: str) -> dict:
     """The snapshot row and each event's state at the instant the data represents (its anchor)."""
@@ -31,28 +20,39 @@ def status(url: str) -> dict:
         if meta is None:
             raise UserError(f"{conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
         events = conn.execute(
-            """SELECT title, status, starts_at, ends_at,
-                      CASE WHEN s.anchor_at < starts_at THEN 'upcoming'
-                           WHEN s.anchor_at <= ends_at THEN 'live' ELSE 'past' END
-                 FROM events_event, cpd_demo_snapshot s ORDER BY starts_at"""
+            """SELECT e.title, e.status, e.starts_at AT TIME ZONE e.timezone, e.ends_at AT TIME ZONE e.timezone,
+                      CASE WHEN s.anchor_at < e.starts_at THEN 'upcoming'
+                           WHEN s.anchor_at <= e.ends_at THEN 'live' ELSE 'past' END, e.timezone
+                 FROM events_event e, cpd_demo_snapshot s ORDER BY e.starts_at"""
         ).fetchall()
     keys = ("version", "seed", "scale", "anchor_at", "rebased_at", "timezone", "now")
-    return {**dict(zip(keys, meta)), "events": events}
+    return {**dict(zip(keys, meta, strict=True)), "events": events}
+
+
+SHOWN_UPCOMING, SHOWN_PAST = 5, 3
 
 
 def format_status(info: dict) -> list[str]:
     lines = [f"snapshot {info['version'] or '(unversioned)'} · seed {info['seed']} · scale {info['scale']}",
              f"data represents {info['anchor_at']:%Y-%m-%d %H:%M %Z}"
              + (f" (last rebase {info['rebased_at']:%Y-%m-%d %H:%M %Z})" if info["rebased_at"] else "")]
-    for title, state, starts, ends, when in info["events"]:
-        lines.append(f"  {when:<9} {title} [{state}] {starts:%Y-%m-%d %H:%M} – {ends:%Y-%m-%d %H:%M} UTC")
+    events = info["events"]
+    shown = ([e for e in events if e[4] == "live"] + [e for e in events if e[4] == "upcoming"][:SHOWN_UPCOMING]
+             + [e for e in events if e[4] == "past"][-SHOWN_PAST:])
+    for title, state, starts, ends, when, zone in shown:
+        span = f"{starts:%a %d %b %Y %H:%M}–{ends:%H:%M}" if starts.date() == ends.date() else \
+            f"{starts:%a %d %b %Y %H:%M} – {ends:%a %d %b %H:%M}"
+        lines.append(f"  {when:<9} {title} [{state}] {span} {zone}")
+    hidden = len(events) - len(shown)
+    if hidden:
+        lines.append(f"  … and {hidden} more events (the admin lists them all)")
     return lines
 
 
 def format_logins(password_is_default: bool = True) -> list[str]:
     password = DEFAULT_PASSWORD if password_is_default else "(the --password given at build time)"
-    width = max(len(p[0]) for p in PERSONAS)
+    width = max(len(p.email) for p in plan.PERSONAS)
     lines = [f"  {'email':<{width}}  {'role':<21} what it shows"]
-    lines += [f"  {email:<{width}}  {role:<21} {shows}" for email, role, shows in PERSONAS]
+    lines += [f"  {p.email:<{width}}  {p.login_as:<21} {p.shows}" for p in plan.PERSONAS]
     lines.append(f"  password for every login: {password}   (demo use only)")
     return lines

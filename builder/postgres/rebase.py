@@ -1,4 +1,5 @@
-"""The date rebase from the host: runs rebase_dates.sql, and prepares a database for it."""
+"""The date rebase from the host: runs rebase_dates.sql, and reads the rules the scenario wrote
+into the database (cpd_demo_rule) for what the rebase rewrites."""
 
 from datetime import datetime
 
@@ -8,6 +9,7 @@ from builder.postgres import tools
 from builder.postgres.server import connect
 
 REBASE_FILLFACTOR = 50
+REWRITING = ("weekly", "monthly", "yearly", "json", "year_token")
 
 
 def run(url: str, now: datetime | None = None) -> str:
@@ -16,19 +18,21 @@ def run(url: str, now: datetime | None = None) -> str:
 
 
 def rebased_columns(url: str) -> dict[str, list[str]]:
-    """Per table, the columns rebase_dates.sql rewrites: dates, timestamps and JSON, not generated."""
+    """Per table, the columns rebase_dates.sql rewrites, as the rules say."""
     with connect(url) as conn:
-        rows = conn.execute("""
-            SELECT c.table_name, c.column_name FROM information_schema.columns c
-              JOIN information_schema.tables t USING (table_schema, table_name)
-             WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.is_generated = 'NEVER'
-               AND c.data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date', 'json', 'jsonb')
-               AND c.table_name NOT IN ('cpd_demo_snapshot', 'django_migrations', 'django_session')
-             ORDER BY c.table_name, c.ordinal_position""").fetchall()
+        rows = conn.execute("SELECT table_name, column_name FROM cpd_demo_rule WHERE kind = ANY(%s) "
+                            "GROUP BY 1, 2 ORDER BY 1, 2", (list(REWRITING),)).fetchall()
     columns: dict[str, list[str]] = {}
     for table, column in rows:
         columns.setdefault(table, []).append(column)
     return columns
+
+
+def not_content(url: str) -> list[str]:
+    """Tables the rules mark as bookkeeping: the digest leaves them out."""
+    with connect(url) as conn:
+        return [r[0] for r in conn.execute("SELECT table_name FROM cpd_demo_rule WHERE kind = 'not_content' "
+                                           "ORDER BY 1")]
 
 
 def leave_room(url: str) -> None:

@@ -1,30 +1,27 @@
-"""factory_boy factories: the shape of one row of each platform model.
+"""factory_boy factories: the shape of one row of each model the scenario writes one at a time.
 
-The scenario (`builder/seed.py`) decides counts, relationships and dates; tests use the same
-factories. Faker and factory_boy are seeded together by `builder.seed.seed_randomness`.
-Dates have no defaults on purpose: every date comes from the scenario's anchor.
+The scenario (`builder/seed.py`) decides counts, relationships and dates; volume rows (users,
+registrations, attendance...) go in by COPY instead. Faker and factory_boy are seeded together by
+`builder.seed.seed_randomness`. Dates have no defaults on purpose: every date comes from the scenario.
 """
 
 import factory
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
-from cpd_platform.accounts.models import CPDRequirement, Profile, User
-from cpd_platform.billing.models import ConnectAccount, Invoice, PaymentMethod, Plan, Subscription
-from cpd_platform.credentials.models import Badge, BadgeTemplate, Certificate, CertificateTemplate
-from cpd_platform.engagement.models import Feedback
-from cpd_platform.events.models import Attendance, Event, Registration, Session, Speaker
-from cpd_platform.integrations.models import ZoomConnection, ZoomRecording, ZoomWebhookEvent
-from cpd_platform.learning.models import (
-    Assignment,
-    Course,
-    Enrollment,
-    Module,
-    Quiz,
-    QuizAttempt,
-    Submission,
-)
-from cpd_platform.marketing.models import Contact, ContactList, PromoCode, Tag
+from cpd_platform.accounts.models import Profile, User
+from cpd_platform.billing.models import ConnectAccount, Plan, Subscription
+from cpd_platform.credentials.models import BadgeTemplate, CertificateTemplate
+from cpd_platform.events.models import Event, Session, Speaker
+from cpd_platform.integrations.models import ZoomConnection
+from cpd_platform.learning.models import Assignment, Course, Module, Quiz
+from cpd_platform.marketing.models import ContactList, PromoCode, Tag
+
+TOKEN = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789"
+
+
+def token(prefix: str, length: int, letters: str = TOKEN) -> factory.Faker:
+    return factory.Faker("bothify", text=prefix + "?" * length, letters=letters)
 
 
 class UserFactory(DjangoModelFactory):
@@ -34,9 +31,7 @@ class UserFactory(DjangoModelFactory):
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    email = factory.LazyAttributeSequence(
-        lambda o, n: f"{o.first_name}.{o.last_name}.{n}@example.org".lower().replace(" ", "").replace("'", "")
-    )
+    email = factory.LazyAttribute(lambda o: f"{o.first_name}.{o.last_name}@example.org".lower().replace(" ", ""))
     is_active = True
     # Not loginable unless the scenario gives the demo password; stable for a given seed.
     password = factory.Faker("pystr", prefix="!", min_chars=40, max_chars=40)
@@ -51,17 +46,8 @@ class ProfileFactory(DjangoModelFactory):
     role = Profile.Role.ATTENDEE
     headline = factory.Faker("job")
     organization = factory.Faker("company")
-    bio = factory.Faker("paragraph", nb_sentences=2)
     timezone = "America/New_York"
     onboarding_completed = True
-
-
-class CPDRequirementFactory(DjangoModelFactory):
-    class Meta:
-        model = CPDRequirement
-
-    user = factory.SubFactory(UserFactory)
-    required_credits = 50
 
 
 class PlanFactory(DjangoModelFactory):
@@ -85,31 +71,7 @@ class SubscriptionFactory(DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     status = Subscription.Status.ACTIVE
     cancel_at_period_end = False
-    stripe_subscription_id = factory.Faker("bothify", text="sub_????????????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789")
-
-
-class InvoiceFactory(DjangoModelFactory):
-    class Meta:
-        model = Invoice
-
-    subscription = factory.SubFactory(SubscriptionFactory)
-    number = factory.Sequence(lambda n: f"CPD-{n + 1:05d}")
-    amount_cents = factory.LazyAttribute(lambda o: o.subscription.plan.price_cents)
-    currency = "usd"
-    status = Invoice.Status.PAID
-    stripe_invoice_id = factory.Faker("bothify", text="in_????????????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
-
-
-class PaymentMethodFactory(DjangoModelFactory):
-    class Meta:
-        model = PaymentMethod
-
-    user = factory.SubFactory(UserFactory)
-    brand = "visa"
-    last4 = "4242"
-    exp_month = 8
-    is_default = True
-    stripe_payment_method_id = factory.Faker("bothify", text="pm_????????????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
+    stripe_subscription_id = token("sub_", 16)
 
 
 class ConnectAccountFactory(DjangoModelFactory):
@@ -117,7 +79,7 @@ class ConnectAccountFactory(DjangoModelFactory):
         model = ConnectAccount
 
     user = factory.SubFactory(UserFactory)
-    stripe_account_id = factory.Faker("bothify", text="acct_1????????????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
+    stripe_account_id = token("acct_1", 16, "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789")
     charges_enabled = True
     payouts_enabled = True
 
@@ -127,7 +89,7 @@ class ZoomConnectionFactory(DjangoModelFactory):
         model = ZoomConnection
 
     user = factory.SubFactory(UserFactory)
-    zoom_user_id = factory.Faker("bothify", text="??????????????????????", letters="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0123456789")
+    zoom_user_id = token("", 22)
     status = ZoomConnection.Status.CONNECTED
 
 
@@ -147,6 +109,33 @@ class BadgeTemplateFactory(DjangoModelFactory):
 
     name = factory.Faker("catch_phrase")
     tier = BadgeTemplate.Tier.BRONZE
+
+
+class ContactListFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactList
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Faker("catch_phrase")
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Faker("word")
+
+
+class PromoCodeFactory(DjangoModelFactory):
+    class Meta:
+        model = PromoCode
+
+    owner = factory.SubFactory(UserFactory)
+    code = factory.Sequence(lambda n: f"PROMO{n}")
+    discount_type = PromoCode.DiscountType.PERCENT
+    discount_value = 10
+    is_active = True
 
 
 class EventFactory(DjangoModelFactory):
@@ -182,53 +171,6 @@ class SessionFactory(DjangoModelFactory):
     session_type = Session.SessionType.LIVE
 
 
-class RegistrationFactory(DjangoModelFactory):
-    """A generated guest registration (no account) unless `user` is given."""
-
-    class Meta:
-        model = Registration
-
-    event = factory.SubFactory(EventFactory)
-    user = None
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
-    email = factory.LazyAttributeSequence(
-        lambda o, n: f"{o.first_name}.{o.last_name}.{n}@example.net".lower().replace(" ", "").replace("'", "")
-    )
-    status = Registration.Status.CONFIRMED
-    payment_status = Registration.PaymentStatus.FREE
-    amount_paid_cents = 0
-
-
-class AttendanceFactory(DjangoModelFactory):
-    class Meta:
-        model = Attendance
-
-    registration = factory.SubFactory(RegistrationFactory)
-    source = Attendance.Source.ZOOM
-
-
-class ZoomWebhookEventFactory(DjangoModelFactory):
-    class Meta:
-        model = ZoomWebhookEvent
-
-    event = factory.SubFactory(EventFactory)
-    event_type = "meeting.participant_joined"
-    participant_email = ""
-    payload = factory.LazyFunction(dict)
-
-
-class ZoomRecordingFactory(DjangoModelFactory):
-    class Meta:
-        model = ZoomRecording
-
-    event = factory.SubFactory(EventFactory)
-    recording_id = factory.Faker("uuid4")
-    duration_minutes = 60
-    share_url = factory.LazyAttribute(lambda o: f"https://zoom.us/rec/share/{o.recording_id}")
-    file_type = "MP4"
-
-
 class CourseFactory(DjangoModelFactory):
     class Meta:
         model = Course
@@ -259,107 +201,14 @@ class QuizFactory(DjangoModelFactory):
     passing_score = 70
 
 
-class QuizAttemptFactory(DjangoModelFactory):
-    class Meta:
-        model = QuizAttempt
-
-    quiz = factory.SubFactory(QuizFactory)
-    user = factory.SubFactory(UserFactory)
-    score = 80
-    passed = factory.LazyAttribute(lambda o: o.score >= o.quiz.passing_score)
-
-
-class EnrollmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Enrollment
-
-    course = factory.SubFactory(CourseFactory)
-    user = factory.SubFactory(UserFactory)
-    status = Enrollment.Status.IN_PROGRESS
-
-
 class AssignmentFactory(DjangoModelFactory):
     class Meta:
         model = Assignment
 
     course = factory.SubFactory(CourseFactory)
     title = factory.Faker("sentence", nb_words=2)
-    requires_file_upload = True
-    rubric = factory.LazyFunction(list)
 
 
-class SubmissionFactory(DjangoModelFactory):
-    class Meta:
-        model = Submission
-
-    assignment = factory.SubFactory(AssignmentFactory)
-    user = factory.SubFactory(UserFactory)
-
-
-class PromoCodeFactory(DjangoModelFactory):
-    class Meta:
-        model = PromoCode
-        django_get_or_create = ("code",)
-
-    owner = factory.SubFactory(UserFactory)
-    code = factory.Faker("bothify", text="PROMO##", letters="ABCDEFGHJKLMNPQRSTUVWXYZ")
-    discount_type = PromoCode.DiscountType.PERCENT
-    discount_value = 10
-    is_active = True
-
-
-class TagFactory(DjangoModelFactory):
-    class Meta:
-        model = Tag
-        django_get_or_create = ("owner", "name")
-
-    owner = factory.SubFactory(UserFactory)
-    name = factory.Faker("word")
-
-
-class ContactListFactory(DjangoModelFactory):
-    class Meta:
-        model = ContactList
-
-    owner = factory.SubFactory(UserFactory)
-    name = factory.Faker("catch_phrase")
-
-
-class ContactFactory(DjangoModelFactory):
-    class Meta:
-        model = Contact
-
-    contact_list = factory.SubFactory(ContactListFactory)
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
-    email = factory.LazyAttributeSequence(
-        lambda o, n: f"{o.first_name[0]}{o.last_name}.{n}@example.com".lower().replace(" ", "").replace("'", "")
-    )
-
-
-class FeedbackFactory(DjangoModelFactory):
-    class Meta:
-        model = Feedback
-
-    event = factory.SubFactory(EventFactory)
-    user = factory.SubFactory(UserFactory)
-    rating = 4
-    comment = factory.Faker("sentence", nb_words=8)
-
-
-class CertificateFactory(DjangoModelFactory):
-    class Meta:
-        model = Certificate
-
-    template = factory.SubFactory(CertificateTemplateFactory)
-    recipient = factory.SubFactory(UserFactory)
-    credits = 0
-    verification_code = factory.Faker("bothify", text="CPD-????-????", letters="ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-
-
-class BadgeFactory(DjangoModelFactory):
-    class Meta:
-        model = Badge
-
-    template = factory.SubFactory(BadgeTemplateFactory)
-    recipient = factory.SubFactory(UserFactory)
+ALL = (UserFactory, ProfileFactory, PlanFactory, SubscriptionFactory, ConnectAccountFactory, ZoomConnectionFactory,
+       CertificateTemplateFactory, BadgeTemplateFactory, ContactListFactory, TagFactory, PromoCodeFactory,
+       EventFactory, SpeakerFactory, SessionFactory, CourseFactory, ModuleFactory, QuizFactory, AssignmentFactory)

@@ -1,4 +1,4 @@
-"""`snapshot.build`, stage by stage: postgres -> migrate -> seed -> digest -> dump -> publish locally.
+"""`snapshot.build`, stage by stage: postgres -> migrate -> seed -> digest -> rebase -> dump -> publish.
 
 Each stage reads the previous stage's output. The provider owns the server, the scratch
 database and the dump; the build owns the artifact. The version's time comes from an
@@ -106,7 +106,7 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
             with stage("migrate"):
                 platform.manage(["migrate", "--no-input", "-v", "0"], url)
             with stage("seed"):
-                seed(url, options, anchor, artifact / "media", echo)
+                seed(url, options, None, artifact / "media", echo)
             with stage("digest"):
                 mediafiles.pack(artifact / "media", artifact / mf.MEDIA)
                 digest = content_digest(url, mf.sha256_file(artifact / mf.MEDIA))
@@ -115,6 +115,8 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
                 echo(f"unchanged: content digest {digest[:12]} equals latest ({latest}); nothing new (use --force)")
                 return BuildResult(latest, store.path(latest), digest, skipped=True, stages=stage.times)
             version = new_version(digest, clock())
+            with stage("rebase"):
+                rebase.run(url, anchor)
             facts = prepare_for_dump(url, version)
             with stage("dump"):
                 dump_version = db.dump(url, artifact / mf.DUMP)
@@ -138,18 +140,21 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
         store.clean_staging()
 
 
-def seed(url: str, options: BuildOptions, anchor: datetime, media_root: Path, echo: Callable[[str], None]) -> None:
-    platform.manage(
-        ["create_demo_data", "--seed", str(options.seed), "--scale", str(options.scale), "--anchor", iso(anchor)],
-        url, media_root=str(media_root), env_extra={"CPD_DEMO_PASSWORD": options.password},
-        echo=lambda line: echo(f"  {line.strip()}") if ": " in line else None)
+def seed(url: str, options: BuildOptions, anchor: datetime | None, media_root: Path,
+         echo: Callable[[str], None]) -> None:
+    """create_demo_data: at `anchor`, or with None at the scenario's own anchor (unrebased)."""
+    when = ["--anchor", iso(anchor)] if anchor else ["--canonical"]
+    platform.manage(["create_demo_data", "--seed", str(options.seed), "--scale", str(options.scale), *when],
+                    url, media_root=str(media_root), env_extra={"CPD_DEMO_PASSWORD": options.password},
+                    echo=lambda line: echo(f"  {line.strip()}") if ": " in line else None)
 
 
 def prepare_for_dump(url: str, version: str) -> dict[str, Any]:
     """Record the version in the snapshot row, leave room for the rebase; the facts the manifest keeps."""
     rebase.leave_room(url)
     with server.connect(url) as conn:
-        conn.execute("UPDATE cpd_demo_snapshot SET version = %s", (version,))
+        # The dump represents its anchor as built: the rebase that put it there is part of the build.
+        conn.execute("UPDATE cpd_demo_snapshot SET version = %s, rebased_at = NULL", (version,))
         heads = dict(conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"))
         server_version = server.scalar(conn, "SHOW server_version")
     counts = server.table_row_counts(url)

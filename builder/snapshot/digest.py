@@ -1,30 +1,28 @@
 """A content digest of a demo database: same data -> same digest, whatever the anchor.
 
-Two builds of the same scenario, seed and scale made on different days must share a digest
-(that is what lets `publish` skip them), so the digest is taken with the data rebased to one
-fixed canonical instant: the database is rebased there, hashed table by table (COPY output in
-primary-key order), and rebased back to its anchor.
+It is taken right after the scenario is generated, at the scenario's own anchor and before the
+rebase to the build's anchor: two builds of the same scenario, seed and scale made on different
+days share a digest, which is what lets `publish` skip them. Tables the scenario's rules mark
+as not content (bookkeeping) are left out; the rest are hashed table by table, COPY output in
+primary-key order.
 """
 
 import hashlib
 
 from psycopg import sql
 
-from builder.clock import parse_instant
-from builder.postgres import rebase
-from builder.postgres.server import connect, scalar
-
-CANONICAL_NOW = parse_instant("2000-01-01T00:00:00Z")
-NOT_CONTENT = ("django_migrations", "django_session", "cpd_demo_snapshot")
+from builder.postgres.rebase import not_content
+from builder.postgres.server import connect
 
 
 def table_digest(url: str) -> str:
+    skip = set(not_content(url))
     digest = hashlib.sha256()
     with connect(url) as conn:
         tables = [r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
         for table in tables:
-            if table in NOT_CONTENT:
+            if table in skip:
                 continue
             digest.update(f"\x00table {table}\n".encode())
             query = sql.SQL("COPY (SELECT * FROM {} ORDER BY 1) TO STDOUT").format(sql.Identifier(table))
@@ -35,15 +33,4 @@ def table_digest(url: str) -> str:
 
 
 def content_digest(url: str, media_sha256: str) -> str:
-    """The digest at the canonical instant (two rebases: there and back to the anchor)."""
-    with connect(url) as conn:
-        anchor = scalar(conn, "SELECT anchor_at FROM cpd_demo_snapshot")
-        rebased_at = scalar(conn, "SELECT rebased_at FROM cpd_demo_snapshot")
-    rebase.run(url, CANONICAL_NOW)
-    try:
-        tables = table_digest(url)
-    finally:
-        rebase.run(url, anchor)
-        with connect(url) as conn:
-            conn.execute("UPDATE cpd_demo_snapshot SET rebased_at = %s", (rebased_at,))
-    return hashlib.sha256(f"{tables}\n{media_sha256}".encode()).hexdigest()
+    return hashlib.sha256(f"{table_digest(url)}\n{media_sha256}".encode()).hexdigest()

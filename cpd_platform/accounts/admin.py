@@ -11,7 +11,7 @@ class ProfileInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    ordering = ["email"]
+    ordering = ["-date_joined"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "profile__role", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]

@@ -1,14 +1,17 @@
 from django.contrib import admin
 
+from cpd_platform.display import money_column
+
 from .models import ConnectAccount, Invoice, PaymentMethod, Plan, Subscription
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "price_cents", "currency", "interval", "monthly_event_limit",
+    list_display = ["code", "name", "price", "interval", "monthly_event_limit",
                     "includes_courses", "includes_teams"]
     list_filter = ["includes_courses", "includes_teams"]
     search_fields = ["code", "name"]
+    price = money_column("price_cents", "price")
 
 
 @admin.register(Subscription)
@@ -21,7 +24,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "subscription", "amount_cents", "currency", "status", "issued_at", "paid_at"]
+    list_display = ["number", "subscription", "amount", "status", "issued_at", "paid_at"]
+    amount = money_column("amount_cents", "amount")
     list_filter = ["status", "issued_at"]
     search_fields = ["number", "stripe_invoice_id", "subscription__user__email"]
     list_select_related = ["subscription__user", "subscription__plan"]

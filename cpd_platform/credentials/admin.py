@@ -19,11 +19,17 @@ class BadgeTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    list_display = ["verification_code", "recipient", "template", "event", "course", "credits", "issued_at"]
+    list_display = ["verification_code", "recipient", "awarded_for", "template", "credits", "issued_at"]
     list_filter = ["template", "issued_at"]
+    ordering = ["-issued_at"]
     search_fields = ["verification_code", "recipient__email", "event__title", "course__title"]
     list_select_related = ["recipient", "template", "event", "course"]
+    ordering = ["-issued_at"]
     date_hierarchy = "issued_at"
+
+    @admin.display(description="awarded for")
+    def awarded_for(self, obj):
+        return obj.event or obj.course or "–"
 
 
 @admin.register(Badge)
@@ -32,3 +38,4 @@ class BadgeAdmin(admin.ModelAdmin):
     list_filter = ["template__tier", "issued_at"]
     search_fields = ["recipient__email", "template__name"]
     list_select_related = ["recipient", "template", "event", "course"]
+    ordering = ["-issued_at"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from cpd_platform.display import local_time, money, money_column
+
 from .models import Attendance, Event, Registration, Session, Speaker
 
 
@@ -12,13 +14,14 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["title", "owner", "event_type", "format", "status", "timing", "starts_at", "ends_at",
-                    "price_cents", "cpd_credits", "certificates_enabled"]
+    list_display = ["title", "owner", "status", "timing", "starts", "ends", "price", "capacity", "cpd_credits"]
+    ordering = ["-starts_at"]
     list_filter = ["status", "event_type", "format", "cpd_enabled", "starts_at"]
     search_fields = ["title", "slug", "venue", "owner__email"]
     list_select_related = ["owner"]
     date_hierarchy = "starts_at"
     inlines = [SessionInline]
+    price = money_column("price_cents", "price")
 
     @admin.display(description="now")
     def timing(self, obj):
@@ -26,6 +29,14 @@ class EventAdmin(admin.ModelAdmin):
         if now < obj.starts_at:
             return "Upcoming"
         return "Live now" if now <= obj.ends_at else "Past"
+
+    @admin.display(description="starts (local)", ordering="starts_at")
+    def starts(self, obj):
+        return local_time(obj.starts_at, obj.timezone)
+
+    @admin.display(description="ends (local)", ordering="ends_at")
+    def ends(self, obj):
+        return local_time(obj.ends_at, obj.timezone)
 
 
 @admin.register(Speaker)
@@ -37,21 +48,34 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["title", "event", "session_type", "room", "starts_at", "ends_at"]
+    list_display = ["title", "event", "session_type", "room", "starts", "ends"]
     list_filter = ["session_type", "starts_at"]
     search_fields = ["title", "event__title", "room"]
     list_select_related = ["event"]
     filter_horizontal = ["speakers"]
 
+    @admin.display(description="starts (event's time)", ordering="starts_at")
+    def starts(self, obj):
+        return local_time(obj.starts_at, obj.event.timezone)
+
+    @admin.display(description="ends (event's time)", ordering="ends_at")
+    def ends(self, obj):
+        return local_time(obj.ends_at, obj.event.timezone)
+
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["email", "event", "status", "payment_status", "amount_paid_cents", "promo_code", "registered_at"]
+    list_display = ["email", "event", "status", "payment_status", "paid", "promo_code", "registered_at"]
     list_filter = ["status", "payment_status", "event", "registered_at"]
     search_fields = ["email", "first_name", "last_name", "event__title"]
     list_select_related = ["event", "promo_code"]
     raw_id_fields = ["user"]
     date_hierarchy = "registered_at"
+    ordering = ["-registered_at"]
+
+    @admin.display(description="paid", ordering="amount_paid_cents")
+    def paid(self, obj):
+        return money(obj.amount_paid_cents, obj.event.currency)
 
 
 @admin.register(Attendance)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cpd_platform.display import money_column
+
 from .models import Assignment, Course, Enrollment, Module, Quiz, QuizAttempt, Submission
 
 
@@ -10,7 +12,8 @@ class ModuleInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "owner", "format", "price_cents", "certificates_enabled", "required_session"]
+    list_display = ["title", "owner", "format", "price", "certificates_enabled", "required_session"]
+    price = money_column("price_cents", "price")
     list_filter = ["format", "certificates_enabled"]
     search_fields = ["title", "slug", "owner__email"]
     list_select_related = ["owner", "required_session"]

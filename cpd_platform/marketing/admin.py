@@ -1,14 +1,20 @@
 from django.contrib import admin
 
+from cpd_platform.display import money
+
 from .models import Contact, ContactList, PromoCode, Tag
 
 
 @admin.register(PromoCode)
 class PromoCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "owner", "discount_type", "discount_value", "is_active", "valid_from", "valid_until"]
+    list_display = ["code", "owner", "discount", "is_active", "valid_from", "valid_until"]
     list_filter = ["is_active", "discount_type", "valid_until"]
     search_fields = ["code"]
     list_select_related = ["owner"]
+
+    @admin.display(description="discount", ordering="discount_value")
+    def discount(self, obj):
+        return f"{obj.discount_value}% off" if obj.discount_type == "percent" else f"{money(obj.discount_value)} off"
 
 
 @admin.register(Tag)
