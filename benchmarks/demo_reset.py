@@ -19,8 +19,9 @@ def measure(repeat: int = 3) -> list[Row]:
     env = {**os.environ, "CPD_DEMO_HOME": str(work / "home"), "CPD_DEMO_PORT": str(free_port()),
            "CPD_DEMO_SNAPSHOTS": str(work / "snaps")}
     env.pop("DATABASE_URL", None)
-    invoke = lambda *a: subprocess.run([sys.executable, "-m", "invoke", *a], cwd=PROJECT, env=env, check=True,
-                                       capture_output=True)
+    def invoke(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=env, check=True, capture_output=True)
+
     try:
         build(provider="embedded", output=work / "snaps", echo=lambda m: None)
         (work / "home").mkdir(mode=0o755)

@@ -37,13 +37,13 @@ from builder.scenario.bulk import CopyInserter
 from builder.scenario.models import RebaseRule, SnapshotMeta
 from builder.scenario.rules import rules
 from cpd_platform.accounts.models import CPDRequirement, Profile, User
-from cpd_platform.billing.models import Invoice, PaymentMethod, Subscription
+from cpd_platform.billing.models import Invoice, PaymentMethod
 from cpd_platform.credentials.models import Badge, Certificate, CertificateTemplate
 from cpd_platform.engagement.models import Feedback
 from cpd_platform.events.models import Attendance, Event, Registration, Session, Speaker
 from cpd_platform.integrations.models import ZoomRecording, ZoomWebhookEvent
 from cpd_platform.learning.models import Course, Enrollment, Module, QuizAttempt, Submission
-from cpd_platform.marketing.models import Contact
+from cpd_platform.marketing.models import Contact, PromoCode
 
 SCENARIO_ANCHOR = plan.SCENARIO_ANCHOR
 UTC = timezone.utc
@@ -157,6 +157,19 @@ class People:
                 "organization": org, "job": self.rng.choice(world.JOBS), "timezone": zone}
 
 
+@dataclass(frozen=True)
+class Registrant:
+    user: User | None
+    email: str
+    first_name: str
+    last_name: str
+    timezone: str
+
+    @classmethod
+    def of(cls, user: User, zone: str) -> "Registrant":
+        return cls(user, user.email, user.first_name, user.last_name, zone)
+
+
 def seed_randomness(seed: int) -> random.Random:
     """The one place randomness is seeded: factory_boy's Faker and sequences, and the scenario's RNG."""
     factory.random.reseed_random(seed)
@@ -217,14 +230,14 @@ class Scenario:
         for p in plan.PERSONAS:
             joined = self.cal.human(self.cal.ago(days=p.joined_days_ago + 1), self.cal.ago(days=p.joined_days_ago),
                                     p.timezone) if p.joined_days_ago >= 1 else self.cal.ago(hours=p.joined_days_ago * 24)
-            user = f.UserFactory(
+            user = f.UserFactory.create(
                 email=p.email, first_name=p.first_name, last_name=p.last_name, password=demo_hash,
                 is_staff=p.superuser, is_superuser=p.superuser, date_joined=joined,
                 last_login=floor_quarter(self.cal.ago(hours=p.last_login_hours_ago)) + timedelta(
                     minutes=self.rng.randrange(15), seconds=self.rng.randrange(60)))
             self.users[p.key] = user
             self.zones[user.pk] = p.timezone
-            f.ProfileFactory(user=user, role=p.role, headline=p.headline, organization=p.organization, bio=p.bio,
+            f.ProfileFactory.create(user=user, role=p.role, headline=p.headline, organization=p.organization, bio=p.bio,
                              timezone=p.timezone, onboarding_completed=p.onboarding_step is None,
                              onboarding_step=p.onboarding_step)
         self.organizers: dict[str, User] = {}
@@ -252,13 +265,13 @@ class Scenario:
 
         learners, profiles = [], []
         for _ in range(self.volume(world.LEARNERS)):
-            p = self.people.person()
-            joined = self.cal.human(self.cal.ago(days=400), self.cal.ago(days=21), p["timezone"])
-            learners.append(User(email=p["email"], first_name=p["first_name"], last_name=p["last_name"],
+            who = self.people.person()
+            joined = self.cal.human(self.cal.ago(days=400), self.cal.ago(days=21), who["timezone"])
+            learners.append(User(email=who["email"], first_name=who["first_name"], last_name=who["last_name"],
                                  password="!" + self.token(40), is_active=True, date_joined=joined,
                                  last_login=self.cal.human(max(joined, self.cal.ago(days=45)), self.cal.ago(hours=2),
-                                                           p["timezone"], skew=2.0)))
-            profiles.append((p["job"], p["organization"], p["timezone"]))
+                                                           who["timezone"], skew=2.0)))
+            profiles.append((who["job"], who["organization"], who["timezone"]))
         self.learners = self.copy.insert(User, learners)
         rows = []
         for user, (job, org, zone) in zip(self.learners, profiles, strict=True):
@@ -270,7 +283,7 @@ class Scenario:
 
     # 2. Billing --------------------------------------------------------------------------------
     def create_billing(self) -> str:
-        self.plans = {p.code: f.PlanFactory(code=p.code, name=p.name, price_cents=p.price_cents,
+        self.plans = {p.code: f.PlanFactory.create(code=p.code, name=p.name, price_cents=p.price_cents,
                                             monthly_event_limit=p.monthly_event_limit,
                                             includes_courses=p.includes_courses, includes_teams=p.includes_teams)
                       for p in plan.PLANS}
@@ -297,15 +310,15 @@ class Scenario:
                                        exp_year=year + (3 if key == "pro" else self.rng.randint(1, 4)),
                                        is_default=True, stripe_payment_method_id=f"pm_{self.token(24)}"))
         self.copy.insert(PaymentMethod, cards)
-        f.ConnectAccountFactory(user=self.users["pro"], charges_enabled=True, payouts_enabled=True)
+        f.ConnectAccountFactory.create(user=self.users["pro"], charges_enabled=True, payouts_enabled=True)
         for org in world.ORGANIZERS:
             if org.stripe and org.status != "canceled" and org.plan != "organizer":
-                f.ConnectAccountFactory(user=self.users[org.key], charges_enabled=True, payouts_enabled=True)
-        self.zoom = f.ZoomConnectionFactory(user=self.users["pro"], connected_at=self.cal.human(
+                f.ConnectAccountFactory.create(user=self.users[org.key], charges_enabled=True, payouts_enabled=True)
+        self.zoom = f.ZoomConnectionFactory.create(user=self.users["pro"], connected_at=self.cal.human(
             self.cal.ago(days=210), self.cal.ago(days=200), "America/New_York"))
         for org in world.ORGANIZERS:
             if org.zoom:
-                f.ZoomConnectionFactory(user=self.users[org.key], connected_at=self.cal.human(
+                f.ZoomConnectionFactory.create(user=self.users[org.key], connected_at=self.cal.human(
                     self.cal.ago(days=31 * org.months), self.cal.ago(days=31 * max(org.months - 1, 0) + 1),
                     org.timezone))
         paid = sum(1 for i in invoices if i.status == "paid")
@@ -340,7 +353,7 @@ class Scenario:
             moments = self.billing_moments(day, hhmm, -(months - 1), 1)
         periods = list(zip(moments, moments[1:], strict=False))
         current = periods[-1]
-        sub = f.SubscriptionFactory(user=user, plan=self.plans[code], status=status,
+        sub = f.SubscriptionFactory.create(user=user, plan=self.plans[code], status=status,
                                     current_period_start=current[0], current_period_end=current[1],
                                     cancel_at_period_end=status == "canceled")
         if price == 0 or status == "trialing":
@@ -365,20 +378,20 @@ class Scenario:
         for spec in specs:
             art = media.write(self.media_root, f"certificate_templates/{slugify(spec.name)}.png",
                               media.certificate_png(spec.color, landscape=spec.orientation == "landscape"))
-            self.cert_templates[spec.name] = f.CertificateTemplateFactory(
+            self.cert_templates[spec.name] = f.CertificateTemplateFactory.create(
                 owner=self.users[spec.owner] if spec.owner else None, name=spec.name, orientation=spec.orientation,
                 primary_color=spec.color, is_system_default=spec.system_default, background=art)
         self.badge_templates = {}
         for name, tier, color in plan.BADGE_TEMPLATES:
             image = media.write(self.media_root, f"badges/{slugify(name)}.png", media.badge_png(color))
-            self.badge_templates[name] = f.BadgeTemplateFactory(owner=None, name=name, tier=tier, image=image)
+            self.badge_templates[name] = f.BadgeTemplateFactory.create(owner=None, name=name, tier=tier, image=image)
 
         pro = self.users["pro"]
         contacts: list[Contact] = []
         tagged = []
         for name, count, tag in plan.CONTACT_LISTS:
-            lst = f.ContactListFactory(owner=pro, name=name)
-            label = f.TagFactory(owner=pro, name=tag) if tag else None
+            lst = f.ContactListFactory.create(owner=pro, name=name)
+            label = f.TagFactory.create(owner=pro, name=tag) if tag else None
             seen: set[str] = set()
             for _ in range(self.volume(count)):
                 p = self.people.person()
@@ -396,23 +409,23 @@ class Scenario:
         self.copy.insert(through, [through(contact=c, tag=t) for c, t in tagged])
 
         self.promos = {}
-        for spec in plan.PROMO_CODES:
-            self.promos[spec.code] = f.PromoCodeFactory(
-                owner=pro, code=spec.code, discount_type=spec.discount_type, discount_value=spec.discount_value,
-                is_active=spec.active, valid_from=self.cal.at(0, 0, "00:00") + timedelta(
-                    days=spec.valid_from_days + 2, hours=9),
-                valid_until=None if spec.valid_until_days is None else self.cal.at(0, 0, "23:59") + timedelta(
-                    days=spec.valid_until_days + 2))
+        for promo in plan.PROMO_CODES:
+            # Days counted from the anchor's Wednesday: codes open at 09:00 and close at 23:59.
+            self.promos[promo.code] = f.PromoCodeFactory.create(
+                owner=pro, code=promo.code, discount_type=promo.discount_type, discount_value=promo.discount_value,
+                is_active=promo.active, valid_from=self.cal.at(0, 2, "09:00") + timedelta(days=promo.valid_from_days),
+                valid_until=None if promo.valid_until_days is None else self.cal.at(0, 2, "23:59") + timedelta(
+                    days=promo.valid_until_days))
         return (f"{len(self.cert_templates)} certificate templates, {len(self.badge_templates)} badge templates, "
                 f"{len(contacts)} contacts in {len(plan.CONTACT_LISTS)} lists, {len(self.promos)} promo codes")
 
     # 4. Events, sessions, speakers -------------------------------------------------------------
     def create_events(self) -> str:
         self.speakers = {
-            "speaker": f.SpeakerFactory(user=self.users["speaker"], name="Prof. Alan Grant",
+            "speaker": f.SpeakerFactory.create(user=self.users["speaker"], name="Prof. Alan Grant",
                                         headline=plan.persona("speaker").headline,
                                         bio=plan.persona("speaker").bio),
-            "pro": f.SpeakerFactory(user=self.users["pro"], name="Dr. Sarah Chen", headline=plan.persona("pro").headline,
+            "pro": f.SpeakerFactory.create(user=self.users["pro"], name="Dr. Sarah Chen", headline=plan.persona("pro").headline,
                                     bio="Physician and medical educator."),
         }
         # Plan events, the weekly series around Event B, the background organizers' events.
@@ -450,7 +463,7 @@ class Scenario:
             meeting = str(self.rng.randint(81_000_000_000, 89_999_999_999))
             zoom = {"zoom_meeting_id": meeting, "join_url": f"https://zoom.us/j/{meeting}?pwd={self.token(32)}"}
         capacity = spec.capacity * self.scale if spec.capacity else None
-        event = f.EventFactory(
+        event = f.EventFactory.create(
             owner=owner, title=title, slug=slugify(title), event_type=spec.event_type, format=spec.format,
             status=status or spec.status, starts_at=starts, ends_at=ends, timezone=spec.timezone,
             price_cents=spec.price_cents, capacity=capacity, cpd_enabled=spec.cpd_credits > 0,
@@ -463,7 +476,7 @@ class Scenario:
             else:
                 s_start = self.cal.at(week, spec.weekday + s.day, s.start, spec.timezone)
                 s_end = s_start + timedelta(minutes=s.minutes)
-            session = f.SessionFactory(event=event, title=session_title or s.title, session_type=s.session_type,
+            session = f.SessionFactory.create(event=event, title=session_title or s.title, session_type=s.session_type,
                                        room=s.room, starts_at=s_start, ends_at=s_end)
             speakers = [self.speakers[k] for k in s.speakers] or [self.background_speaker(spec.owner)]
             session.speakers.add(*speakers)
@@ -475,7 +488,7 @@ class Scenario:
         if owner not in self.speakers:
             first, last = self.people.name()
             title = self.rng.choice(["Dr.", "Dr.", "", "Prof."])
-            self.speakers[owner] = f.SpeakerFactory(
+            self.speakers[owner] = f.SpeakerFactory.create(
                 user=None, name=f"{title} {first} {last}".strip(), headline=self.rng.choice(world.JOBS),
                 bio="Clinician and educator.")
         return self.speakers[owner]
@@ -483,9 +496,10 @@ class Scenario:
     # 5. Learning -------------------------------------------------------------------------------
     def create_learning(self) -> str:
         pro = self.users["pro"]
-        self.courses, self.modules = {}, {}
+        self.courses: dict[str, Course] = {}
+        self.modules: dict[str, list[Module]] = {}
         for spec in (plan.COURSE_A, plan.COURSE_B):
-            self.courses[spec.key] = f.CourseFactory(
+            self.courses[spec.key] = f.CourseFactory.create(
                 owner=pro, title=spec.title, slug=spec.slug, format=spec.format, price_cents=spec.price_cents,
                 certificates_enabled=True, cpd_credits=Decimal(spec.cpd_credits), description=spec.description,
                 required_session=self.sessions["flagship"][0] if spec.format == "hybrid" else None)
@@ -498,11 +512,11 @@ class Scenario:
                         ["Case 1: Informed consent in emergency care.", "Case 2: Confidentiality and the duty to warn.",
                          "Case 3: Allocation of scarce ICU beds.",
                          "Read each case and note the principles in tension before the assessment."]))
-                self.modules[spec.key].append(f.ModuleFactory(
+                self.modules[spec.key].append(f.ModuleFactory.create(
                     course=self.courses[spec.key], position=position, title=m.title, content_type=m.content_type,
                     content_url=m.content_url, content_file=content_file))
-        self.quiz = f.QuizFactory(module=self.modules["ethics"][2], passing_score=plan.QUIZ_PASSING_SCORE)
-        self.final_paper = f.AssignmentFactory(
+        self.quiz = f.QuizFactory.create(module=self.modules["ethics"][2], passing_score=plan.QUIZ_PASSING_SCORE)
+        self.final_paper = f.AssignmentFactory.create(
             course=self.courses["surgery"], module=self.modules["surgery"][2], title="Final Paper",
             requires_file_upload=True, rubric=list(plan.RUBRIC),
             instructions="Upload a 2,000-word paper (PDF) on adopting one surgical technology in your setting.")
@@ -541,18 +555,17 @@ class Scenario:
         return (f"{counts['registrations']} registrations, {counts['attendance']} attendance records, "
                 f"{counts['webhooks']} Zoom webhooks, {counts['feedback']} feedback, {learning}")
 
-    def registrant(self, taken: set[str], learner_share: float = 0.6) -> tuple[User | None, dict]:
+    def registrant(self, taken: set[str], learner_share: float = 0.6) -> "Registrant":
         """Someone new to this event: a learner with an account, or a guest without one."""
         if self.rng.random() < learner_share:
             for _ in range(8):
                 user = self.rng.choice(self.learners)
                 if user.email not in taken:
                     taken.add(user.email)
-                    return user, {"email": user.email, "first_name": user.first_name, "last_name": user.last_name,
-                                  "timezone": self.zones[user.pk]}
-        p = self.people.person()
-        taken.add(p["email"])
-        return None, p
+                    return Registrant.of(user, self.zones[user.pk])
+        who = self.people.person()
+        taken.add(who["email"])
+        return Registrant(None, who["email"], who["first_name"], who["last_name"], who["timezone"])
 
     def registrations(self, key: str, event: Event) -> list[Registration]:
         spec = self.specs[key]
@@ -562,72 +575,63 @@ class Scenario:
         opens = min(event.starts_at - timedelta(weeks=9 if spec.event_type == "conference" else 4),
                     closes - timedelta(weeks=3))
 
-        def add(user, person, status, payment, amount=0, promo=None, at=None):
+        def add(who: Registrant, status: str, payment: str, amount: int = 0, promo: PromoCode | None = None,
+                at: datetime | None = None) -> None:
             regs.append(Registration(
-                event=event, user=user, email=person["email"], first_name=person["first_name"],
-                last_name=person["last_name"], status=status, payment_status=payment, amount_paid_cents=amount,
-                promo_code=promo, registered_at=at or self.cal.human(opens, closes, person["timezone"], skew=2.2)))
+                event=event, user=who.user, email=who.email, first_name=who.first_name, last_name=who.last_name,
+                status=status, payment_status=payment, amount_paid_cents=amount, promo_code=promo,
+                registered_at=at or self.cal.human(opens, closes, who.timezone, skew=2.2)))
 
-        def persona(k):
-            u = self.users[k]
-            taken.add(u.email)
-            return u, {"email": u.email, "first_name": u.first_name, "last_name": u.last_name,
-                       "timezone": self.zones[u.pk]}
+        def persona(k: str) -> Registrant:
+            taken.add(self.users[k].email)
+            return Registrant.of(self.users[k], self.zones[self.users[k].pk])
 
         price = event.price_cents
         if key == "flagship":
             alice, bob = persona("alice"), persona("bob")
-            add(*alice, "confirmed", "paid", price * 75 // 100, self.promos["EARLYBIRD25"], at=self.cal.human(
-                self.cal.ago(days=21), self.cal.ago(days=19), alice[1]["timezone"]))
-            add(*bob, "waitlisted", "unpaid", at=self.cal.human(self.cal.ago(days=4), self.cal.ago(days=2),
-                                                                bob[1]["timezone"]))
-            for _ in range(event.capacity - 1):
+            add(alice, "confirmed", "paid", price * 75 // 100, self.promos["EARLYBIRD25"],
+                at=self.cal.human(self.cal.ago(days=21), self.cal.ago(days=19), alice.timezone))
+            add(bob, "waitlisted", "unpaid", at=self.cal.human(self.cal.ago(days=4), self.cal.ago(days=2), bob.timezone))
+            for _ in range((event.capacity or 1) - 1):
                 promo = self.rng.choices([None, self.promos["EARLYBIRD25"], self.promos["COMMUNITY10"]],
                                          weights=[55, 35, 10])[0]
                 discount = price * 25 // 100 if promo and promo.code == "EARLYBIRD25" else (1000 if promo else 0)
-                add(*self.registrant(taken), "confirmed", "paid", price - discount, promo)
+                add(self.registrant(taken), "confirmed", "paid", price - discount, promo)
             for status, payment in (("pending", "unpaid"), ("cancelled", "refunded"), ("waitlisted", "unpaid")):
                 for _ in range(self.volume(world.FLAGSHIP_EXTRA[status])):
-                    add(*self.registrant(taken), status, payment)
+                    add(self.registrant(taken), status, payment)
             return regs
         if key == "webinar":
             for k in ("alice", "bob"):
-                add(*persona(k), "confirmed", "free", at=self.cal.human(opens, event.starts_at - timedelta(days=2),
-                                                                         self.zones[self.users[k].pk]))
+                who = persona(k)
+                add(who, "confirmed", "free", at=self.cal.human(opens, event.starts_at - timedelta(days=2), who.timezone))
             for user in self.learners[: self.volume(world.REGISTRATIONS["webinar_learners"])]:
                 taken.add(user.email)
-                person = {"email": user.email, "first_name": user.first_name, "last_name": user.last_name,
-                          "timezone": self.zones[user.pk]}
-                add(user, person, "cancelled" if self.rng.random() < 0.08 else "confirmed", "free")
+                add(Registrant.of(user, self.zones[user.pk]),
+                    "cancelled" if self.rng.random() < 0.08 else "confirmed", "free")
             return regs
         if key == "meetup":
             bob = persona("bob")
-            add(*bob, "confirmed", "free", at=self.cal.human(self.cal.ago(days=3), self.cal.ago(days=2),
-                                                              bob[1]["timezone"]))
+            add(bob, "confirmed", "free", at=self.cal.human(self.cal.ago(days=3), self.cal.ago(days=2), bob.timezone))
             for _ in range(self.volume(world.REGISTRATIONS["meetup_guests"])):
-                user, person = self.registrant(taken, learner_share=0.2)
-                add(user, person, "confirmed", "free", at=self.cal.human(
-                    self.cal.ago(days=9), floor_quarter(self.anchor) - timedelta(hours=2), person["timezone"],
-                    skew=1.5))
+                who = self.registrant(taken, learner_share=0.2)
+                add(who, "confirmed", "free", at=self.cal.human(
+                    self.cal.ago(days=9), floor_quarter(self.anchor) - timedelta(hours=2), who.timezone, skew=1.5))
             return regs
-        upcoming = event.starts_at > self.anchor
         if key.startswith("next-"):
-            count = world.REGISTRATIONS["series_next"][int(key.split("-")[1])]
+            count = world.SERIES_NEXT_REGISTRATIONS[int(key.split("-")[1])]
         elif key.startswith("series-"):
             count = world.REGISTRATIONS["series_past"]
         elif key == "em-summit":
             count = world.REGISTRATIONS["summit"]
         else:
-            count = world.REGISTRATIONS["background_next" if upcoming else "background_past"]
+            count = world.REGISTRATIONS["background_next" if event.starts_at > self.anchor else "background_past"]
         for _ in range(self.volume(count)):
-            user, person = self.registrant(taken)
-            roll = self.rng.random()
-            if roll < 0.06:
-                add(user, person, "cancelled", "refunded" if price else "free")
-            elif price:
-                add(user, person, "confirmed", "paid", price)
+            who = self.registrant(taken)
+            if self.rng.random() < 0.06:
+                add(who, "cancelled", "refunded" if price else "free")
             else:
-                add(user, person, "confirmed", "free")
+                add(who, "confirmed", "paid" if price else "free", price)
         return regs
 
     def live_session_minutes(self, key: str) -> list[Session]:
@@ -704,7 +708,7 @@ class Scenario:
         hooks = []
 
         def hook(kind: str, at: datetime, reg: Registration | None = None, extra: dict | None = None):
-            body = dict(meeting)
+            body: dict[str, object] = dict(meeting)
             if reg is not None:
                 body["participant"] = {
                     "user_id": str(self.rng.randint(16_000_000, 16_999_999)),
@@ -719,10 +723,10 @@ class Scenario:
 
         hook("meeting.started", start - timedelta(minutes=3, seconds=self.rng.randrange(60)))
         for a in sorted(attendance, key=lambda a: (a.joined_at, a.registration.email)):
-            reg = a.registration
+            reg, left = a.registration, a.left_at or a.joined_at
             hook("meeting.participant_joined", a.joined_at, reg, {"join_time": zoom_time(a.joined_at)})
-            hook("meeting.participant_left", a.left_at, reg,
-                 {"leave_time": zoom_time(a.left_at), "leave_reason": "left the meeting"})
+            hook("meeting.participant_left", left, reg,
+                 {"leave_time": zoom_time(left), "leave_reason": "left the meeting"})
         ended = end + timedelta(minutes=2, seconds=self.rng.randrange(60))
         hook("meeting.ended", ended, extra={"end_time": zoom_time(ended)})
         hook("recording.completed", end + timedelta(minutes=21, seconds=self.rng.randrange(60)), extra={

@@ -134,10 +134,9 @@ BACKGROUND_EVENTS: tuple[EventSpec, ...] = (
 )
 
 # Registrations at scale 1: confirmed seats fill a sold-out event; others take a share of capacity.
-REGISTRATIONS = {
-    "series_past": 18, "series_next": (10, 4), "background_past": 25, "background_next": 15, "summit": 40,
-    "webinar_learners": 40, "meetup_guests": 20,
-}
+REGISTRATIONS = {"series_past": 18, "background_past": 25, "background_next": 15, "summit": 40,
+                 "webinar_learners": 40, "meetup_guests": 20}
+SERIES_NEXT_REGISTRATIONS = (10, 4)  # the next episode, the one after
 FLAGSHIP_EXTRA = {"pending": 3, "cancelled": 3, "waitlisted": 2}  # beyond the sold-out seats, at scale 1
 LEARNERS = 150
 COURSE_LEARNERS = {"ethics": 30, "surgery": 10, "surgery_submissions": 3}

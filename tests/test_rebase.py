@@ -9,8 +9,8 @@ import pytest
 from builder.clock import parse_instant
 from builder.demo import check
 from builder.errors import UserError
-from builder.postgres import rebase, server
 from builder.plan import SCENARIO_ANCHOR
+from builder.postgres import rebase, server
 from tests.conftest import ANCHOR_AT, one, query, snapshot_tables
 
 # The instants a sales engineer meets (local = America/New_York, the platform's timezone).

@@ -36,11 +36,11 @@ class Context:
     scale: int
 
     def one(self, query: str, *params: object):
-        row = self.conn.execute(query, params or None).fetchone()  # type: ignore[call-overload]
+        row = self.conn.execute(query, params or None).fetchone()
         return row[0] if row else None
 
     def rows(self, query: str, *params: object) -> list[tuple]:
-        return self.conn.execute(query, params or None).fetchall()  # type: ignore[call-overload]
+        return self.conn.execute(query, params or None).fetchall()
 
 
 CHECKS: list[tuple[str, Callable[[Context], tuple[bool, str]]]] = []

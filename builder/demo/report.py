@@ -8,6 +8,7 @@ from builder.errors import UserError
 from builder.postgres import conninfo
 from builder.postgres.server import connect
 
+
 def status(url: str) -> dict:
     """The snapshot row and each event's state at the instant the data represents (its anchor)."""
     with connect(url) as conn:

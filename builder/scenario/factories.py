@@ -24,7 +24,7 @@ def token(prefix: str, length: int, letters: str = TOKEN) -> factory.Faker:
     return factory.Faker("bothify", text=prefix + "?" * length, letters=letters)
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -37,7 +37,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.Faker("pystr", prefix="!", min_chars=40, max_chars=40)
 
 
-class ProfileFactory(DjangoModelFactory):
+class ProfileFactory(DjangoModelFactory[Profile]):
     class Meta:
         model = Profile
         django_get_or_create = ("user",)
@@ -50,7 +50,7 @@ class ProfileFactory(DjangoModelFactory):
     onboarding_completed = True
 
 
-class PlanFactory(DjangoModelFactory):
+class PlanFactory(DjangoModelFactory[Plan]):
     class Meta:
         model = Plan
         django_get_or_create = ("code",)
@@ -63,7 +63,7 @@ class PlanFactory(DjangoModelFactory):
     stripe_price_id = factory.LazyAttribute(lambda o: f"price_cpd_{o.code}_monthly")
 
 
-class SubscriptionFactory(DjangoModelFactory):
+class SubscriptionFactory(DjangoModelFactory[Subscription]):
     class Meta:
         model = Subscription
 
@@ -74,7 +74,7 @@ class SubscriptionFactory(DjangoModelFactory):
     stripe_subscription_id = token("sub_", 16)
 
 
-class ConnectAccountFactory(DjangoModelFactory):
+class ConnectAccountFactory(DjangoModelFactory[ConnectAccount]):
     class Meta:
         model = ConnectAccount
 
@@ -84,7 +84,7 @@ class ConnectAccountFactory(DjangoModelFactory):
     payouts_enabled = True
 
 
-class ZoomConnectionFactory(DjangoModelFactory):
+class ZoomConnectionFactory(DjangoModelFactory[ZoomConnection]):
     class Meta:
         model = ZoomConnection
 
@@ -93,7 +93,7 @@ class ZoomConnectionFactory(DjangoModelFactory):
     status = ZoomConnection.Status.CONNECTED
 
 
-class CertificateTemplateFactory(DjangoModelFactory):
+class CertificateTemplateFactory(DjangoModelFactory[CertificateTemplate]):
     class Meta:
         model = CertificateTemplate
 
@@ -103,7 +103,7 @@ class CertificateTemplateFactory(DjangoModelFactory):
     is_system_default = False
 
 
-class BadgeTemplateFactory(DjangoModelFactory):
+class BadgeTemplateFactory(DjangoModelFactory[BadgeTemplate]):
     class Meta:
         model = BadgeTemplate
 
@@ -111,7 +111,7 @@ class BadgeTemplateFactory(DjangoModelFactory):
     tier = BadgeTemplate.Tier.BRONZE
 
 
-class ContactListFactory(DjangoModelFactory):
+class ContactListFactory(DjangoModelFactory[ContactList]):
     class Meta:
         model = ContactList
 
@@ -119,7 +119,7 @@ class ContactListFactory(DjangoModelFactory):
     name = factory.Faker("catch_phrase")
 
 
-class TagFactory(DjangoModelFactory):
+class TagFactory(DjangoModelFactory[Tag]):
     class Meta:
         model = Tag
 
@@ -127,7 +127,7 @@ class TagFactory(DjangoModelFactory):
     name = factory.Faker("word")
 
 
-class PromoCodeFactory(DjangoModelFactory):
+class PromoCodeFactory(DjangoModelFactory[PromoCode]):
     class Meta:
         model = PromoCode
 
@@ -138,7 +138,7 @@ class PromoCodeFactory(DjangoModelFactory):
     is_active = True
 
 
-class EventFactory(DjangoModelFactory):
+class EventFactory(DjangoModelFactory[Event]):
     class Meta:
         model = Event
 
@@ -153,7 +153,7 @@ class EventFactory(DjangoModelFactory):
     currency = "usd"
 
 
-class SpeakerFactory(DjangoModelFactory):
+class SpeakerFactory(DjangoModelFactory[Speaker]):
     class Meta:
         model = Speaker
 
@@ -162,7 +162,7 @@ class SpeakerFactory(DjangoModelFactory):
     bio = factory.Faker("paragraph", nb_sentences=3)
 
 
-class SessionFactory(DjangoModelFactory):
+class SessionFactory(DjangoModelFactory[Session]):
     class Meta:
         model = Session
 
@@ -171,7 +171,7 @@ class SessionFactory(DjangoModelFactory):
     session_type = Session.SessionType.LIVE
 
 
-class CourseFactory(DjangoModelFactory):
+class CourseFactory(DjangoModelFactory[Course]):
     class Meta:
         model = Course
 
@@ -183,7 +183,7 @@ class CourseFactory(DjangoModelFactory):
     certificates_enabled = True
 
 
-class ModuleFactory(DjangoModelFactory):
+class ModuleFactory(DjangoModelFactory[Module]):
     class Meta:
         model = Module
 
@@ -193,7 +193,7 @@ class ModuleFactory(DjangoModelFactory):
     content_type = Module.ContentType.VIDEO
 
 
-class QuizFactory(DjangoModelFactory):
+class QuizFactory(DjangoModelFactory[Quiz]):
     class Meta:
         model = Quiz
 
@@ -201,7 +201,7 @@ class QuizFactory(DjangoModelFactory):
     passing_score = 70
 
 
-class AssignmentFactory(DjangoModelFactory):
+class AssignmentFactory(DjangoModelFactory[Assignment]):
     class Meta:
         model = Assignment
 

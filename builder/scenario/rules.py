@@ -63,13 +63,14 @@ def rules() -> list[RebaseRule]:
     for model in platform_models():
         table = model._meta.db_table
         for field in model._meta.concrete_fields:
-            key = (table, field.column)
+            column = str(field.column)
+            key = (table, column)
             if key in MONTHLY:
-                out.append(RebaseRule(table_name=table, column_name=field.column, kind="monthly", source=MONTHLY[key]))
+                out.append(RebaseRule(table_name=table, column_name=column, kind="monthly", source=MONTHLY[key]))
             elif key in YEARLY:
-                out.append(RebaseRule(table_name=table, column_name=field.column, kind="yearly", source=YEARLY[key]))
+                out.append(RebaseRule(table_name=table, column_name=column, kind="yearly", source=YEARLY[key]))
             elif isinstance(field, (models.DateTimeField, models.DateField)):
-                out.append(RebaseRule(table_name=table, column_name=field.column, kind="weekly"))
+                out.append(RebaseRule(table_name=table, column_name=column, kind="weekly"))
     out += [RebaseRule(table_name=t, column_name=c, kind="live_root", value=v) for t, c, v in LIVE_ROOTS]
     out += [RebaseRule(table_name=t, column_name=c, kind="live_via", parent=p) for t, c, p in LIVE_VIA]
     out += [RebaseRule(table_name="integrations_zoomwebhookevent", column_name="payload", kind="json",

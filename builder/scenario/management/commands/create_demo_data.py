@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import Model
 
 from builder.clock import parse_instant, utc_now
 from builder.config import DEFAULT_SEED, MAX_SCALE, persona_password
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no answer"
             raise CommandError(f"Cannot connect to the database: {reason}.") from None
         try:
-            non_empty = [m._meta.db_table for m in [*platform_models(), SnapshotMeta] if m.objects.exists()]
+            non_empty = [m._meta.db_table for m in scenario_models() if m._default_manager.exists()]
         except DatabaseError:
             raise CommandError("The database is not migrated: run `python manage.py migrate` first.") from None
         if non_empty and not opts["reset"]:
@@ -78,15 +79,19 @@ class Command(BaseCommand):
                 shutil.rmtree(media_root / sub, ignore_errors=True)
             raise
         for model in platform_models():
-            self.stdout.write(f"  {model._meta.label:<34} {model.objects.count():>8}")
+            self.stdout.write(f"  {model._meta.label:<34} {model._default_manager.count():>8}")
+
+
+def scenario_models() -> list[type[Model]]:
+    return [*platform_models(), SnapshotMeta, RebaseRule]
 
 
 def _empty_scenario_tables() -> None:
     """TRUNCATE the scenario's tables (and their M2M tables) with their sequences; Django's own
     tables (content types, permissions, migrations) stay as migrate made them."""
-    models = [*platform_models(), SnapshotMeta, RebaseRule]
+    models = scenario_models()
     tables = {m._meta.db_table for m in models}
-    tables |= {f.remote_field.through._meta.db_table for m in models for f in m._meta.local_many_to_many}
+    tables |= {f.m2m_db_table() for m in models for f in m._meta.local_many_to_many}
     for statement in connection.ops.sql_flush(no_style(), sorted(tables), reset_sequences=True,
                                               allow_cascade=True):
         with connection.cursor() as cursor:

@@ -1,0 +1,1 @@
+"""What sales engineers run: the local demo server, status, the realism check."""

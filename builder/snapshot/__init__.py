@@ -1,0 +1,1 @@
+"""The snapshot stages on the host: build, digest, publish, restore, the image, the media archive."""
