@@ -117,9 +117,17 @@ def test_admin_in_a_real_browser(demo_env):
             assert "Upcoming" in rows[flagship] and "Published" in rows[flagship]
             assert "Live now" in rows["Community Meetup"] and "\tLive\t" in rows["Community Meetup"]
             assert "Past" in rows["Weekly Health Webinar"]
-            shot = ARTIFACTS / "admin-events.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
+            # Money as money, times in the event's own timezone.
+            assert "$199.00" in rows[flagship] and ("EST" in rows[flagship] or "EDT" in rows[flagship])
+            assert "CST" in rows["Community Meetup"] or "CDT" in rows["Community Meetup"]
+            for name, path in (("events", "events/event/"), ("registrations", "events/registration/"),
+                               ("invoices", "billing/invoice/"), ("certificates", "credentials/certificate/")):
+                page.goto(f"{base}/admin/{path}")
+                shot = ARTIFACTS / f"admin-{name}.png"
+                page.screenshot(path=str(shot), full_page=False)
+                assert shot.stat().st_size > 10_000
+            page.goto(f"{base}/admin/billing/invoice/")
+            assert "$99.00" in page.content() and "9900" not in page.inner_text("#result_list")
             browser.close()
     finally:
         os.killpg(server.pid, 9)

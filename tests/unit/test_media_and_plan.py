@@ -109,3 +109,10 @@ def test_the_plans_fixed_numbers():
                                                                     "EXPIRED50": 50}
     assert plan.COURSE_B.price_cents == 49900 and plan.QUIZ_PASSING_SCORE == 70
     assert sum(c["weight"] for c in plan.RUBRIC) == 100
+
+
+def test_the_readmes_persona_table_is_the_registry():
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    table = readme.split("<!-- personas:start -->")[1].split("<!-- personas:end -->")[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.strip().splitlines()[2:]]
+    assert rows == [[p.email, p.login_as, p.shows] for p in plan.PERSONAS]
