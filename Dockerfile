@@ -1,7 +1,7 @@
 # The CPD demo database as a Postgres image: the snapshot is restored at build time into a data
 # directory baked into the image, and rebased to "now" at every container start.
 #
-# Build context (made by `invoke snapshot.image`): this file, container/, rebase_dates.sql and
+# Build context (made by `invoke snapshot.image`): this file, container/, rebase_dates.sql, prospect.sql and
 # snapshot/ holding cpd-demo.dump, media.tar.gz and manifest.json.
 ARG BASE_IMAGE=postgres:15
 
@@ -42,7 +42,7 @@ USER root
 RUN mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql && chmod 2775 /var/run/postgresql
 # Only the data directory, the media and the scripts: the dump stays in the first stage.
 COPY --from=restore --chown=postgres:postgres /var/lib/cpd-demo /var/lib/cpd-demo
-COPY rebase_dates.sql /usr/local/share/cpd-demo/rebase_dates.sql
+COPY rebase_dates.sql prospect.sql /usr/local/share/cpd-demo/
 COPY container/entrypoint.sh /usr/local/bin/cpd-demo-entrypoint
 RUN chmod 0755 /usr/local/bin/cpd-demo-entrypoint
 USER postgres

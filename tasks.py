@@ -20,6 +20,8 @@ VERSION_HELP = "Snapshot version, or 'latest' (default)."
 URL_HELP = "Target database URL (default: DATABASE_URL, else the local demo server)."
 NOW_HELP = ("Instant the dates should represent, ISO 8601 (default: now), e.g. 2027-03-01T14:00Z; "
             "without an offset it is read in the platform timezone.")
+NAME_HELP = "The named demo: lowercase letters, digits and _ (its database and its login)."
+SERVER_HELP = "Superuser URL of the server holding named demos (default: the local demo server)."
 FORCE_HELP = "Replace the target even if it is not a demo database (never the server's own databases)."
 BUILD_HELP = {
     "provider": "Where Postgres runs: auto (default), compose, embedded or url.",
@@ -290,14 +292,21 @@ def demo_up(c):
 
 
 @task(name="reset", auto_shortflags=False, help={"from_": FROM_HELP, "version": VERSION_HELP,
-                                                 "database_url": URL_HELP, "now": NOW_HELP, "force": FORCE_HELP})
+                                                 "database_url": URL_HELP, "now": NOW_HELP, "force": FORCE_HELP,
+                                                 "name": NAME_HELP, "server": SERVER_HELP})
 @tool
-def demo_reset(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, force=False):
-    """Restore the latest snapshot into the demo database, rebased to now (or --now), and print the logins."""
+def demo_reset(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, force=False, name=None,
+               server=None):
+    """Restore the latest snapshot into the demo database, rebased to now (or --now), and print the logins;
+    with --name, put that named demo back to pristine from its template in about a second."""
     from builder.clock import parse_instant
     from builder.demo import local
 
     when = parse_instant(now)
+    if name:
+        demos = _named(server)
+        _print_demo(demos, demos.reset(name, now=when, echo=say))
+        return
     result = local.reset(from_, version, database_url, when, force=force, echo=say)
     _print_restored(result, local.target_url(database_url))
 
@@ -361,6 +370,112 @@ def demo_admin(c, database_url=None, port="8000"):
                                 f"127.0.0.1:{number}"], env)
 
 
+# -- named demos: one server, one database and login per demo ------------------------------------
+
+def _named(server_url: str | None):
+    from builder.demo import local, named
+    from builder.demo import server as demo_server
+
+    if not server_url:
+        local.ensure_local_server()
+        return named.Server(demo_server.server().url("postgres"), dedicated=True)
+    return named.Server(server_url)
+
+
+def _print_demo(demos, demo) -> None:
+    from builder.demo import report
+
+    info = report.status(demos.at(demo.name))
+    say(f"demo {demo.name}" + (f" for {demo.prospect}" if demo.prospect else "") + f" · {demo.version}")
+    for line in report.format_status(info)[1:]:
+        say(line)
+    say("logins in the platform:")
+    for line in report.format_logins(True):
+        say(line)
+    say(f"database: {demos.demo_url(demo.name).replace(demos.require(demo.name)['password'], '***')}"
+        f"   (`invoke demo.url --name {demo.name}` prints it with the password)")
+
+
+@task(name="new", auto_shortflags=False, help={
+    "name": NAME_HELP, "server": SERVER_HELP, "from_": FROM_HELP, "version": VERSION_HELP, "now": NOW_HELP,
+    "prospect": 'The prospect\'s organisation, e.g. "Acme Health": the demo speaks its name.',
+    "prospect_color": "The prospect's colour for certificates, e.g. #0f766e (with --prospect).",
+    "ttl": "Drop the demo with demo.gc after this long: 30s, 15m, 8h, 2d (default: keep).",
+})
+@tool
+def demo_new(c, name=None, server=None, from_=SNAPSHOTS, version="latest", now=None, prospect=None,
+             prospect_color=None, ttl=None):
+    """Make a named demo on a server: its own database (a copy of the snapshot's template) and login."""
+    from builder.clock import parse_duration, parse_instant
+    from builder.demo.named import check_prospect, validate
+
+    if not name:
+        raise UserError("demo.new needs --name NAME.")
+    validate(name)
+    check_prospect(prospect or "", prospect_color or "")
+    when = parse_instant(now)
+    life = parse_duration(ttl, "--ttl") if ttl else None
+    demos = _named(server)
+    _print_demo(demos, demos.new(name, from_, version, now=when, prospect=prospect or "", color=prospect_color or "",
+                                 ttl=life, echo=say))
+
+
+@task(name="url", auto_shortflags=False, help={"name": NAME_HELP, "server": SERVER_HELP})
+@tool
+def demo_url(c, name=None, server=None):
+    """Print a named demo's connection URL, with its login and password, as the last line (for scripts)."""
+    if not name:
+        raise UserError("demo.url needs --name NAME.")
+    say(_named(server).demo_url(name))
+
+
+@task(name="list", auto_shortflags=False, help={"server": SERVER_HELP})
+@tool
+def demo_list(c, server=None):
+    """One line per named demo: name, prospect, version, anchor, created, last reset, expires, size, connections."""
+    demos = _named(server).demos()
+    if not demos:
+        say("no named demos on this server (`invoke demo.new --name NAME` makes one)")
+    for d in demos:
+        when = lambda t: f"{t:%Y-%m-%d %H:%M}" if t else "–"  # noqa: E731
+        say(f"{d.name:<20} {d.prospect or '–':<22} {d.version}  anchor {when(d.anchor_at)}  "
+            f"created {when(d.created_at)}  reset {when(d.reset_at)}  expires {when(d.expires_at)}  "
+            f"{_mb(d.size)}  {d.connections} connection(s)")
+
+
+@task(name="drop", auto_shortflags=False, help={"name": NAME_HELP, "server": SERVER_HELP})
+@tool
+def demo_drop(c, name=None, server=None):
+    """Drop a named demo and its login (only one this tool made)."""
+    if not name:
+        raise UserError("demo.drop needs --name NAME.")
+    _named(server).drop(name, echo=say)
+
+
+@task(name="gc", auto_shortflags=False, help={"server": SERVER_HELP})
+@tool
+def demo_gc(c, server=None):
+    """Drop named demos past their --ttl, and templates no demo uses; never anything this tool did not make."""
+    dropped = _named(server).gc(echo=say)
+    say(f"removed {len(dropped)}" + (": " + ", ".join(dropped) if dropped else ""))
+
+
+@task(name="keep-live", auto_shortflags=False, help={
+    "server": SERVER_HELP, "every": "How often to rebase every demo to now: 30s, 15m (default), 8h.",
+    "rounds": "Stop after this many rounds (default: run until stopped)."})
+@tool
+def demo_keep_live(c, server=None, every="15m", rounds=None):
+    """Keep every named demo live all day: rebase each to now at an interval (connections stay open)."""
+    from builder.clock import format_duration, parse_duration, parse_int
+
+    interval = parse_duration(every, "--every")
+    count = parse_int(rounds, "--rounds", 1) if rounds is not None else None
+    say(f"rebasing every demo every {format_duration(interval)}" + (f", {count} round(s)" if count else
+                                                                   " (Ctrl-C to stop)"))
+    done = _named(server).keep_live(interval, rounds=count, echo=say)
+    say(f"{done} round(s) done")
+
+
 @task(name="bench", auto_shortflags=False, help={
     "repeat": "Runs per measurement (default 3); medians are reported.",
     "quick": "Scales 1 and 10 only: a smoke run.",
@@ -376,5 +491,6 @@ for t in (restore_, rebase, verify, list_, prune, image, publish):
     snapshot.add_task(t)
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)
-demo = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin)
+demo = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin, demo_new, demo_url,
+                  demo_list, demo_drop, demo_gc, demo_keep_live)
 ns = Collection(snapshot, db, demo, bench)

@@ -390,7 +390,7 @@ class Scenario:
         contacts: list[Contact] = []
         tagged = []
         for name, count, tag in plan.CONTACT_LISTS:
-            lst = f.ContactListFactory.create(owner=pro, name=name)
+            lst = f.ContactListFactory.create(owner=pro, name=name, organization=plan.persona("pro").organization)
             label = f.TagFactory.create(owner=pro, name=tag) if tag else None
             seen: set[str] = set()
             for _ in range(self.volume(count)):

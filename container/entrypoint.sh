@@ -2,9 +2,19 @@
 # Entrypoint of the cpd-demo-db image: at every start, rebase the baked demo database to now
 # (or $CPD_DEMO_NOW), apply $POSTGRES_PASSWORD if given, then exec postgres with the arguments
 # given after the image name. Works on any Postgres base with the postgres user and binaries.
+#
+#   POSTGRES_DB            the demo database's name (default cpd_demo; the baked one is renamed)
+#   POSTGRES_USER          a login that owns it (a superuser, as in the official image)
+#   POSTGRES_PASSWORD      the password of both (default: the documented demo password)
+#   CPD_DEMO_DATABASES     more demos, made at first start from the baked one: acme,globex or
+#                          acme:Acme Health,globex (CPD_DEMO_PROSPECTS=Acme Health,Globex Care also works)
+#   CPD_DEMO_REBASE_EVERY  keep every demo live: rebase again every 30s, 15m, 8h... (off by default)
+#   CPD_DEMO_NOW           the instant to rebase to (default: now)
 set -Eeo pipefail
 
 REBASE_SQL=/usr/local/share/cpd-demo/rebase_dates.sql
+PROSPECT_SQL=/usr/local/share/cpd-demo/prospect.sql
+DEMO_DB=${POSTGRES_DB:-cpd_demo}
 PRISTINE=/var/lib/cpd-demo/pristine-data.tar.gz
 SOCKETS=/var/run/postgresql
 # Present only between "rebased" and the container's end: the HEALTHCHECK needs it.
@@ -81,18 +91,118 @@ cpd_sql_literal() {
 	printf "'%s'" "${1//\'/\'\'}"
 }
 
+# usage: cpd_name_ok NAME — a plain identifier Postgres keeps whole
+cpd_name_ok() {
+	[[ "$1" =~ ^[a-z][a-z0-9_]{0,62}$ ]] || { cpd_log "$1 is not a demo name (lowercase letters, digits and _)"; exit 1; }
+}
+
+# usage: cpd_demos — the demo databases of this container, one a line: name<TAB>prospect
+cpd_demos() {
+	printf '%s\t\n' "$DEMO_DB"
+	local IFS=, entry i=0 prospects=()
+	read -r -a prospects <<<"${CPD_DEMO_PROSPECTS:-}"
+	for entry in ${CPD_DEMO_DATABASES:-}; do
+		entry=${entry## }
+		if [[ "$entry" == *:* ]]; then
+			printf '%s\t%s\n' "${entry%%:*}" "${entry#*:}"
+		else
+			printf '%s\t%s\n' "$entry" "${prospects[$i]:-}"
+		fi
+		i=$((i + 1))
+	done
+}
+
+# usage: cpd_exists DB
+cpd_exists() {
+	[ "$(cpd_psql -At -d postgres -v db="$1" <<<"SELECT count(*) FROM pg_database WHERE datname = :'db';")" = 1 ]
+}
+
 # usage: cpd_setup — the work done with the temporary server
 cpd_setup() {
+	cpd_name_ok "$DEMO_DB"
+	if [ "$DEMO_DB" != cpd_demo ] && ! cpd_exists "$DEMO_DB" && cpd_exists cpd_demo; then
+		cpd_psql -d postgres -v db="$DEMO_DB" <<<'ALTER DATABASE cpd_demo RENAME TO :"db";'
+		cpd_log "the demo database is $DEMO_DB"
+	fi
 	if [ -n "$POSTGRES_PASSWORD" ]; then
 		# On stdin: a password on psql's command line would be visible to every process.
 		cpd_psql -d postgres <<<"ALTER ROLE postgres PASSWORD $(cpd_sql_literal "$POSTGRES_PASSWORD");"
 	fi
-	local args=(-At -d cpd_demo -f "$REBASE_SQL")
+	if [ -n "$POSTGRES_USER" ] && [ "$POSTGRES_USER" != postgres ]; then
+		cpd_psql -d postgres -v user="$POSTGRES_USER" -v db="$DEMO_DB" <<-EOSQL
+			SELECT format('CREATE ROLE %I LOGIN SUPERUSER', :'user')
+			 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'user') \gexec
+			ALTER ROLE :"user" PASSWORD $(cpd_sql_literal "${POSTGRES_PASSWORD:-cpd-demo-only}");
+			ALTER DATABASE :"db" OWNER TO :"user";
+		EOSQL
+	fi
+	local args=(-At -f "$REBASE_SQL")
 	if [ -n "$CPD_DEMO_NOW" ]; then
 		args=(-v now="$CPD_DEMO_NOW" "${args[@]}")
 	fi
-	# One line: "cpd-demo <version>: rebased by <shift> (anchor <old> -> <new>)".
-	cpd_psql "${args[@]}" | tail -n 1
+	# One line a database: "cpd-demo <version>: rebased by <shift> (anchor <old> -> <new>)".
+	cpd_psql -d "$DEMO_DB" "${args[@]}" | tail -n 1
+	local name prospect
+	while IFS=$'\t' read -r name prospect; do
+		[ "$name" = "$DEMO_DB" ] && continue
+		cpd_name_ok "$name"
+		if ! cpd_exists "$name"; then
+			cpd_psql -d postgres -v db="$name" -v template="$DEMO_DB" <<<'CREATE DATABASE :"db" TEMPLATE :"template";'
+			if [ -n "$prospect" ]; then
+				cpd_psql -d "$name" -v prospect="$prospect" -f "$PROSPECT_SQL"
+			fi
+			cpd_log "made the demo $name${prospect:+ for $prospect}"
+		fi
+		cpd_psql -d "$name" "${args[@]}" | tail -n 1
+	done < <(cpd_demos)
+}
+
+# usage: cpd_seconds DURATION — 30s, 15m, 8h, 2d (a bare number is seconds) in seconds
+cpd_seconds() {
+	local n unit
+	if [[ "$1" =~ ^([0-9]+)([smhd]?)$ ]]; then
+		n=${BASH_REMATCH[1]} unit=${BASH_REMATCH[2]:-s}
+		case $unit in s) echo "$n" ;; m) echo $((n * 60)) ;; h) echo $((n * 3600)) ;; d) echo $((n * 86400)) ;; esac
+		[ "$n" -ge 1 ]
+	else
+		return 1
+	fi
+}
+
+# usage: cpd_keep_live SECONDS PORT — rebase every demo again at each interval, for as long as the server runs
+cpd_keep_live() {
+	local name
+	while sleep "$1"; do
+		while IFS=$'\t' read -r name _; do
+			psql -X -q -At -v ON_ERROR_STOP=1 --no-psqlrc -h "$SOCKETS" -p "$2" -U postgres -d "$name" \
+				-f "$REBASE_SQL" 2>&1 | tail -n 1 || cpd_log "rebasing $name failed; trying again next time"
+		done < <(cpd_demos)
+	done
+}
+
+# usage: cpd_serve COMMAND... — postgres as this shell's child beside the keep-live loop; a stop
+# signal goes to postgres (a fast shutdown), and the loop ends with it
+cpd_serve() {
+	local seconds
+	seconds=$(cpd_seconds "$CPD_DEMO_REBASE_EVERY") || { cpd_log "CPD_DEMO_REBASE_EVERY=$CPD_DEMO_REBASE_EVERY is not a duration like 30s, 15m or 8h"; exit 1; }
+	"$@" &
+	local server=$! port loop
+	trap 'kill -INT "$server" 2>/dev/null' INT TERM
+	for _ in $(seq 1 6000); do
+		port=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null) && [ -n "$port" ] && break
+		sleep 0.01
+	done
+	cpd_log "rebasing every demo every $CPD_DEMO_REBASE_EVERY"
+	cpd_keep_live "$seconds" "$port" &
+	loop=$!
+	# A stop signal interrupts `wait` (status > 128): wait again until postgres itself has exited.
+	local status=0
+	while kill -0 "$server" 2>/dev/null; do
+		wait "$server" && status=0 || status=$?
+	done
+	wait "$server" 2>/dev/null && status=0 || status=$?
+	kill "$loop" 2>/dev/null || true
+	exit "$status"
 }
 
 # usage: cpd_abort — a stop (docker stop, Ctrl-C) or a failure during setup: leave nothing running
@@ -117,6 +227,9 @@ _main() {
 		cpd_temp_server_stop
 		trap - EXIT INT TERM
 		touch "$READY"
+		if [ -n "$CPD_DEMO_REBASE_EVERY" ]; then
+			cpd_serve "$@"
+		fi
 	fi
 	exec "$@"
 }

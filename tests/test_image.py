@@ -42,6 +42,9 @@ def pushed(docker_client, registry, snapshot):
     image = docker_client.images.get(tags[0])
     for tag in tags:
         docker_client.images.remove(tag, force=True)
+    # Back from the registry (on loopback): every test below runs on the pulled image.
+    pulled = docker_client.images.pull(repository, tag=snapshot[1].version)
+    assert pulled.id == image.id
     yield repository, snapshot[1].version, image.id
     for c in docker_client.containers.list(all=True, filters={"ancestor": image.id}):
         c.remove(force=True)
@@ -353,3 +356,60 @@ def test_the_password_never_reaches_psqls_command_line(docker_client, pushed, tm
         assert "rebase_dates.sql" in argv and "shim-secret-5521" not in argv
     finally:
         container.remove(force=True)
+
+
+def test_the_official_images_variables_more_demos_and_keep_live(docker_client, pushed):
+    """POSTGRES_DB names the demo, POSTGRES_USER owns it, CPD_DEMO_DATABASES makes more (tailored),
+    CPD_DEMO_REBASE_EVERY keeps them all live; docker stop still stops it promptly."""
+    _, _, image_id = pushed
+    port = free_port()
+    container = run(docker_client, image_id, port, environment={
+        "POSTGRES_DB": "shop_demo", "POSTGRES_USER": "sales", "POSTGRES_PASSWORD": "sales-pass",
+        "CPD_DEMO_DATABASES": "acme:Acme Health,globex", "CPD_DEMO_REBASE_EVERY": "2s"})
+
+    def url(db):
+        return f"postgresql://sales:sales-pass@127.0.0.1:{port}/{db}"
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                psycopg.connect(url("shop_demo"), connect_timeout=2).close()
+                break
+            except psycopg.OperationalError:
+                assert time.monotonic() < deadline, container.logs().decode()
+                time.sleep(0.1)
+        first = {}
+        for db in ("shop_demo", "acme", "globex"):
+            with psycopg.connect(url(db)) as conn:
+                first[db] = conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+                org = conn.execute("SELECT organization FROM marketing_contactlist LIMIT 1").fetchone()[0]
+                assert org == ("Acme Health" if db == "acme" else "HealthTech Solutions"), db
+        with psycopg.connect(url("shop_demo")) as conn:
+            assert conn.execute("SELECT datname FROM pg_database WHERE datname = 'cpd_demo'").fetchone() is None
+            assert conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'shop_demo'"
+                                ).fetchone()[0] == "sales"
+        time.sleep(4.5)
+        for db in ("shop_demo", "acme", "globex"):
+            with psycopg.connect(url(db)) as conn:
+                assert conn.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0] > first[db], db
+        logs = container.logs().decode()
+        assert "made the demo acme for Acme Health" in logs and "rebasing every demo every 2s" in logs
+        started = time.monotonic()
+        container.stop(timeout=20)
+        assert time.monotonic() - started < 5, container.logs().decode()[-2000:]
+        assert container.wait(timeout=5)["StatusCode"] == 0
+    finally:
+        container.remove(force=True)
+
+
+def test_a_bad_rebase_interval_or_demo_name_is_one_clear_line(docker_client, pushed):
+    _, _, image_id = pushed
+    for env, message in (({"CPD_DEMO_REBASE_EVERY": "soon"}, "is not a duration"),
+                         ({"CPD_DEMO_DATABASES": "Bad-Name"}, "is not a demo name")):
+        container = run(docker_client, image_id, free_port(), environment=env)
+        try:
+            assert container.wait(timeout=60)["StatusCode"] != 0
+            assert message in container.logs().decode()
+        finally:
+            container.remove(force=True)

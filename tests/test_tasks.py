@@ -13,8 +13,12 @@ FIXED = {
     "snapshot.prune": {"from_", "keep"},
     "snapshot.image": {"from_", "version", "repository", "base_image", "push"},
     "snapshot.publish": {"to", "version", "force", "provider", "seed", "scale", "anchor", "password"},
-    "demo.up": set(), "demo.reset": {"from_", "version", "database_url", "now"},
+    "demo.up": set(), "demo.reset": {"from_", "version", "database_url", "now", "name", "server"},
     "demo.status": {"database_url"}, "demo.down": set(), "demo.admin": {"port", "database_url"},
+    "demo.check": {"database_url", "now"},
+    "demo.new": {"name", "server", "from_", "version", "now", "prospect", "ttl"},
+    "demo.url": {"name", "server"}, "demo.list": {"server"}, "demo.drop": {"name", "server"},
+    "demo.gc": {"server"}, "demo.keep-live": {"server", "every"},
 }
 
 

@@ -177,6 +177,11 @@ class AdvisoryLock:
         self.admin, self.key = admin, key
         self.conn: psycopg.Connection | None = None
 
+    def acquire(self) -> None:
+        """Wait for the lock (for short work others must not do twice, like making a template)."""
+        while not self.try_acquire():
+            time.sleep(0.2)
+
     def try_acquire(self) -> bool:
         try:
             conninfo.params(self.admin)

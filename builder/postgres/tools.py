@@ -15,6 +15,7 @@ from builder.errors import UserError
 from builder.postgres import binaries, conninfo
 
 REBASE_SQL = Path(str(resources.files("builder") / "rebase_dates.sql"))
+PROSPECT_SQL = Path(str(resources.files("builder") / "prospect.sql"))
 
 
 def _run(args: list[str], what: str, url: str | None = None) -> subprocess.CompletedProcess:
@@ -67,3 +68,12 @@ def rebase(url: str, now: datetime | None = None) -> str:
         args += ["-v", f"now={iso(now)}"]
     proc = _run(args + ["-f", str(REBASE_SQL), "--dbname", url], "The date rebase", url)
     return proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+
+
+def tailor(url: str, prospect: str, color: str | None = None) -> None:
+    """Run prospect.sql: the demo speaks the prospect's name where a buyer looks."""
+    psql = binaries.require("psql")
+    args = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"prospect={prospect}"]
+    if color:
+        args += ["-v", f"color={color}"]
+    _run(args + ["-f", str(PROSPECT_SQL), "--dbname", url], "Tailoring for the prospect", url)

@@ -18,6 +18,7 @@ class SnapshotMeta(models.Model):
     scenario_anchor_at = models.DateTimeField()
     rebased_at = models.DateTimeField(null=True, blank=True)
     timezone = models.CharField(max_length=64)
+    prospect = models.CharField(max_length=80, blank=True, default="")  # set by a tailored demo
 
     class Meta:
         db_table = "cpd_demo_snapshot"

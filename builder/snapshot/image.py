@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from builder.errors import UserError
-from builder.postgres.tools import REBASE_SQL
+from builder.postgres.tools import PROSPECT_SQL, REBASE_SQL
 from builder.store import manifest as mf
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -36,6 +36,7 @@ def build_context(snapshot_dir: Path, into: Path) -> Path:
     shutil.copy2(PROJECT_DIR / "Dockerfile", into / "Dockerfile")
     shutil.copytree(PROJECT_DIR / "container", into / "container")
     shutil.copy2(REBASE_SQL, into / "rebase_dates.sql")
+    shutil.copy2(PROSPECT_SQL, into / "prospect.sql")
     (into / "snapshot").mkdir()
     for name in mf.ALL_FILES:
         shutil.copy2(snapshot_dir / name, into / "snapshot" / name)

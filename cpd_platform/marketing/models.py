@@ -34,6 +34,8 @@ class Tag(models.Model):
 class ContactList(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_lists")
     name = models.CharField(max_length=200)
+    # Whose list it is, as the list's emails sign it.
+    organization = models.CharField(max_length=200, blank=True)
 
     def __str__(self):
         return self.name

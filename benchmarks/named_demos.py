@@ -1,0 +1,70 @@
+"""Named demos on one server: `demo.new` and `demo.reset --name` beside a full `snapshot.restore` of
+the same version, and what a demo costs (disk, reset time, server memory), at several scales."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from benchmarks.common import Row, build, median_of
+from builder.demo.named import Server
+from builder.postgres import server
+from builder.postgres.embedded import EmbeddedPostgres
+from builder.snapshot.restore import restore
+
+
+def server_memory_kib(pg: EmbeddedPostgres) -> int:
+    """Resident memory of the whole cluster (postmaster and backends), from /proc."""
+    total = 0
+    pids = [int((pg.data / "postmaster.pid").read_text().split()[0])]
+    for path in Path("/proc").glob("[0-9]*"):
+        try:
+            if int((path / "stat").read_text().split()[3]) == pids[0]:
+                pids.append(int(path.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+    return total
+
+
+def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]]:
+    rows, sizing = [], []
+    work = Path(tempfile.mkdtemp(prefix="cpd-bench-named-"))
+    try:
+        with EmbeddedPostgres() as pg:
+            demos = Server(pg.url())
+            for scale in scales:
+                out = work / f"s{scale}"
+                build(provider="embedded", scale=scale, output=out, echo=lambda m: None)
+                target = pg.url(f"restored_{scale}")
+                full = median_of(repeat, None, lambda: restore(str(out), "latest", target, echo=lambda m: None))
+                names: list[str] = []
+
+                def new():
+                    name = f"d{scale}_{len(names)}"
+                    names.append(name)
+                    demos.new(name, str(out), echo=lambda m: None)
+
+                demos.template(str(out), None, echo=lambda m: None)  # made once, outside the timing
+                made = median_of(repeat, None, new)
+                reset = median_of(repeat, None, lambda: demos.reset(names[0], echo=lambda m: None))
+                rows.append(Row("named", f"demo.new --name, scale {scale}", made, "snapshot.restore of the same "
+                                "version", full, goal="≤ 0.5x"))
+                rows.append(Row("named", f"demo.reset --name, scale {scale}", reset, "snapshot.restore of the same "
+                                "version", full, goal="≤ 0.5x"))
+                with server.connect(pg.url()) as conn:
+                    size = server.scalar(conn, "SELECT pg_database_size(%s)", (names[0],))
+                sizing.append({"scale": scale, "disk_mib": size / 1_048_576, "reset_s": reset, "new_s": made,
+                               "restore_s": full, "server_rss_mib": server_memory_kib(pg) / 1024,
+                               "demos": len(names)})
+                for name in names:
+                    demos.drop(name, echo=lambda m: None)
+                demos.gc(echo=lambda m: None)
+                server.drop_database(pg.url(), f"restored_{scale}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows, sizing

@@ -1,0 +1,37 @@
+-- prospect.sql: make a demo speak a prospect's name where a buyer looks, after a clone.
+--
+--   psql -X -v ON_ERROR_STOP=1 -v prospect='Acme Health' [-v color='#0f766e'] -f prospect.sql postgresql://.../demo
+--
+-- The pro organizer's organisation and headline, her certificate template's name (and colour, if
+-- given) and her contact lists' organisation. Nothing else: the plan's emails, titles and codes
+-- stay. The prospect is recorded in cpd_demo_snapshot. Idempotent; one transaction.
+\set ON_ERROR_STOP on
+\if :{?color}
+\else
+\set color ''
+\endif
+BEGIN;
+SELECT set_config('cpd_demo.prospect', :'prospect', true) AS prospect_given,
+       set_config('cpd_demo.color', :'color', true) AS color_given \gset
+DO $prospect$
+DECLARE
+  who      text := btrim(current_setting('cpd_demo.prospect'));
+  color    text := btrim(current_setting('cpd_demo.color'));
+  pro      bigint := (SELECT id FROM accounts_user WHERE email = 'organizer.pro@example.com');
+BEGIN
+  IF who = '' OR length(who) > 80 THEN
+    RAISE EXCEPTION 'the prospect name must be 1 to 80 characters';
+  END IF;
+  IF color <> '' AND color !~ '^#[0-9A-Fa-f]{6}$' THEN
+    RAISE EXCEPTION 'the prospect colour must look like #1d4ed8, not %', color;
+  END IF;
+  UPDATE accounts_profile SET organization = who, headline = 'Director of CME at ' || who
+   WHERE user_id = pro;
+  UPDATE credentials_certificatetemplate
+     SET name = who || ' Standard Certificate', primary_color = coalesce(nullif(color, ''), primary_color)
+   WHERE owner_id = pro;
+  UPDATE marketing_contactlist SET organization = who WHERE owner_id = pro;
+  UPDATE cpd_demo_snapshot SET prospect = who;
+END
+$prospect$;
+COMMIT;

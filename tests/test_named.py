@@ -1,0 +1,138 @@
+"""Named demos on a real server: two demos side by side, isolation, reset, a session open during a
+reset, ttl and gc that never touch a foreign database, drop, prospect tailoring, keep-live."""
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import psycopg
+import pytest
+
+from builder.demo import check
+from builder.demo.named import CONTROL, TEMPLATE_PREFIX, Server
+from builder.postgres import conninfo, server
+from tests.conftest import build_snapshot, invoke, one, one_sentence, query
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("named-snapshots")
+    build_snapshot(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def demos(pg, store):
+    return Server(pg.url())
+
+
+def quiet(*_):
+    pass
+
+
+def test_two_demos_each_with_its_own_login_and_nothing_else(demos, store, pg):
+    acme = demos.new("acme", str(store), prospect="Acme Health", color="#0f766e", echo=quiet)
+    globex = demos.new("globex", str(store), echo=quiet)
+    assert acme.prospect == "Acme Health" and globex.prospect == "" and acme.version == globex.version
+    acme_url, globex_url = demos.demo_url("acme"), demos.demo_url("globex")
+    assert conninfo.params(acme_url)["user"] == "acme" and conninfo.params(acme_url)["password"]
+    with psycopg.connect(acme_url) as conn:
+        assert conn.execute("SELECT count(*) FROM events_event").fetchone()[0] > 10
+        conn.execute("UPDATE marketing_contact SET first_name = 'Changed' WHERE id = 1")
+    for other in ("globex", CONTROL, acme.template):
+        other = conninfo.with_database(acme_url, other)
+        with pytest.raises(psycopg.OperationalError, match="permission denied|not currently accepting"):
+            psycopg.connect(other, connect_timeout=5).close()
+    # The template stays pristine; the other demo never saw acme's change.
+    assert one(globex_url, "SELECT first_name FROM marketing_contact WHERE id = 1") != "Changed"
+    assert acme.template.startswith(TEMPLATE_PREFIX) and acme.template == globex.template
+
+
+def test_prospect_tailoring_speaks_the_prospects_name_and_the_plan_still_checks(demos):
+    url = demos.at("acme")
+    org, headline = one(url, """SELECT json_build_array(p.organization, p.headline) FROM accounts_profile p
+                                JOIN accounts_user u ON u.id = p.user_id WHERE u.email = 'organizer.pro@example.com'""")
+    assert (org, headline) == ("Acme Health", "Director of CME at Acme Health")
+    assert query(url, "SELECT name, primary_color FROM credentials_certificatetemplate WHERE owner_id IS NOT NULL "
+                      "AND name LIKE 'Acme%%'") == [("Acme Health Standard Certificate", "#0f766e")]
+    assert {r[0] for r in query(url, "SELECT organization FROM marketing_contactlist")} == {"Acme Health"}
+    assert one(url, "SELECT prospect FROM cpd_demo_snapshot") == "Acme Health"
+    _, results = check.run(url)
+    assert [r.line() for r in results if not r.ok] == []
+
+
+def test_reset_brings_deleted_rows_back_rebased_and_ends_open_sessions(demos):
+    url = demos.demo_url("acme")
+    before = one(url, "SELECT count(*) FROM events_registration")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DELETE FROM events_attendance")
+        conn.execute("DELETE FROM events_registration")
+    assert one(url, "SELECT count(*) FROM events_registration") == 0
+    open_session = psycopg.connect(url, autocommit=True)
+    lines = []
+    now = datetime(2027, 3, 13, 15, 0, tzinfo=timezone.utc)
+    reset = demos.reset("acme", now=now, echo=lines.append)
+    assert reset.anchor_at == now and reset.reset_at is not None
+    assert any("ended 1 open session(s) on acme" in line for line in lines), lines
+    with pytest.raises(psycopg.OperationalError):
+        open_session.execute("SELECT 1")
+    open_session.close()
+    assert one(url, "SELECT count(*) FROM events_registration") == before
+    assert one(url, "SELECT organization FROM marketing_contactlist LIMIT 1") == "Acme Health"  # tailored again
+    assert server.databases_like(demos.admin, server.HELPER_PREFIX) == []
+
+
+def test_keep_live_advances_the_anchor_while_a_client_stays_connected(demos):
+    url = demos.demo_url("globex")
+    with psycopg.connect(url, autocommit=True) as client:
+        first = client.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+        assert demos.keep_live(timedelta(seconds=1), rounds=2, echo=quiet) == 2
+        later = client.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
+        assert later > first and client.execute("SELECT 1").fetchone() == (1,)
+    _, results = check.run(demos.at("globex"))
+    assert [r.line() for r in results if not r.ok] == []
+
+
+def test_ttl_and_gc_drop_only_what_the_tool_made(demos, store, pg):
+    demos.new("shortlived", str(store), ttl=timedelta(seconds=1), echo=quiet)
+    server.create_database(pg.url(), "foreign_app")
+    server.create_database(pg.url(), "cpd_template_not_ours")
+    with server.connect(demos.at(CONTROL)) as conn:  # a hostile registry row pointing at a foreign database
+        conn.execute("INSERT INTO template (name, version, source) VALUES ('foreign_app', 'x', 'x')")
+    time.sleep(1.2)
+    dropped = demos.gc(echo=quiet)
+    assert "shortlived" in dropped and "foreign_app" not in dropped
+    for name in ("foreign_app", "cpd_template_not_ours", "acme", "globex"):
+        assert server.database_exists(pg.url(), name), name
+    assert not server.database_exists(pg.url(), "shortlived")
+    assert one(pg.url(), "SELECT count(*) FROM pg_roles WHERE rolname = 'shortlived'") == 0
+
+
+def test_drop_removes_the_demo_and_its_login_and_then_gc_its_unused_template(demos, pg):
+    template = demos.show("globex").template
+    demos.drop("globex", echo=quiet)
+    demos.drop("acme", echo=quiet)
+    for name in ("acme", "globex"):
+        assert not server.database_exists(pg.url(), name)
+        assert one(pg.url(), "SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)) == 0
+    assert template in demos.gc(echo=quiet) and not server.database_exists(pg.url(), template)
+
+
+def test_the_cli_names_validated_and_one_sentence(store, pg):
+    url = pg.url()
+    base = ("--server", url, "--from", str(store))
+    one_sentence(invoke("demo.new", "--name", "Bad-Name", *base), "Demo names are lowercase letters")
+    one_sentence(invoke("demo.new", "--name", "x" * 64, *base), "Demo names are lowercase letters")
+    one_sentence(invoke("demo.new", "--name", "template1", *base), "server's own databases")
+    one_sentence(invoke("demo.new", "--name", "foreign_app", *base), "was not made by demo.new")
+    one_sentence(invoke("demo.new", "--name", "ok_name", *base, "--ttl", "soon"), "--ttl 'soon' is not a duration")
+    one_sentence(invoke("demo.new", "--name", "ok_name", *base, "--prospect-color", "blue"), "--prospect-color")
+    one_sentence(invoke("demo.reset", "--name", "nosuch", "--server", url), "There is no demo named nosuch")
+    one_sentence(invoke("demo.drop", "--name", "foreign_app", "--server", url), "There is no demo named foreign_app")
+    made = invoke("demo.new", "--name", "cli_demo", *base, "--prospect", "Globex Care")
+    assert made.returncode == 0, made.stderr
+    assert "demo cli_demo for Globex Care" in made.stdout and "password" in made.stdout
+    secret = conninfo.params(invoke("demo.url", "--name", "cli_demo", "--server", url).stdout.splitlines()[-1])
+    assert secret["user"] == "cli_demo" and secret["password"] not in made.stdout
+    listed = invoke("demo.list", "--server", url)
+    assert listed.returncode == 0 and "cli_demo" in listed.stdout and "Globex Care" in listed.stdout
+    assert invoke("demo.drop", "--name", "cli_demo", "--server", url).returncode == 0
