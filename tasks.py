@@ -305,7 +305,8 @@ def demo_reset(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None
     when = parse_instant(now)
     if name:
         demos = _named(server)
-        _print_demo(demos, demos.reset(name, now=when, echo=say))
+        demos.reset(name, now=when, echo=say)
+        _print_demo(demos, demos.show(name))
         return
     result = local.reset(from_, version, database_url, when, force=force, echo=say)
     _print_restored(result, local.target_url(database_url))

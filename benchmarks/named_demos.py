@@ -1,8 +1,10 @@
 """Named demos on one server: `demo.new` and `demo.reset --name` beside a full `snapshot.restore` of
 the same version, and what a demo costs (disk, reset time, server memory), at several scales."""
 
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from benchmarks.common import Row, build, median_of
@@ -13,21 +15,22 @@ from builder.snapshot.restore import restore
 
 
 def server_memory_kib(pg: EmbeddedPostgres) -> int:
-    """Resident memory of the whole cluster (postmaster and backends), from /proc."""
-    total = 0
-    pids = [int((pg.data / "postmaster.pid").read_text().split()[0])]
+    """Proportional memory (PSS: shared pages split among their users) of the whole cluster."""
+    postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+    pids = [postmaster]
     for path in Path("/proc").glob("[0-9]*"):
         try:
-            if int((path / "stat").read_text().split()[3]) == pids[0]:
+            if int((path / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
                 pids.append(int(path.name))
         except (OSError, ValueError, IndexError):
             continue
+    total = 0
     for pid in pids:
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+        total += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
     return total
 
 
@@ -41,7 +44,16 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                 out = work / f"s{scale}"
                 build(provider="embedded", scale=scale, output=out, echo=lambda m: None)
                 target = pg.url(f"restored_{scale}")
-                full = median_of(repeat, None, lambda: restore(str(out), "latest", target, echo=lambda m: None))
+
+                def settle():
+                    # Each run starts on a quiet server, as a reset between calls does (fresh writes
+                    # still in the page cache slow a copy down several times).
+                    with server.connect(pg.url()) as conn:
+                        conn.execute("CHECKPOINT")
+                    os.sync()
+                    time.sleep(2)
+
+                full = median_of(repeat, settle, lambda: restore(str(out), "latest", target, echo=lambda m: None))
                 names: list[str] = []
 
                 def new():
@@ -50,8 +62,8 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                     demos.new(name, str(out), echo=lambda m: None)
 
                 demos.template(str(out), None, echo=lambda m: None)  # made once, outside the timing
-                made = median_of(repeat, None, new)
-                reset = median_of(repeat, None, lambda: demos.reset(names[0], echo=lambda m: None))
+                made = median_of(repeat, settle, new)
+                reset = median_of(repeat, settle, lambda: demos.reset(names[0], echo=lambda m: None))
                 rows.append(Row("named", f"demo.new --name, scale {scale}", made, "snapshot.restore of the same "
                                 "version", full, goal="≤ 0.5x"))
                 rows.append(Row("named", f"demo.reset --name, scale {scale}", reset, "snapshot.restore of the same "

@@ -13,6 +13,7 @@
 BEGIN;
 SELECT set_config('cpd_demo.prospect', :'prospect', true) AS prospect_given,
        set_config('cpd_demo.color', :'color', true) AS color_given \gset
+-- cpd-demo: prospect body begins (named demos run this part inside their own transaction)
 DO $prospect$
 DECLARE
   who      text := btrim(current_setting('cpd_demo.prospect'));
@@ -34,4 +35,5 @@ BEGIN
   UPDATE cpd_demo_snapshot SET prospect = who;
 END
 $prospect$;
+-- cpd-demo: prospect body ends
 COMMIT;

@@ -262,7 +262,7 @@ END
 $rebase$;
 -- cpd-demo: rebase body ends
 COMMIT;
-
+-- cpd-demo: report
 SELECT format('cpd-demo %s: rebased by %s (anchor %s -> %s)',
               coalesce(nullif(version, ''), 'unversioned'), current_setting('cpd_demo.shift', true),
               current_setting('cpd_demo.previous_anchor', true), anchor_at) AS rebase

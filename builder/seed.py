@@ -913,18 +913,11 @@ def epoch_ms(instant: datetime) -> int:
     return int(instant.timestamp()) * 1000
 
 
-def rebase_body() -> str:
-    """The plain-SQL part of rebase_dates.sql (between its markers): what create_demo_data runs
-    inside its own transaction to move the scenario to the requested anchor."""
-    text = (Path(__file__).parent / "rebase_dates.sql").read_text()
-    start = text.index("-- cpd-demo: rebase body begins")
-    end = text.index("-- cpd-demo: rebase body ends")
-    return text[text.index("\n", start) + 1:end]
-
-
 def rebase_to(anchor: datetime) -> None:
-    """Move the scenario to `anchor` with the restore's own SQL."""
+    """Move the scenario to `anchor` with the restore's own SQL, inside the command's transaction."""
+    from builder.postgres.rebase import sql_parts
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('cpd_demo.now', %s, true)", [anchor.isoformat()])
-        cursor.execute(rebase_body())
+        cursor.execute(sql_parts()[0])
         cursor.execute("UPDATE cpd_demo_snapshot SET rebased_at = NULL")  # generated there: not a rebase

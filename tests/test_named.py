@@ -70,7 +70,8 @@ def test_reset_brings_deleted_rows_back_rebased_and_ends_open_sessions(demos):
     open_session = psycopg.connect(url, autocommit=True)
     lines = []
     now = datetime(2027, 3, 13, 15, 0, tzinfo=timezone.utc)
-    reset = demos.reset("acme", now=now, echo=lines.append)
+    demos.reset("acme", now=now, echo=lines.append)
+    reset = demos.show("acme")
     assert reset.anchor_at == now and reset.reset_at is not None
     assert any("ended 1 open session(s) on acme" in line for line in lines), lines
     with pytest.raises(psycopg.OperationalError):

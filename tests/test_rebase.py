@@ -10,7 +10,7 @@ from builder.clock import parse_instant
 from builder.demo import check
 from builder.errors import UserError
 from builder.plan import SCENARIO_ANCHOR
-from builder.postgres import rebase, server
+from builder.postgres import binaries, rebase, server, tools
 from tests.conftest import ANCHOR_AT, one, query, snapshot_tables
 
 # The instants a sales engineer meets (local = America/New_York, the platform's timezone).
@@ -137,8 +137,7 @@ def test_one_transaction_a_failure_midway_changes_nothing(source, dbs):
 def test_tables_are_named_by_oid_not_through_search_path(source, dbs):
     """A temporary table shadowing a real one (pg_temp comes first in search_path) is never updated."""
     url = dbs.copy(source, "shadow")
-    body = open(rebase.tools.REBASE_SQL).read()
-    body = body[body.index("DO $rebase$"):body.index("-- cpd-demo: rebase body ends")]
+    body = rebase.sql_parts()[0]
     with psycopg.connect(url) as conn:
         conn.execute("CREATE TEMP TABLE events_event (LIKE public.events_event INCLUDING ALL)")
         conn.execute("INSERT INTO pg_temp.events_event SELECT * FROM public.events_event")
@@ -167,8 +166,8 @@ def test_a_bad_now_is_refused_by_the_sql_itself(source, dbs, now):
     url = dbs.copy(source, "badnow")
     before = snapshot_tables(url)
     with pytest.raises(UserError, match="date rebase failed"):
-        rebase.tools._run([rebase.tools.binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
-                           f"now={now}", "-f", str(rebase.tools.REBASE_SQL), "--dbname", url], "The date rebase", url)
+        tools._run([binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"now={now}", "-f",
+                    str(tools.REBASE_SQL), "--dbname", url], "The date rebase", url)
     assert snapshot_tables(url) == before
 
 

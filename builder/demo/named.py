@@ -22,7 +22,7 @@ from psycopg import sql
 
 from builder.clock import utc_now
 from builder.errors import UserError
-from builder.postgres import conninfo, server, tools
+from builder.postgres import conninfo, server
 from builder.postgres import rebase as rebase_sql
 from builder.snapshot.restore import lock_key, restore, swap
 from builder.store import open_store
@@ -146,6 +146,7 @@ class Server:
     # -- templates ---------------------------------------------------------------------------
     def template(self, source: str, version: str | None, echo: Callable[[str], None]) -> tuple[str, str]:
         """The template database of a snapshot version, restored and verified once."""
+        self.ensure_control()
         store = open_store(source)
         version = store.resolve(version)
         name = TEMPLATE_PREFIX + version.lower().replace("-", "_")
@@ -157,6 +158,10 @@ class Server:
             echo(f"→ template {name}: restored once, then every demo of {version} is a copy of it")
             anchor = datetime.fromisoformat(store.manifest(version)["anchor_at"])
             restore(source, version, self.at(name), now=anchor, echo=lambda m: echo("  " + m))
+            # Frozen and analysed now, so autovacuum never visits it: a worker connected to a
+            # template makes every CREATE DATABASE from it wait.
+            with server.connect(self.at(name)) as conn:
+                conn.execute("VACUUM (FREEZE, ANALYZE)")
             with server.connect(self.admin) as conn:
                 conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
                 conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name),
@@ -170,27 +175,32 @@ class Server:
     def _clone(self, name: str, template: str, role: str, now: datetime | None, prospect: str, color: str,
                echo: Callable[[str], None]) -> str:
         """A pristine copy of the template in a staging database, rebased, tailored and granted to the
-        demo's login; returns the staging database's name (dropped again if anything fails)."""
+        demo's login in one transaction; returns the staging database's name (dropped on any failure)."""
         staging = server.helper_name("stage", name, server.run_token())
         started = time.monotonic()
-        server.create_database(self.admin, staging, template=template, strategy="FILE_COPY")
+        with server.connect(self.admin) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                sql.Identifier(staging), sql.Identifier(template)))
         try:
-            url = self.at(staging)
-            echo(f"  {rebase_sql.run(url, now)}")
-            if prospect:
-                tools.tailor(url, prospect, color or None)
-            with server.connect(url) as conn:
-                for stmt in ("GRANT USAGE ON SCHEMA public TO {}",
-                             "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
-                             "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}"):
-                    conn.execute(sql.SQL(stmt).format(sql.Identifier(role)))
-            self._private(staging, owner_role=role)
             with server.connect(self.admin) as conn:
-                conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(staging),
-                                                                          sql.Literal(DEMO_COMMENT)))
+                db, login = sql.Identifier(staging), sql.Identifier(role)
+                conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
+                conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(db, login))
+                conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(db, sql.Literal(DEMO_COMMENT)))
+            with server.connect(self.at(staging)) as conn:
+                with conn.transaction():
+                    rebase_sql.run_in(conn, now)
+                    if prospect:
+                        rebase_sql.tailor_in(conn, prospect, color)
+                    for stmt in ("GRANT USAGE ON SCHEMA public TO {}",
+                                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
+                                 "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}"):
+                        conn.execute(sql.SQL(stmt).format(login))
+                report = server.scalar(conn, rebase_sql.sql_parts()[1])
         except BaseException:
             server.drop_database(self.admin, staging)
             raise
+        echo(f"  {report}")
         echo(f"  copied, rebased{' and tailored' if prospect else ''} in {time.monotonic() - started:.2f} s")
         return staging
 
@@ -232,7 +242,7 @@ class Server:
                 raise
         return self.show(name)
 
-    def reset(self, name: str, now: datetime | None = None, echo: Callable[[str], None] = print) -> Demo:
+    def reset(self, name: str, now: datetime | None = None, echo: Callable[[str], None] = print) -> None:
         """Back to pristine from the template, rebased and tailored again; sessions on it are ended."""
         row = self.require(name)
         with server.AdvisoryLock(self.admin, lock_key(name)) as lock:
@@ -245,7 +255,6 @@ class Server:
             if sessions:
                 echo(f"  ended {sessions} open session(s) on {name}: its clients must reconnect")
             self.registry("UPDATE demo SET reset_at = now() WHERE name = %s RETURNING name", (name,))
-        return self.show(name)
 
     def drop(self, name: str, echo: Callable[[str], None] = print) -> None:
         self.require(name)

@@ -1,20 +1,69 @@
 """The date rebase from the host: runs rebase_dates.sql, and reads the rules the scenario wrote
-into the database (cpd_demo_rule) for what the rebase rewrites."""
+into the database (cpd_demo_rule) for what the rebase rewrites.
+
+The file is plain SQL that psql runs as it is (the image does); here its body (between its
+markers) runs over one connection in one transaction, which spares a psql process per rebase.
+"""
 
 from datetime import datetime
+from functools import lru_cache
 
+import psycopg
 from psycopg import sql
 
-from builder.postgres import tools
+from builder.clock import iso
+from builder.errors import UserError
+from builder.postgres import conninfo
 from builder.postgres.server import connect
+from builder.postgres.tools import PROSPECT_SQL, REBASE_SQL
 
 REBASE_FILLFACTOR = 50
 REWRITING = ("weekly", "monthly", "yearly", "json", "year_token")
 
 
+@lru_cache(maxsize=1)
+def sql_parts() -> tuple[str, str]:
+    """(the body: plain SQL reading cpd_demo.now, the report query) of rebase_dates.sql."""
+    text = REBASE_SQL.read_text()
+    body = _between(text, "-- cpd-demo: rebase body begins", "-- cpd-demo: rebase body ends")
+    report = text[text.index("\n", text.index("-- cpd-demo: report")) + 1:]
+    return body, report
+
+
+def _between(text: str, begins: str, ends: str) -> str:
+    return text[text.index("\n", text.index(begins)) + 1:text.index(ends)]
+
+
+@lru_cache(maxsize=1)
+def prospect_body() -> str:
+    return _between(PROSPECT_SQL.read_text(), "-- cpd-demo: prospect body begins", "-- cpd-demo: prospect body ends")
+
+
+def tailor_in(conn: psycopg.Connection, prospect: str, color: str = "") -> None:
+    """prospect.sql's body inside the caller's transaction: the demo speaks the prospect's name."""
+    conn.execute("SELECT set_config('cpd_demo.prospect', %s, true), set_config('cpd_demo.color', %s, true)",
+                 (prospect, color))
+    conn.execute(prospect_body())
+
+
+def run_in(conn: psycopg.Connection, now: datetime | None = None) -> None:
+    """The rebase inside the caller's transaction on `conn`."""
+    conn.execute("SELECT set_config('cpd_demo.now', %s, true)", (iso(now) if now else "now",))
+    conn.execute(sql_parts()[0])
+
+
 def run(url: str, now: datetime | None = None) -> str:
-    """Rebase `url` so that it represents `now` (default: the server's now); returns the report line."""
-    return tools.rebase(url, now)
+    """Rebase `url` so that it represents `now` (default: the transaction's now), in one transaction;
+    returns the report line."""
+    with connect(url) as conn:
+        try:
+            with conn.transaction():
+                run_in(conn, now)
+            row = conn.execute(sql_parts()[1]).fetchone()
+        except psycopg.Error as exc:
+            detail = conninfo.redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+            raise UserError(f"The date rebase failed: {detail}") from None
+    return row[0] if row else ""
 
 
 def rebased_columns(url: str) -> dict[str, list[str]]:

@@ -41,7 +41,7 @@ def connect(url: str, autocommit: bool = True, timeout: float = 10) -> Iterator[
 
 def scalar(conn: psycopg.Connection, query: str, params: tuple = ()) -> Any:
     """The first column of the query's one row (None when there is no row)."""
-    row = conn.execute(query, params).fetchone()
+    row = conn.execute(query, params or None).fetchone()
     return row[0] if row else None
 
 

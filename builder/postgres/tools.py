@@ -6,11 +6,9 @@ shows a secret; their error output is redacted before it is printed.
 
 import re
 import subprocess
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-from builder.clock import iso
 from builder.errors import UserError
 from builder.postgres import binaries, conninfo
 
@@ -58,22 +56,3 @@ def dump_header(dump_file: Path) -> dict:
         raise UserError(f"{dump_file} is not a pg_dump custom-format archive.")
     return {"server_version": server.group(1), "server_major": binaries.parse_major(server.group(1)),
             "pg_dump_version": dumper.group(1) if dumper else ""}
-
-
-def rebase(url: str, now: datetime | None = None) -> str:
-    """Run rebase_dates.sql (at `now`, default the server's now()); returns its one-line report."""
-    psql = binaries.require("psql")
-    args = [psql, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"]
-    if now is not None:
-        args += ["-v", f"now={iso(now)}"]
-    proc = _run(args + ["-f", str(REBASE_SQL), "--dbname", url], "The date rebase", url)
-    return proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-
-
-def tailor(url: str, prospect: str, color: str | None = None) -> None:
-    """Run prospect.sql: the demo speaks the prospect's name where a buyer looks."""
-    psql = binaries.require("psql")
-    args = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"prospect={prospect}"]
-    if color:
-        args += ["-v", f"color={color}"]
-    _run(args + ["-f", str(PROSPECT_SQL), "--dbname", url], "Tailoring for the prospect", url)

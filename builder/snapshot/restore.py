@@ -21,7 +21,7 @@ from psycopg import sql
 
 from builder import faults
 from builder.errors import UserError
-from builder.postgres import binaries, conninfo, server, tools
+from builder.postgres import binaries, conninfo, rebase, server, tools
 from builder.snapshot import mediafiles
 from builder.store import manifest as mf
 from builder.store import open_store
@@ -82,7 +82,7 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
             staging_url = conninfo.with_database(database_url, staging)
             tools.restore(staging_url, local / mf.DUMP, jobs or os.cpu_count() or 2, dump_major)
             echo("→ rebase dates" + (f" to {now.isoformat()}" if now else " to now"))
-            report = tools.rebase(staging_url, now)
+            report = rebase.run(staging_url, now)
             echo(f"  {report}")
             echo("→ check row counts against the manifest")
             check_counts(staging_url, manifest["row_counts"])
