@@ -56,6 +56,7 @@ DECLARE
   added       bigint;
   n           bigint;
   has_live    boolean;
+  only_live   boolean;
   live_cond   text;
   col_type    text;
   src_type    text;
@@ -92,6 +93,9 @@ BEGIN
   ELSE
     RAISE EXCEPTION 'now % is not an ISO 8601 instant (e.g. 2027-03-01T14:00Z)', quote_literal(given);
   END IF;
+  -- Calendar arithmetic below is done in the platform's wall clock: in this session's timezone,
+  -- `timestamptz + interval 'N days'` keeps the local time of day across DST.
+  PERFORM set_config('TimeZone', zone, true);
   PERFORM set_config('cpd_demo.shift', (target - meta.anchor_at)::text, false);
   PERFORM set_config('cpd_demo.previous_anchor', meta.anchor_at::text, false);
   IF target = meta.anchor_at THEN
@@ -107,8 +111,9 @@ BEGIN
   new_weeks := extract(epoch FROM new_local - base_local) / 604800;
   dk_past := floor(new_weeks) - floor(old_weeks);
   dk_future := ceil(new_weeks) - ceil(old_weeks);
-  live := date_bin('15 minutes', target, timestamptz '2000-01-01') -
-          date_bin('15 minutes', meta.anchor_at, timestamptz '2000-01-01');
+  -- Live rows move by an exact number of seconds (no calendar): the quarter hour of now.
+  live := make_interval(secs => extract(epoch FROM date_bin('15 minutes', target, timestamptz '2000-01-01') -
+                                                   date_bin('15 minutes', meta.anchor_at, timestamptz '2000-01-01')));
   d_months := (extract(year FROM new_local) * 12 + extract(month FROM new_local))
             - (extract(year FROM old_local) * 12 + extract(month FROM old_local));
   d_years := extract(year FROM new_local) - extract(year FROM old_local);
@@ -143,7 +148,8 @@ BEGIN
               GROUP BY c.oid, ru.table_name ORDER BY ru.table_name LOOP
     has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE table_name = tbl.table_name
                                                       AND kind IN ('live_root', 'live_via'));
-    live_cond := format('EXISTS (SELECT 1 FROM pg_temp.cpd_live l WHERE l.tbl = %s AND l.id = t.id)', tbl.rel);
+    live_cond := format('t.id IN (SELECT id FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel);  -- hashed once
+    only_live := true;
     names := ARRAY[]::text[];
     exprs := ARRAY[]::text[];
     sets := ARRAY[]::text[];
@@ -160,23 +166,28 @@ BEGIN
                       WHERE attrelid = tbl.rel AND attname = r.source AND NOT attisdropped);
       END IF;
       IF r.kind = 'weekly' THEN
-        IF col_type = 'date' THEN
-          past := format('t.%I + %s', r.column_name, 7 * dk_past);
-          future := format('t.%I + %s', r.column_name, 7 * dk_future);
-          e := format('CASE WHEN t.%1$I <= %2$L::date THEN %3$s ELSE %4$s END',
-                      r.column_name, old_local::date, past, future);
+        -- What does not move is left out: most rebases of a live demo move only the live rows.
+        past := CASE WHEN dk_past = 0 THEN format('t.%I', r.column_name)
+                     WHEN col_type = 'date' THEN format('t.%I + %s', r.column_name, 7 * dk_past)
+                     ELSE format('t.%I + %L::interval', r.column_name, (7 * dk_past) || ' days') END;
+        future := CASE WHEN dk_future = 0 THEN format('t.%I', r.column_name)
+                       WHEN col_type = 'date' THEN format('t.%I + %s', r.column_name, 7 * dk_future)
+                       ELSE format('t.%I + %L::interval', r.column_name, (7 * dk_future) || ' days') END;
+        IF past = future THEN
+          e := past;
         ELSE
-          past := format('((t.%1$I AT TIME ZONE %2$L) + %3$L::interval) AT TIME ZONE %2$L',
-                         r.column_name, zone, (7 * dk_past) || ' days');
-          future := format('((t.%1$I AT TIME ZONE %2$L) + %3$L::interval) AT TIME ZONE %2$L',
-                           r.column_name, zone, (7 * dk_future) || ' days');
-          e := format('CASE WHEN t.%1$I <= %2$L::timestamptz THEN %3$s ELSE %4$s END',
-                      r.column_name, meta.anchor_at, past, future);
-          IF has_live THEN
-            e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name,
-                        live, e);
-          END IF;
+          e := format('CASE WHEN t.%1$I <= %2$L THEN %3$s ELSE %4$s END', r.column_name,
+                      CASE WHEN col_type = 'date' THEN old_local::date::text ELSE meta.anchor_at::text END,
+                      past, future);
         END IF;
+        IF e <> format('t.%I', r.column_name) THEN
+          only_live := false;  -- rows other than the live ones move too
+        END IF;
+        IF has_live AND col_type <> 'date' AND live <> interval '0' THEN
+          e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name,
+                      live, e);
+        END IF;
+        CONTINUE WHEN e = format('t.%I', r.column_name);
       ELSE
         -- monthly / yearly: how many of the row's own cycle boundaries lie between the old and the new now
         IF r.kind = 'monthly' THEN
@@ -203,9 +214,9 @@ BEGIN
         ELSIF col_type = 'date' THEN
           e := format('(t.%I + (%s) * interval ''1 month'')::date', r.column_name, steps);
         ELSE
-          e := format('((t.%1$I AT TIME ZONE %2$L) + (%3$s) * interval ''1 month'') AT TIME ZONE %2$L',
-                      r.column_name, zone, steps);
+          e := format('t.%I + (%s) * interval ''1 month''', r.column_name, steps);
         END IF;
+        only_live := false;
       END IF;
       names := names || r.column_name::text;
       exprs := exprs || e;
@@ -221,8 +232,8 @@ BEGIN
                 WHERE ru.table_name = tbl.table_name AND ru.kind = 'json' AND ru.column_name = r.column_name
                 ORDER BY ru.id LOOP
         src_new := exprs[array_position(names, j.source::text)];
-        CONTINUE WHEN src_new IS NULL;
-        delta := format('((%s) - t.%I)', src_new, j.source);
+        CONTINUE WHEN src_new IS NULL;  -- the source does not move: neither does the JSON
+        delta := format('make_interval(secs => extract(epoch FROM (%s) - t.%I))', src_new, j.source);
         val := format('(t.%I #>> %L)', r.column_name, j.path);
         IF j.value = 'epoch_ms' THEN
           val := format('to_jsonb(%s::bigint + (extract(epoch FROM %s) * 1000)::bigint)', val, delta);
@@ -232,8 +243,10 @@ BEGIN
         END IF;
         e := format('jsonb_set_lax(%s, %L, %s, false, ''return_target'')', e, j.path, val);
       END LOOP;
+      CONTINUE WHEN e = format('t.%I', r.column_name) || CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END;
       sets := sets || format('%I = %s', r.column_name,
                              e || CASE WHEN r.type_name = 'json' THEN '::json' ELSE '' END);
+      only_live := false;
     END LOOP;
 
     -- 3. Year tokens: the year in a text follows its source date, in the row's zone if it has one.
@@ -250,10 +263,12 @@ BEGIN
       END IF;
       sets := sets || format('%1$I = regexp_replace(t.%1$I, %2$L, ''\1'' || (%3$s)::bigint::text)',
                              r.column_name, r.pattern, val);
+      only_live := false;
     END LOOP;
 
     IF cardinality(sets) > 0 THEN
-      EXECUTE format('UPDATE %s AS t SET %s', tbl.rel::regclass, array_to_string(sets, ', '));
+      EXECUTE format('UPDATE %s AS t SET %s', tbl.rel::regclass, array_to_string(sets, ', '))
+           || CASE WHEN only_live AND has_live THEN ' WHERE ' || live_cond ELSE '' END;
     END IF;
   END LOOP;
 

@@ -25,6 +25,7 @@ INSTANTS = {
     "a month before the anchor": "2026-02-13T09:00:00-05:00",
     "seven minutes later, odd seconds": "2026-03-15T14:37:13.250000+00:00",
     "years ahead, at midnight": "2031-02-28T23:59:59+00:00",
+    "exactly five weeks later": "2026-04-19T10:30:00-04:00",
 }
 RESULTS: dict[str, tuple] = {}
 
