@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Entrypoint of the cpd-demo-db image: at every start, rebase the baked demo database to now
-# (or $CPD_DEMO_NOW), apply $POSTGRES_PASSWORD if given, then exec postgres with the arguments
-# given after the image name. Works on any Postgres base with the postgres user and binaries.
+# Entrypoint of the cpd-demo-db image. At every start: postgres (with the arguments given after the
+# image name) starts once, letting in only its local socket; the entrypoint applies the variables
+# below and rebases the demo databases to now (or $CPD_DEMO_NOW); then TCP clients are let in
+# (a reload) and the entrypoint waits on the server, forwarding a stop. Works on any Postgres base
+# with the postgres user and the server binaries; the official image's entrypoint is not used.
 #
 #   POSTGRES_DB            the demo database's name (default cpd_demo; the baked one is renamed)
 #   POSTGRES_USER          a login that owns it (a superuser, as in the official image)
@@ -22,7 +24,9 @@ READY=$SOCKETS/cpd-demo.ready
 # Written before the baked copy is unpacked into an empty volume, removed once it is complete:
 # a start killed midway is redone at the next start instead of leaving a broken data directory.
 UNPACKING=.cpd-demo-unpacking
-CPD_TEMP_PID=
+HBA="$PGDATA/pg_hba.conf"
+CPD_SERVER_PID=
+CPD_PORT=
 
 # usage: cpd_log MESSAGE...
 cpd_log() {
@@ -46,43 +50,62 @@ cpd_init_data() {
 	rm -f "$PGDATA/$UNPACKING"
 }
 
-# usage: cpd_psql [psql args...] — over the unix socket of the temporary server
+# usage: cpd_psql [psql args...] — over the server's unix socket, as postgres
 cpd_psql() {
-	psql -X -v ON_ERROR_STOP=1 --no-psqlrc -q -h "$SOCKETS" -p "$CPD_TEMP_PORT" -U postgres "$@"
+	psql -X -v ON_ERROR_STOP=1 --no-psqlrc -q -h "$SOCKETS" -p "$CPD_PORT" -U postgres "$@"
 }
 
-# usage: cpd_temp_server_start — socket only, so nothing connects before the dates are right.
-# A child of this shell rather than pg_ctl's daemon: readiness is polled every 10 ms and the
-# stop is a `wait`, where pg_ctl -w polls at 100 ms and costs a tenth of a second each way.
-cpd_temp_server_start() {
-	CPD_TEMP_PORT=5432
-	postgres -D "$PGDATA" -c listen_addresses='' -p "$CPD_TEMP_PORT" &
-	CPD_TEMP_PID=$!
+# usage: cpd_hold_tcp — until the dates are rebased, only the local socket is let in: the real
+# server starts once (no temporary server, no shutdown checkpoint) and no client sees old dates.
+cpd_hold_tcp() {
+	if [ ! -e "$HBA.cpd-demo" ]; then
+		cp -p "$HBA" "$HBA.cpd-demo"
+	fi
+	echo "local all all trust" > "$HBA.cpd-demo-tmp"
+	mv "$HBA.cpd-demo-tmp" "$HBA"
+}
+
+# usage: cpd_open_tcp [SERVER_PID] — the image's own rules back (a start stopped midway restores them too)
+cpd_open_tcp() {
+	if [ -e "$HBA.cpd-demo" ]; then
+		mv "$HBA.cpd-demo" "$HBA"
+		if [ -n "$1" ]; then
+			kill -HUP "$1"  # reload: TCP clients are let in from now on
+		fi
+	fi
+}
+
+# usage: cpd_server_start COMMAND... — the real server as this shell's child; waits until its
+# socket answers (polled every 10 ms)
+cpd_server_start() {
+	"$@" &
+	CPD_SERVER_PID=$!
 	local i
 	for i in $(seq 1 6000); do
-		if pg_isready -q -h "$SOCKETS" -p "$CPD_TEMP_PORT"; then
+		CPD_PORT=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null || true)
+		if [ -n "$CPD_PORT" ] && pg_isready -q -h "$SOCKETS" -p "$CPD_PORT"; then
 			return 0
 		fi
-		if ! kill -0 "$CPD_TEMP_PID" 2>/dev/null; then
-			CPD_TEMP_PID=
-			cpd_log "the temporary server did not start"
+		if ! kill -0 "$CPD_SERVER_PID" 2>/dev/null; then
+			CPD_SERVER_PID=
+			cpd_log "the server did not start"
 			exit 1
 		fi
 		sleep 0.01
 	done
-	cpd_log "the temporary server did not answer within 60 s"
+	cpd_log "the server did not answer within 60 s"
 	exit 1
 }
 
-# usage: cpd_temp_server_stop — fast shutdown, then wait for it to exit. Repeated: a server
-# still starting has not installed its handlers yet, and a background job ignores SIGINT until then.
-cpd_temp_server_stop() {
-	if [ -n "$CPD_TEMP_PID" ]; then
-		while kill -INT "$CPD_TEMP_PID" 2>/dev/null; do
+# usage: cpd_server_stop — fast shutdown, then wait for it to exit. Repeated: a server still
+# starting has not installed its handlers yet, and a background job ignores SIGINT until then.
+cpd_server_stop() {
+	if [ -n "$CPD_SERVER_PID" ]; then
+		while kill -INT "$CPD_SERVER_PID" 2>/dev/null; do
 			sleep 0.05
 		done
-		wait "$CPD_TEMP_PID" || true
-		CPD_TEMP_PID=
+		wait "$CPD_SERVER_PID" || true
+		CPD_SERVER_PID=
 	fi
 }
 
@@ -169,46 +192,43 @@ cpd_seconds() {
 	fi
 }
 
-# usage: cpd_keep_live SECONDS PORT — rebase every demo again at each interval, for as long as the server runs
+# usage: cpd_keep_live SECONDS — rebase every demo again at each interval, for as long as the server runs
 cpd_keep_live() {
 	local name
 	while sleep "$1"; do
 		while IFS=$'\t' read -r name _; do
-			psql -X -q -At -v ON_ERROR_STOP=1 --no-psqlrc -h "$SOCKETS" -p "$2" -U postgres -d "$name" \
-				-f "$REBASE_SQL" 2>&1 | tail -n 1 || cpd_log "rebasing $name failed; trying again next time"
+			cpd_psql -At -d "$name" -f "$REBASE_SQL" 2>&1 | tail -n 1 || cpd_log "rebasing $name failed; trying again next time"
 		done < <(cpd_demos)
 	done
 }
 
-# usage: cpd_serve COMMAND... — postgres as this shell's child beside the keep-live loop; a stop
-# signal goes to postgres (a fast shutdown), and the loop ends with it
+# usage: cpd_serve — wait for the server; a stop signal goes to it (a fast shutdown), and the
+# keep-live loop (CPD_DEMO_REBASE_EVERY) ends with it
 cpd_serve() {
-	local seconds
-	seconds=$(cpd_seconds "$CPD_DEMO_REBASE_EVERY") || { cpd_log "CPD_DEMO_REBASE_EVERY=$CPD_DEMO_REBASE_EVERY is not a duration like 30s, 15m or 8h"; exit 1; }
-	"$@" &
-	local server=$! port loop
-	trap 'kill -INT "$server" 2>/dev/null' INT TERM
-	for _ in $(seq 1 6000); do
-		port=$(sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null) && [ -n "$port" ] && break
-		sleep 0.01
-	done
-	cpd_log "rebasing every demo every $CPD_DEMO_REBASE_EVERY"
-	cpd_keep_live "$seconds" "$port" &
-	loop=$!
+	local loop= status=0 seconds
+	trap 'kill -INT "$CPD_SERVER_PID" 2>/dev/null' INT TERM
+	if [ -n "$CPD_DEMO_REBASE_EVERY" ]; then
+		seconds=$(cpd_seconds "$CPD_DEMO_REBASE_EVERY")
+		cpd_log "rebasing every demo every $CPD_DEMO_REBASE_EVERY"
+		cpd_keep_live "$seconds" &
+		loop=$!
+	fi
 	# A stop signal interrupts `wait` (status > 128): wait again until postgres itself has exited.
-	local status=0
-	while kill -0 "$server" 2>/dev/null; do
-		wait "$server" && status=0 || status=$?
+	while kill -0 "$CPD_SERVER_PID" 2>/dev/null; do
+		wait "$CPD_SERVER_PID" && status=0 || status=$?
 	done
-	wait "$server" 2>/dev/null && status=0 || status=$?
-	kill "$loop" 2>/dev/null || true
+	wait "$CPD_SERVER_PID" 2>/dev/null && status=0 || status=$?
+	if [ -n "$loop" ]; then
+		kill "$loop" 2>/dev/null || true
+	fi
 	exit "$status"
 }
 
-# usage: cpd_abort — a stop (docker stop, Ctrl-C) or a failure during setup: leave nothing running
+# usage: cpd_abort [STATUS] — a stop (docker stop, Ctrl-C) or a failure during start-up: leave nothing running
 cpd_abort() {
 	trap - EXIT INT TERM
-	cpd_temp_server_stop
+	cpd_server_stop
+	cpd_open_tcp
 	exit "${1:-1}"
 }
 
@@ -217,21 +237,25 @@ _main() {
 	if [ "${1:0:1}" = '-' ]; then
 		set -- postgres "$@"
 	fi
-	if [ "$1" = 'postgres' ]; then
-		rm -f "$READY"
-		trap 'cpd_abort $?' EXIT
-		trap 'cpd_log "stopped during start-up"; cpd_abort 143' INT TERM
-		cpd_init_data
-		cpd_temp_server_start
-		cpd_setup
-		cpd_temp_server_stop
-		trap - EXIT INT TERM
-		touch "$READY"
-		if [ -n "$CPD_DEMO_REBASE_EVERY" ]; then
-			cpd_serve "$@"
-		fi
+	if [ "$1" != 'postgres' ]; then
+		exec "$@"
 	fi
-	exec "$@"
+	rm -f "$READY"
+	if [ -n "$CPD_DEMO_REBASE_EVERY" ] && ! cpd_seconds "$CPD_DEMO_REBASE_EVERY" >/dev/null; then
+		cpd_log "CPD_DEMO_REBASE_EVERY=$CPD_DEMO_REBASE_EVERY is not a duration like 30s, 15m or 8h"
+		exit 1
+	fi
+	trap 'cpd_abort $?' EXIT
+	trap 'cpd_log "stopped during start-up"; cpd_abort 143' INT TERM
+	cpd_init_data
+	cpd_open_tcp   # a start stopped midway left the local-only rules in place
+	cpd_hold_tcp
+	cpd_server_start "$@"
+	cpd_setup
+	cpd_open_tcp "$CPD_SERVER_PID"
+	trap - EXIT INT TERM
+	touch "$READY"
+	cpd_serve
 }
 
 if ! (return 0 2>/dev/null); then
