@@ -1,6 +1,6 @@
 """Run every benchmark in one go; write docs/benchmarks/results.md and docs/benchmarks/chart.png.
 
-    python -m benchmarks.run [--repeat 3] [--quick] [--only pipeline,image,s3,demo,scaling]
+    python -m benchmarks.run [--repeat 3] [--quick] [--large] [--only pipeline,image,s3,demo,named,scaling,profile]
 """
 
 import argparse
@@ -17,8 +17,9 @@ from benchmarks.common import Row, markdown
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "docs" / "benchmarks"
 GROUP_OF = {"pipeline": ("seed", "restore", "rebase", "build"), "image": ("image",), "s3": ("s3",),
-            "demo": ("demo",), "scaling": ("scale",)}
-ORDER = ("seed", "restore", "rebase", "build", "image", "s3", "demo", "scale")
+            "demo": ("demo",), "named": ("named",), "scaling": ("scale",), "profile": ()}
+ORDER = ("seed", "restore", "rebase", "build", "image", "named", "s3", "demo", "scale")
+ALL = "pipeline,image,s3,demo,named,scaling,profile"
 
 
 def merged(new_rows: list[Row], measured: set[str]) -> list[Row]:
@@ -38,50 +39,72 @@ def write_readme(table: str) -> None:
     readme.write_text(re.sub(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda m: block, text, flags=re.S))
 
 
-def chart(rows, path: Path) -> None:
+def scale_of(row: Row) -> int | None:
+    match = re.search(r"scale (\d+)", row.measured)
+    return int(match.group(1)) if match else None
+
+
+def chart(rows: list[Row], path: Path) -> None:
+    """One panel per measured cost: ours and its baseline against the scale (log-log)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    timed = [r for r in rows if r.unit == "s" and r.baseline]
-    fig, ax = plt.subplots(figsize=(11, 0.45 * len(timed) + 1.5))
-    names = [r.measured for r in timed]
-    y = range(len(timed))
-    ax.barh([i + 0.2 for i in y], [r.ours for r in timed], height=0.4, label="cpd-demo-db", color="#1d4ed8")
-    ax.barh([i - 0.2 for i in y], [r.baseline for r in timed], height=0.4, label="baseline (bare tool / goal)",
-            color="#9ca3af")
-    ax.set_yticks(list(y), names, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.set_xlabel("seconds (median, log scale)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
-    ax.set_title("cpd-demo-db beside the bare tools")
+    series: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.unit == "s" and r.baseline and scale_of(r) is not None:
+            series.setdefault(re.sub(r",? ?scale \d+.*$", "", r.measured.split(" (")[0]), []).append(r)
+    panels = [(name, sorted(rs, key=lambda r: scale_of(r) or 0)) for name, rs in series.items()]
+    cols = 3
+    fig, axes = plt.subplots((len(panels) + cols - 1) // cols, cols, figsize=(13, 3.4 * ((len(panels) + 2) // 3)),
+                             squeeze=False)
+    for ax, (name, rs) in zip(axes.flat, panels, strict=False):
+        xs = [scale_of(r) for r in rs]
+        ax.plot(xs, [r.ours for r in rs], "o-", color="#1d4ed8", label="cpd-demo-db")
+        ax.plot(xs, [r.baseline for r in rs], "s--", color="#9ca3af", label=rs[0].baseline_name[:40])
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("scale", fontsize=8)
+        ax.set_ylabel("seconds (median)", fontsize=8)
+        ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    fig.suptitle("How each cost grows with scale, beside its baseline")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="scales 1 and 10 only (a smoke run)")
-    parser.add_argument("--only", default="pipeline,image,s3,demo,scaling")
+    parser.add_argument("--large", action="store_true", help="also scale 1000 (several minutes more)")
+    parser.add_argument("--only", default=ALL)
     args = parser.parse_args()
     wanted = set(args.only.split(","))
-    big = 10 if args.quick else 100
+    scales = (1, 10) if args.quick else (1, 10, 100) + ((1000,) if args.large else ())
+    image_scales = (1, 10) if args.quick else (1, 100) + ((1000,) if args.large else ())
     rows = []
     if "pipeline" in wanted:
         from benchmarks import pipeline
 
-        rows += pipeline.measure(args.repeat, scales=(1, big))
+        rows += pipeline.measure(args.repeat, scales=scales)
     if "image" in wanted:
         from benchmarks import image_start
 
-        rows += image_start.measure(args.repeat, scales=(1, big))
+        rows += image_start.measure(args.repeat, scales=image_scales)
+    if "named" in wanted:
+        from benchmarks import named_demos
+
+        named_rows, sizing = named_demos.measure(args.repeat, scales=scales)
+        rows += named_rows
+        (OUT / "team-server-sizing.json").write_text(json.dumps(sizing, indent=1) + "\n")
     if "s3" in wanted:
         from benchmarks import s3_restore
 
-        rows += s3_restore.measure(args.repeat, scale=big)
+        rows += s3_restore.measure(args.repeat, scale=scales[-1] if scales[-1] <= 100 else 100)
     if "demo" in wanted:
         from benchmarks import demo_reset
 
@@ -90,6 +113,10 @@ def main() -> None:
         from benchmarks import scaling
 
         rows += scaling.measure((1, 10) if args.quick else (1, 10, 100, 1000))
+    if "profile" in wanted:
+        from benchmarks import profile
+
+        print(profile.write(100 if not args.quick else 10, OUT / "profile.md"))
     OUT.mkdir(parents=True, exist_ok=True)
     rows = merged(rows, wanted)
     (OUT / "results.json").write_text(json.dumps([dataclasses.asdict(r) for r in rows], indent=1) + "\n")
