@@ -71,6 +71,7 @@ DECLARE
   delta       text;
   val         text;
   zone_sql    text;
+  cycle       text;
 BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
     RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a CPD demo database';
@@ -189,25 +190,19 @@ BEGIN
         END IF;
         CONTINUE WHEN e = format('t.%I', r.column_name);
       ELSE
-        -- monthly / yearly: how many of the row's own cycle boundaries lie between the old and the new now
-        IF r.kind = 'monthly' THEN
-          steps := format('(%s - ((%L < to_char(%s, ''DDHH24MISS''))::int - (%L < to_char(%s, ''DDHH24MISS''))::int))',
-                          d_months, to_char(new_local, 'DDHH24MISS'),
-                          CASE WHEN src_type = 'date' THEN format('t.%I::timestamp', r.source)
-                               ELSE format('(t.%I AT TIME ZONE %L)', r.source, zone) END,
-                          to_char(old_local, 'DDHH24MISS'),
-                          CASE WHEN src_type = 'date' THEN format('t.%I::timestamp', r.source)
-                               ELSE format('(t.%I AT TIME ZONE %L)', r.source, zone) END);
-        ELSIF r.source <> '' THEN
-          steps := format('(12 * (%s - ((%L < to_char(%s, ''MMDDHH24MISS''))::int - (%L < to_char(%s, ''MMDDHH24MISS''))::int)))',
-                          d_years, to_char(new_local, 'MMDDHH24MISS'),
-                          CASE WHEN src_type = 'date' THEN format('t.%I::timestamp', r.source)
-                               ELSE format('(t.%I AT TIME ZONE %L)', r.source, zone) END,
-                          to_char(old_local, 'MMDDHH24MISS'),
-                          CASE WHEN src_type = 'date' THEN format('t.%I::timestamp', r.source)
-                               ELSE format('(t.%I AT TIME ZONE %L)', r.source, zone) END);
-        ELSE
+        -- monthly / yearly: how many of the row's own cycle boundaries lie between the old and the
+        -- new now: the whole months (years) between them, less one where now's position in its
+        -- month (year) lies before the source's and was not so before, or the other way round.
+        IF r.kind = 'yearly' AND r.source = '' THEN
           steps := (12 * d_years)::text;
+        ELSE
+          cycle := CASE WHEN r.kind = 'monthly' THEN 'DDHH24MISS' ELSE 'MMDDHH24MISS' END;
+          src_new := CASE WHEN src_type = 'date' THEN format('t.%I::timestamp', r.source)
+                          ELSE format('(t.%I AT TIME ZONE %L)', r.source, zone) END;
+          steps := format('(%s * (%s - ((%L < to_char(%s, %L))::int - (%L < to_char(%s, %L))::int)))',
+                          CASE WHEN r.kind = 'monthly' THEN 1 ELSE 12 END,
+                          CASE WHEN r.kind = 'monthly' THEN d_months ELSE d_years END,
+                          to_char(new_local, cycle), src_new, cycle, to_char(old_local, cycle), src_new, cycle);
         END IF;
         IF col_type IN ('integer', 'smallint', 'bigint') THEN
           e := format('t.%I + (%s) / 12', r.column_name, steps);

@@ -246,3 +246,25 @@ def registry(tmp_path_factory):
     yield f"127.0.0.1:{port}"
     proc.terminate()
     proc.wait()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A snapshots directory holding one build of the scenario, for the module."""
+    root = tmp_path_factory.mktemp("snapshots")
+    build_snapshot(root)
+    return root
+
+
+def start_invoke_until(args: list[str], ready, env: dict | None = None, timeout: float = 60,
+                       **popen) -> subprocess.Popen:
+    """Start `invoke ARGS` and return once `ready()` is true (the process must still be running)."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", *args], cwd=PROJECT, env=env, **popen)
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, "the process ended before it was ready"
+        assert time.monotonic() < deadline, "the process did not get ready in time"
+        time.sleep(0.005)
+    return proc

@@ -19,13 +19,6 @@ from tests.conftest import PROJECT, SEED, build_snapshot, invoke, one, one_sente
 NOWHERE = "postgresql://postgres@127.0.0.1:1/x"
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bad-input-snapshots")
-    build_snapshot(root)
-    return root
-
-
 @pytest.mark.parametrize("args, expected", [
     (["snapshot.build", "--seed", "abc"], "--seed must be a whole number"),
     (["snapshot.build", "--scale", "1.5"], "--scale must be a whole number from 1 to 5000"),
@@ -54,9 +47,9 @@ def test_output_that_is_a_file_or_under_a_file_is_refused_before_the_seed(tmp_pa
     assert a_file.read_text() == "x"
 
 
-def test_the_unix_socket_url_form_works(store, pg):
+def test_the_unix_socket_url_form_works(built, pg):
     socket_url = f"postgresql:///socket_target?host={pg.socket_dir}&port={pg.port}&user=postgres"
-    proc = invoke("snapshot.restore", "--from", str(store), "--database-url", socket_url)
+    proc = invoke("snapshot.restore", "--from", str(built), "--database-url", socket_url)
     assert proc.returncode == 0, proc.stderr
     assert one(pg.url("socket_target"), "SELECT count(*) FROM cpd_demo_snapshot") == 1
     status = invoke("demo.status", "--database-url", socket_url)
@@ -69,10 +62,10 @@ def test_the_unix_socket_url_form_works(store, pg):
     (lambda m: m.update(version="../../etc"), "not a snapshot version"),
     (lambda m: m["files"].pop("media.tar.gz"), "no valid size and sha256 for media.tar.gz"),
 ], ids=["server_major abc", "missing key", "hostile version", "missing file entry"])
-def test_a_hand_edited_manifest(store, tmp_path, edit, expected):
-    latest = LocalStore(store).latest()
+def test_a_hand_edited_manifest(built, tmp_path, edit, expected):
+    latest = LocalStore(built).latest()
     copied = tmp_path / "s"
-    shutil.copytree(store / latest, copied / latest)
+    shutil.copytree(built / latest, copied / latest)
     os.symlink(latest, copied / "latest")
     manifest = json.loads((copied / latest / mf.MANIFEST).read_text())
     edit(manifest)
@@ -81,17 +74,17 @@ def test_a_hand_edited_manifest(store, tmp_path, edit, expected):
     one_sentence(invoke("snapshot.list", "--from", str(copied)), expected)
 
 
-def test_a_version_directory_given_as_from_says_what_to_do(store):
-    latest = LocalStore(store).latest()
-    one_sentence(invoke("snapshot.restore", "--from", str(store / latest), "--database-url", NOWHERE),
-                 f"pass --from {store} --version {latest}")
+def test_a_version_directory_given_as_from_says_what_to_do(built):
+    latest = LocalStore(built).latest()
+    one_sentence(invoke("snapshot.restore", "--from", str(built / latest), "--database-url", NOWHERE),
+                 f"pass --from {built} --version {latest}")
 
 
-def test_prune_during_a_restore_does_not_break_it(store, dbs):
-    older = LocalStore(store).latest()
-    build_snapshot(store, seed=SEED + 11)
+def test_prune_during_a_restore_does_not_break_it(built, dbs):
+    older = LocalStore(built).latest()
+    build_snapshot(built, seed=SEED + 11)
     target = dbs.empty("prune_during")
-    proc = subprocess.Popen([sys.executable, "-m", "invoke", "snapshot.restore", "--from", str(store), "--version",
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "snapshot.restore", "--from", str(built), "--version",
                              older, "--database-url", target, "--force"], cwd=PROJECT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     admin = server.admin_url(target)
@@ -99,12 +92,12 @@ def test_prune_during_a_restore_does_not_break_it(store, dbs):
     while not server.databases_like(admin, server.HELPER_PREFIX):
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.005)
-    pruned = invoke("snapshot.prune", "--from", str(store), "--keep", "1")
+    pruned = invoke("snapshot.prune", "--from", str(built), "--keep", "1")
     assert pruned.returncode == 0 and older in pruned.stdout
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert one(target, "SELECT version FROM cpd_demo_snapshot") == older
-    assert older not in LocalStore(store).versions()
+    assert older not in LocalStore(built).versions()
 
 
 def test_demo_status_of_a_database_that_is_not_a_demo(precious):
@@ -112,18 +105,18 @@ def test_demo_status_of_a_database_that_is_not_a_demo(precious):
     one_sentence(invoke("snapshot.rebase", "--database-url", precious), "is not a CPD demo database")
 
 
-def test_a_broken_pipe_is_not_a_traceback(store, dbs):
+def test_a_broken_pipe_is_not_a_traceback(built, dbs):
     url = dbs.empty("pipe")
-    restore(str(store), "latest", url, force=True, echo=lambda m: None)
+    restore(str(built), "latest", url, force=True, echo=lambda m: None)
     proc = subprocess.run(f"{sys.executable} -m invoke demo.status --database-url '{url}' | head -1",
                           shell=True, cwd=PROJECT, capture_output=True, text=True)
     assert proc.stdout.startswith("snapshot ") and len(proc.stdout.splitlines()) == 1
     assert proc.stderr == "", proc.stderr
 
 
-def test_a_now_without_offset_is_read_in_the_platform_timezone(store, dbs):
+def test_a_now_without_offset_is_read_in_the_platform_timezone(built, dbs):
     url = dbs.empty("naive_now")
-    proc = invoke("snapshot.restore", "--from", str(store), "--database-url", url, "--force",
+    proc = invoke("snapshot.restore", "--from", str(built), "--database-url", url, "--force",
                   "--now", "2027-03-01T09:00")
     assert proc.returncode == 0, proc.stderr
     # America/New_York in winter is UTC-5.

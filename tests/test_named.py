@@ -10,18 +10,11 @@ import pytest
 from builder.demo import check
 from builder.demo.named import CONTROL, TEMPLATE_PREFIX, Server
 from builder.postgres import conninfo, server
-from tests.conftest import build_snapshot, invoke, one, one_sentence, query
+from tests.conftest import invoke, one, one_sentence, query
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("named-snapshots")
-    build_snapshot(root)
-    return root
-
-
-@pytest.fixture(scope="module")
-def demos(pg, store):
+def demos(pg, built):
     return Server(pg.url())
 
 
@@ -29,9 +22,9 @@ def quiet(*_):
     pass
 
 
-def test_two_demos_each_with_its_own_login_and_nothing_else(demos, store, pg):
-    acme = demos.new("acme", str(store), prospect="Acme Health", color="#0f766e", echo=quiet)
-    globex = demos.new("globex", str(store), echo=quiet)
+def test_two_demos_each_with_its_own_login_and_nothing_else(demos, built, pg):
+    acme = demos.new("acme", str(built), prospect="Acme Health", color="#0f766e", echo=quiet)
+    globex = demos.new("globex", str(built), echo=quiet)
     assert acme.prospect == "Acme Health" and globex.prospect == "" and acme.version == globex.version
     acme_url, globex_url = demos.demo_url("acme"), demos.demo_url("globex")
     assert conninfo.params(acme_url)["user"] == "acme" and conninfo.params(acme_url)["password"]
@@ -93,8 +86,8 @@ def test_keep_live_advances_the_anchor_while_a_client_stays_connected(demos):
     assert [r.line() for r in results if not r.ok] == []
 
 
-def test_ttl_and_gc_drop_only_what_the_tool_made(demos, store, pg):
-    demos.new("shortlived", str(store), ttl=timedelta(seconds=1), echo=quiet)
+def test_ttl_and_gc_drop_only_what_the_tool_made(demos, built, pg):
+    demos.new("shortlived", str(built), ttl=timedelta(seconds=1), echo=quiet)
     server.create_database(pg.url(), "foreign_app")
     server.create_database(pg.url(), "cpd_template_not_ours")
     with server.connect(demos.at(CONTROL)) as conn:  # a hostile registry row pointing at a foreign database
@@ -118,9 +111,9 @@ def test_drop_removes_the_demo_and_its_login_and_then_gc_its_unused_template(dem
     assert template in demos.gc(echo=quiet) and not server.database_exists(pg.url(), template)
 
 
-def test_the_cli_names_validated_and_one_sentence(store, pg):
+def test_the_cli_names_validated_and_one_sentence(built, pg):
     url = pg.url()
-    base = ("--server", url, "--from", str(store))
+    base = ("--server", url, "--from", str(built))
     one_sentence(invoke("demo.new", "--name", "Bad-Name", *base), "Demo names are lowercase letters")
     one_sentence(invoke("demo.new", "--name", "x" * 64, *base), "Demo names are lowercase letters")
     one_sentence(invoke("demo.new", "--name", "template1", *base), "server's own databases")

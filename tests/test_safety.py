@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tarfile
 import threading
 import time
@@ -20,14 +19,17 @@ from builder.postgres import conninfo, server
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
-from tests.conftest import ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables, tree_state
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("safety-snapshots")
-    build_snapshot(root)
-    return root
+from tests.conftest import (
+    ANCHOR,
+    SEED,
+    build_snapshot,
+    invoke,
+    one,
+    one_sentence,
+    snapshot_tables,
+    start_invoke_until,
+    tree_state,
+)
 
 
 def fingerprint(url: str) -> tuple:
@@ -41,41 +43,41 @@ def helpers_on(url):
     return server.databases_like(server.admin_url(url), server.HELPER_PREFIX)
 
 
-def test_a_database_that_is_not_a_demo_is_refused_unless_forced(store, precious):
+def test_a_database_that_is_not_a_demo_is_refused_unless_forced(built, precious):
     before = fingerprint(precious)
     for task in ("demo.reset", "snapshot.restore"):
-        proc = invoke(task, "--from", str(store), env_extra={"DATABASE_URL": precious})
+        proc = invoke(task, "--from", str(built), env_extra={"DATABASE_URL": precious})
         line = one_sentence(proc, "is not a CPD demo database")
         assert conninfo.database_name(precious) in line and "--force" in line
         assert fingerprint(precious) == before
     assert helpers_on(precious) == []
-    forced = invoke("snapshot.restore", "--from", str(store), "--force", env_extra={"DATABASE_URL": precious})
+    forced = invoke("snapshot.restore", "--from", str(built), "--force", env_extra={"DATABASE_URL": precious})
     assert forced.returncode == 0, forced.stderr
     assert one(precious, "SELECT count(*) FROM cpd_demo_snapshot") == 1
     assert one(precious, "SELECT to_regclass('precious')") is None
 
 
-def test_the_servers_own_databases_are_never_targets(store, pg):
+def test_the_servers_own_databases_are_never_targets(built, pg):
     template1 = fingerprint(pg.url("template1"))
     for name in ("postgres", "template0", "template1"):
-        proc = invoke("snapshot.restore", "--from", str(store), "--force", "--database-url", pg.url(name))
+        proc = invoke("snapshot.restore", "--from", str(built), "--force", "--database-url", pg.url(name))
         one_sentence(proc, f"{name} is one of the server's own databases")
     assert fingerprint(pg.url("template1")) == template1
 
 
-def test_long_names_never_collide_and_truncated_names_are_refused(store, dbs, pg, tmp_path):
+def test_long_names_never_collide_and_truncated_names_are_refused(built, dbs, pg, tmp_path):
     name = "d" * 63  # the longest name Postgres keeps whole
     url = pg.url(name)
-    restore(str(store), "latest", url, echo=lambda m: None)
+    restore(str(built), "latest", url, echo=lambda m: None)
     assert all(len(h.encode()) <= 63 for h in helpers_on(url))
     with server.connect(url) as conn:
         conn.execute("CREATE TABLE kept (x int)")
     before = fingerprint(url)
     # A restore that fails in staging must leave the 63-byte target exactly as it was.
     broken = tmp_path / "broken"
-    shutil.copytree(store / LocalStore(store).latest(), broken / LocalStore(store).latest())
-    os.symlink(LocalStore(store).latest(), broken / "latest")
-    version_dir = broken / LocalStore(store).latest()
+    shutil.copytree(built / LocalStore(built).latest(), broken / LocalStore(built).latest())
+    os.symlink(LocalStore(built).latest(), broken / "latest")
+    version_dir = broken / LocalStore(built).latest()
     (version_dir / mf.DUMP).write_bytes(b"PGDMP" + b"\x00" * 4000)
     manifest = json.loads((version_dir / mf.MANIFEST).read_text())
     manifest["files"] = mf.file_entries(version_dir)
@@ -83,24 +85,19 @@ def test_long_names_never_collide_and_truncated_names_are_refused(store, dbs, pg
     with pytest.raises(UserError, match="pg_restore failed"):
         restore(str(broken), "latest", url, echo=lambda m: None)
     assert fingerprint(url) == before and helpers_on(url) == []
-    one_sentence(invoke("snapshot.restore", "--from", str(store), "--database-url", pg.url("e" * 64)),
+    one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", pg.url("e" * 64)),
                  "Postgres would cut it to 63")
-    one_sentence(invoke("snapshot.restore", "--from", str(store), "--database-url", pg.url("cpd_tmp_stage_x")),
+    one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", pg.url("cpd_tmp_stage_x")),
                  "keeps for its own work databases")
 
 
-def test_two_restores_into_one_target_never_leave_a_partial_copy(store, dbs):
+def test_two_restores_into_one_target_never_leave_a_partial_copy(built, dbs):
     target = dbs.empty("twice")
-    restore(str(store), "latest", target, force=True, echo=lambda m: None)
-    expected = mf.read(store / LocalStore(store).latest())["row_counts"]
-    first = subprocess.Popen([sys.executable, "-m", "invoke", "snapshot.restore", "--from", str(store),
-                              "--database-url", target], cwd=PROJECT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not helpers_on(target):
-        assert first.poll() is None and time.monotonic() < deadline
-        time.sleep(0.005)
-    second = invoke("snapshot.restore", "--from", str(store), "--database-url", target)
+    restore(str(built), "latest", target, force=True, echo=lambda m: None)
+    expected = mf.read(built / LocalStore(built).latest())["row_counts"]
+    first = start_invoke_until(["snapshot.restore", "--from", str(built), "--database-url", target],
+                               lambda: helpers_on(target), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = invoke("snapshot.restore", "--from", str(built), "--database-url", target)
     one_sentence(second, "Another restore or reset of twice_")
     _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
@@ -108,9 +105,9 @@ def test_two_restores_into_one_target_never_leave_a_partial_copy(store, dbs):
     assert helpers_on(target) == []
 
 
-def test_media_root_holding_other_files_is_refused_and_kept(store, dbs, tmp_path):
+def test_media_root_holding_other_files_is_refused_and_kept(built, dbs, tmp_path):
     target = dbs.empty("media_target")
-    restore(str(store), "latest", target, force=True, echo=lambda m: None)
+    restore(str(built), "latest", target, force=True, echo=lambda m: None)
     before_db = fingerprint(target)
     theirs = tmp_path / "theirs"
     theirs.mkdir()
@@ -120,14 +117,14 @@ def test_media_root_holding_other_files_is_refused_and_kept(store, dbs, tmp_path
     snapshot = tree_state(tmp_path)
     for path, expected in ((theirs, "holds files this tool did not put there"), (a_file, "is not a directory")):
         with pytest.raises(UserError, match=expected):
-            restore(str(store), "latest", target, media_root=str(path), echo=lambda m: None)
+            restore(str(built), "latest", target, media_root=str(path), echo=lambda m: None)
     assert tree_state(tmp_path) == snapshot and fingerprint(target) == before_db
 
 
-def test_media_is_replaced_only_after_the_swap_and_keeps_sane_modes(store, dbs, tmp_path):
+def test_media_is_replaced_only_after_the_swap_and_keeps_sane_modes(built, dbs, tmp_path):
     target = dbs.empty("media_swap")
     media = tmp_path / "media"
-    restore(str(store), "latest", target, force=True, media_root=str(media), echo=lambda m: None)
+    restore(str(built), "latest", target, force=True, media_root=str(media), echo=lambda m: None)
     assert (media / ".cpd-demo-media").is_file()
     for path in media.rglob("*"):
         assert (path.stat().st_mode & 0o777) == (0o755 if path.is_dir() else 0o644), path
@@ -136,8 +133,8 @@ def test_media_is_replaced_only_after_the_swap_and_keeps_sane_modes(store, dbs, 
     before_db = fingerprint(target)
     # A restore that fails after pg_restore (a row count that cannot match) keeps the old media.
     broken = tmp_path / "broken"
-    latest = LocalStore(store).latest()
-    shutil.copytree(store / latest, broken / latest)
+    latest = LocalStore(built).latest()
+    shutil.copytree(built / latest, broken / latest)
     os.symlink(latest, broken / "latest")
     manifest = json.loads((broken / latest / mf.MANIFEST).read_text())
     manifest["row_counts"]["events_event"] += 1
@@ -148,10 +145,10 @@ def test_media_is_replaced_only_after_the_swap_and_keeps_sane_modes(store, dbs, 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".media.")]
 
 
-def test_a_hostile_media_archive_is_one_sentence(store, dbs, tmp_path):
-    latest = LocalStore(store).latest()
+def test_a_hostile_media_archive_is_one_sentence(built, dbs, tmp_path):
+    latest = LocalStore(built).latest()
     hostile = tmp_path / "hostile"
-    shutil.copytree(store / latest, hostile / latest)
+    shutil.copytree(built / latest, hostile / latest)
     os.symlink(latest, hostile / "latest")
     payload = tmp_path / "evil.txt"
     payload.write_text("outside")
@@ -161,7 +158,7 @@ def test_a_hostile_media_archive_is_one_sentence(store, dbs, tmp_path):
     manifest["files"] = mf.file_entries(hostile / latest)
     (hostile / latest / mf.MANIFEST).write_text(json.dumps(manifest))
     target = dbs.empty("hostile_media")
-    restore(str(store), "latest", target, force=True, echo=lambda m: None)
+    restore(str(built), "latest", target, force=True, echo=lambda m: None)
     before = fingerprint(target)
     proc = invoke("snapshot.restore", "--from", str(hostile), "--database-url", target, "--media-root",
                   str(tmp_path / "m" / "media"))
@@ -170,8 +167,8 @@ def test_a_hostile_media_archive_is_one_sentence(store, dbs, tmp_path):
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
-def test_a_latest_link_pointing_outside_the_store_is_refused(store, tmp_path):
-    hostile = tmp_path / "store"
+def test_a_latest_link_pointing_outside_the_store_is_refused(built, tmp_path):
+    hostile = tmp_path / "built"
     hostile.mkdir()
     os.symlink("../../../../tmp/cpd-demo-escape", hostile / "latest")
     proc = invoke("snapshot.restore", "--from", str(hostile), "--database-url",
@@ -180,13 +177,13 @@ def test_a_latest_link_pointing_outside_the_store_is_refused(store, tmp_path):
     assert not Path("/tmp/cpd-demo-escape").exists()
 
 
-def test_a_local_publish_never_moves_latest_backwards(store, tmp_path):
-    newer = build_snapshot(store, seed=SEED + 3).version
-    older = LocalStore(store).versions()[0]
+def test_a_local_publish_never_moves_latest_backwards(built, tmp_path):
+    newer = build_snapshot(built, seed=SEED + 3).version
+    older = LocalStore(built).versions()[0]
     dest = tmp_path / "dest"
-    first = invoke("snapshot.publish", "--to", str(dest), "--version", newer, "--from", str(store))
+    first = invoke("snapshot.publish", "--to", str(dest), "--version", newer, "--from", str(built))
     assert first.returncode == 0 and f"latest -> {newer}" in first.stdout, first.stderr
-    second = invoke("snapshot.publish", "--to", str(dest), "--version", older, "--from", str(store))
+    second = invoke("snapshot.publish", "--to", str(dest), "--version", older, "--from", str(built))
     assert second.returncode == 0 and f"latest stays on the newer {newer}" in second.stdout, second.stdout
     assert LocalStore(dest).latest() == newer and LocalStore(dest).versions() == sorted([older, newer])
 
@@ -209,13 +206,9 @@ def test_builds_side_by_side_on_one_server_and_a_terminated_build_cleans_up(pg, 
     assert [o.returncode for o in outcomes] == [0, 0], [o.stderr for o in outcomes]
     assert server.databases_like(pg.url(), server.HELPER_PREFIX) == []
 
-    proc = subprocess.Popen([sys.executable, "-m", "invoke", "snapshot.build", "--output", str(tmp_path / "out3"),
-                             "--anchor", ANCHOR], cwd=PROJECT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not server.databases_like(pg.url(), server.HELPER_PREFIX):
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
+    proc = start_invoke_until(["snapshot.build", "--output", str(tmp_path / "out3"), "--anchor", ANCHOR],
+                              lambda: server.databases_like(pg.url(), server.HELPER_PREFIX), env={**os.environ, **env},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and "Traceback" not in err
@@ -226,13 +219,9 @@ def test_builds_side_by_side_on_one_server_and_a_terminated_build_cleans_up(pg, 
 def test_a_killed_builds_scratch_database_is_reaped_by_the_next(pg, tmp_path):
     env = {"DATABASE_URL": pg.url("postgres_users_app2")}
     server.create_database(pg.url(), "postgres_users_app2")
-    proc = subprocess.Popen([sys.executable, "-m", "invoke", "snapshot.build", "--output", str(tmp_path / "a"),
-                             "--anchor", ANCHOR], cwd=PROJECT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while not server.databases_like(pg.url(), server.HELPER_PREFIX):
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
+    proc = start_invoke_until(["snapshot.build", "--output", str(tmp_path / "a"), "--anchor", ANCHOR],
+                              lambda: server.databases_like(pg.url(), server.HELPER_PREFIX), env={**os.environ, **env},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(0.5)  # the server notices the dead client and releases its lock
