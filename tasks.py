@@ -44,9 +44,9 @@ def say(message: str) -> None:
     try:
         print(message, flush=True)
     except BrokenPipeError:
-        # The reader went away (`| head -1`): stop quietly, and let nothing flush into the closed pipe.
+        # The reader went away (`| head -1`): the work goes on (a restore is not abandoned), its
+        # output goes nowhere, and nothing flushes into the closed pipe at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise SystemExit(0) from None
 
 
 def tool(fn):
@@ -480,11 +480,16 @@ def demo_keep_live(c, server=None, every="15m", rounds=None):
 @task(name="bench", auto_shortflags=False, help={
     "repeat": "Runs per measurement (default 3); medians are reported.",
     "quick": "Scales 1 and 10 only: a smoke run.",
-    "only": "Comma-separated subset: pipeline,image,s3,demo,scaling."})
-def bench(c, repeat=3, quick=False, only="pipeline,image,s3,demo,scaling"):
-    """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/{results.md,chart.png}."""
-    args = f"--repeat {int(repeat)} --only {only}" + (" --quick" if quick else "")
-    c.run(f"{sys.executable} -m benchmarks.run {args}", pty=False)
+    "large": "Also scale 1000 (several minutes more).",
+    "only": "Comma-separated subset: pipeline,image,s3,demo,named,scaling,profile."})
+@tool
+def bench(c, repeat="3", quick=False, large=False, only="pipeline,image,s3,demo,named,scaling,profile"):
+    """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/ and the README table."""
+    from builder.clock import parse_int
+
+    args = [sys.executable, "-m", "benchmarks.run", "--repeat", str(parse_int(repeat, "--repeat", 1, 50)),
+            "--only", only] + (["--quick"] if quick else []) + (["--large"] if large else [])
+    os.execv(sys.executable, args)
 
 
 snapshot = Collection("snapshot")

@@ -112,6 +112,11 @@ def test_a_broken_pipe_is_not_a_traceback(built, dbs):
                           shell=True, cwd=PROJECT, capture_output=True, text=True)
     assert proc.stdout.startswith("snapshot ") and len(proc.stdout.splitlines()) == 1
     assert proc.stderr == "", proc.stderr
+    # A restore whose reader goes away is finished, not abandoned halfway.
+    proc = subprocess.run(f"{sys.executable} -m invoke snapshot.restore --from {built} --database-url '{url}' "
+                          "--now 2031-01-01T12:00Z | head -1", shell=True, cwd=PROJECT, capture_output=True, text=True)
+    assert proc.stdout.startswith("→ fetch") and proc.stderr == "", proc.stderr
+    assert one(url, "SELECT anchor_at FROM cpd_demo_snapshot") == datetime(2031, 1, 1, 12, tzinfo=timezone.utc)
 
 
 def test_a_now_without_offset_is_read_in_the_platform_timezone(built, dbs):
