@@ -1,4 +1,4 @@
-"""`snapshot.image`: the Postgres image of a snapshot, built with the docker SDK .
+"""`snapshot.image`: the Postgres image of a snapshot, built with the docker SDK.
 
 The build context is assembled in a temp dir: Dockerfile, container/, rebase_dates.sql and
 snapshot/ (the version's files). Tags `<repository>:<version>` and `:latest`; pushes both
