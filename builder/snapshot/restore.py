@@ -55,10 +55,9 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
     workdir = Path(tempfile.mkdtemp(prefix="cpd-demo-restore-"))
     lock = server.AdvisoryLock(admin, lock_key(target))
     try:
-        echo(f"→ fetch {version} from {store}")
-        local = store.fetch(version, workdir)
-        echo("→ verify manifest and checksums")
-        manifest = mf.verify(local, version)
+        echo(f"→ fetch and verify {version} from {store}")
+        local = store.fetch(version, workdir)  # a verified copy: the manifest and every checksum
+        manifest = mf.read(local)
         dump_major = manifest["postgres"]["server_major"]
         server.wait_until_ready(admin, timeout=10)
         if not lock.try_acquire():
