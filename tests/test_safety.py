@@ -16,7 +16,7 @@ import pytest
 
 from builder.errors import UserError
 from builder.postgres import conninfo, server
-from builder.snapshot.restore import restore
+from builder.snapshot.restore import lock_key, restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
 from tests.conftest import (
@@ -95,12 +95,25 @@ def test_two_restores_into_one_target_never_leave_a_partial_copy(built, dbs):
     target = dbs.empty("twice")
     restore(str(built), "latest", target, force=True, echo=lambda m: None)
     expected = mf.read(built / LocalStore(built).latest())["row_counts"]
-    first = start_invoke_until(["snapshot.restore", "--from", str(built), "--database-url", target],
-                               lambda: helpers_on(target), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    second = invoke("snapshot.restore", "--from", str(built), "--database-url", target)
-    one_sentence(second, "Another restore or reset of twice_")
-    _, err = first.communicate(timeout=120)
-    assert first.returncode == 0, err
+    before = fingerprint(target)
+    # While another restore holds the target's lock, a second one is refused with one sentence.
+    with server.AdvisoryLock(server.admin_url(target), lock_key(conninfo.database_name(target))) as held:
+        assert held.try_acquire()
+        one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", target),
+                     "Another restore or reset of twice_")
+    assert fingerprint(target) == before
+    # Two started at once: each ends complete or refused, never with a partial copy in place.
+    outcomes = []
+    threads = [threading.Thread(target=lambda: outcomes.append(
+        invoke("snapshot.restore", "--from", str(built), "--database-url", target))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for proc in outcomes:
+        if proc.returncode:
+            one_sentence(proc, "Another restore or reset of twice_")
+    assert 0 in [p.returncode for p in outcomes]
     assert server.table_row_counts(target) == expected
     assert helpers_on(target) == []
 
