@@ -178,10 +178,10 @@ class Server:
         demo's login in one transaction; returns the staging database's name (dropped on any failure)."""
         staging = server.helper_name("stage", name, server.run_token())
         started = time.monotonic()
-        with server.connect(self.admin) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-                sql.Identifier(staging), sql.Identifier(template)))
-        try:
+        try:  # created inside: a stop signal during the creation still drops it
+            with server.connect(self.admin) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                    sql.Identifier(staging), sql.Identifier(template)))
             with server.connect(self.admin) as conn:
                 db, login = sql.Identifier(staging), sql.Identifier(role)
                 conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))

@@ -44,8 +44,8 @@ class Server:
         with server.AdvisoryLock(self.admin_url, f"cpd-demo:scratch:{name}") as lock:
             if not lock.try_acquire():
                 raise UserError("Could not take the build's scratch-database lock: try again.")
-            server.create_database(self.admin_url, name, comment=SCRATCH_COMMENT)
-            try:
+            try:  # created inside: a stop signal during the creation still drops it
+                server.create_database(self.admin_url, name, comment=SCRATCH_COMMENT)
                 yield conninfo.with_database(self.admin_url, name)
             finally:
                 server.drop_database(self.admin_url, name)

@@ -75,8 +75,8 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
         run = server.run_token()
         staging = server.helper_name("stage", target, run)
         staged_media: Path | None = None
-        server.create_database(admin, staging, template="template0")
-        try:
+        try:  # created inside: a stop signal during the creation still drops it
+            server.create_database(admin, staging, template="template0")
             echo(f"→ pg_restore into staging database {staging}")
             staging_url = conninfo.with_database(database_url, staging)
             tools.restore(staging_url, local / mf.DUMP, jobs or os.cpu_count() or 2, dump_major)
