@@ -94,16 +94,21 @@ def build(c, provider="auto", seed=None, scale=None, anchor=None, password=None,
     return result
 
 
-def _print_restored(result, url: str) -> None:
+def _print_status_and_logins(url: str, password_is_default: bool) -> None:
     from builder.demo import report
-    from builder.postgres import conninfo
 
-    say(f"restored {result.version} into {conninfo.display(url)} in {result.seconds} s")
     for line in report.format_status(report.status(url))[1:]:
         say(line)
     say("logins:")
-    for line in report.format_logins(result.manifest.get("demo_password_is_default", True)):
+    for line in report.format_logins(password_is_default):
         say(line)
+
+
+def _print_restored(result, url: str) -> None:
+    from builder.postgres import conninfo
+
+    say(f"restored {result.version} into {conninfo.display(url)} in {result.seconds} s")
+    _print_status_and_logins(url, result.manifest.get("demo_password_is_default", True))
 
 
 @task(name="restore", auto_shortflags=False, help={
@@ -384,16 +389,11 @@ def _named(server_url: str | None):
 
 
 def _print_demo(demos, demo) -> None:
-    from builder.demo import report
+    from builder.postgres import conninfo
 
-    info = report.status(demos.at(demo.name))
     say(f"demo {demo.name}" + (f" for {demo.prospect}" if demo.prospect else "") + f" · {demo.version}")
-    for line in report.format_status(info)[1:]:
-        say(line)
-    say("logins in the platform:")
-    for line in report.format_logins(True):
-        say(line)
-    say(f"database: {demos.demo_url(demo.name).replace(demos.require(demo.name)['password'], '***')}"
+    _print_status_and_logins(demos.at(demo.name), True)
+    say(f"database: {conninfo.display(demos.demo_url(demo.name))}"
         f"   (`invoke demo.url --name {demo.name}` prints it with the password)")
 
 

@@ -634,7 +634,7 @@ class Scenario:
                 add(who, "confirmed", "paid" if price else "free", price)
         return regs
 
-    def live_session_minutes(self, key: str) -> list[Session]:
+    def live_sessions(self, key: str) -> list[Session]:
         return [s for s in self.sessions[key] if s.session_type == "live"]
 
     def attendance(self, key: str, event: Event, regs: list[Registration]) -> list[Attendance]:
@@ -646,7 +646,7 @@ class Scenario:
             if reg.status != "confirmed":
                 continue
             skip = self.rng.random() < (0.15 if online else 0.08)
-            for session in self.live_session_minutes(key):
+            for session in self.live_sessions(key):
                 start, end = session.starts_at, session.ends_at
                 if reg.user_id == alice.pk:
                     segments = [(start - timedelta(minutes=2), end + timedelta(minutes=1))]

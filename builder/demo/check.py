@@ -11,9 +11,8 @@ from datetime import datetime
 import psycopg
 
 from builder import plan
-from builder.errors import UserError
-from builder.postgres import conninfo
-from builder.postgres.server import connect
+from builder.demo.report import snapshot_row
+from builder.postgres.server import connect, scalar
 
 RESERVED_EMAIL = (r"@(example\.(com|net|org)|[a-z0-9-]+(\.[a-z0-9-]+)*\.(example|test))$")
 
@@ -36,8 +35,7 @@ class Context:
     scale: int
 
     def one(self, query: str, *params: object):
-        row = self.conn.execute(query, params or None).fetchone()
-        return row[0] if row else None
+        return scalar(self.conn, query, params)
 
     def rows(self, query: str, *params: object) -> list[tuple]:
         return self.conn.execute(query, params or None).fetchall()
@@ -393,13 +391,8 @@ def zoom(c: Context):
 def run(url: str, now: datetime | None = None) -> tuple[datetime, list[Result]]:
     """Every check against the database at `now` (default: the instant the data represents)."""
     with connect(url) as conn:
-        try:
-            meta = conn.execute("SELECT anchor_at, timezone, scale FROM cpd_demo_snapshot").fetchone()
-        except psycopg.errors.UndefinedTable:
-            meta = None
-        if meta is None:
-            raise UserError(f"{conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
-        ctx = Context(conn, now or meta[0], meta[1], meta[2])
+        anchor, zone, scale = snapshot_row(conn, url, "anchor_at, timezone, scale")
+        ctx = Context(conn, now or anchor, zone, scale)
         results = []
         for name, fn in CHECKS:
             try:

@@ -9,17 +9,21 @@ from builder.postgres import conninfo
 from builder.postgres.server import connect
 
 
+def snapshot_row(conn: psycopg.Connection, url: str, columns: str) -> tuple:
+    """`columns` of the cpd_demo_snapshot row, or one sentence if `url` is not a demo database."""
+    try:
+        row = conn.execute(f"SELECT {columns} FROM cpd_demo_snapshot").fetchone()
+    except psycopg.errors.UndefinedTable:
+        row = None
+    if row is None:
+        raise UserError(f"{conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
+    return row
+
+
 def status(url: str) -> dict:
     """The snapshot row and each event's state at the instant the data represents (its anchor)."""
     with connect(url) as conn:
-        try:
-            meta = conn.execute(
-                "SELECT version, seed, scale, anchor_at, rebased_at, timezone, now() FROM cpd_demo_snapshot"
-            ).fetchone()
-        except psycopg.errors.UndefinedTable:
-            meta = None
-        if meta is None:
-            raise UserError(f"{conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
+        meta = snapshot_row(conn, url, "version, seed, scale, anchor_at, rebased_at, timezone, now()")
         events = conn.execute(
             """SELECT e.title, e.status, e.starts_at AT TIME ZONE e.timezone, e.ends_at AT TIME ZONE e.timezone,
                       CASE WHEN s.anchor_at < e.starts_at THEN 'upcoming'
