@@ -110,14 +110,16 @@ class Server:
             with server.connect(self.at(CONTROL)) as conn:
                 conn.execute(SCHEMA)
 
-    def _private(self, database: str, owner_role: str | None = None) -> None:
-        """Only superusers (and the demo's own login) may connect."""
+    def _private(self, database: str, owner_role: str | None = None, comment: str | None = None) -> None:
+        """Only superusers (and the demo's own login) may connect; the tool's mark, if given."""
+        db = sql.Identifier(database)
         with server.connect(self.admin) as conn:
-            conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
-                sql.Identifier(database)))
+            conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
             if owner_role:
                 conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
-                    sql.Identifier(database), sql.Identifier(owner_role)))
+                    db, sql.Identifier(owner_role)))
+            if comment:
+                conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(db, sql.Literal(comment)))
 
     def registry(self, query: str, params: tuple = ()) -> list[tuple]:
         with server.connect(self.at(CONTROL)) as conn:
@@ -164,9 +166,7 @@ class Server:
                 conn.execute("VACUUM (FREEZE, ANALYZE)")
             with server.connect(self.admin) as conn:
                 conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
-                conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name),
-                                                                          sql.Literal(TEMPLATE_COMMENT)))
-            self._private(name)
+            self._private(name, comment=TEMPLATE_COMMENT)
             self.registry("INSERT INTO template (name, version, source) VALUES (%s, %s, %s) "
                           "ON CONFLICT (name) DO NOTHING RETURNING name", (name, version, str(source)))
             return name, version
@@ -182,11 +182,8 @@ class Server:
             with server.connect(self.admin) as conn:
                 conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
                     sql.Identifier(staging), sql.Identifier(template)))
-            with server.connect(self.admin) as conn:
-                db, login = sql.Identifier(staging), sql.Identifier(role)
-                conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
-                conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(db, login))
-                conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(db, sql.Literal(DEMO_COMMENT)))
+            self._private(staging, owner_role=role, comment=DEMO_COMMENT)
+            login = sql.Identifier(role)
             with server.connect(self.at(staging)) as conn:
                 with conn.transaction():
                     rebase_sql.run_in(conn, now)
