@@ -22,6 +22,7 @@ NOW_HELP = ("Instant the dates should represent, ISO 8601 (default: now), e.g. 2
             "without an offset it is read in the platform timezone.")
 NAME_HELP = "The named demo: lowercase letters, digits and _ (its database and its login)."
 SERVER_HELP = "Superuser URL of the server holding named demos (default: the local demo server)."
+BY_HELP = "Who runs this, for the registry of named demos (default: the OS user)."
 FORCE_HELP = "Replace the target even if it is not a demo database (never the server's own databases)."
 BUILD_HELP = {
     "provider": "Where Postgres runs: auto (default), compose, embedded or url.",
@@ -119,8 +120,10 @@ def _print_restored(result, url: str) -> None:
 @tool
 def restore_(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, media_root=None, jobs=None,
              force=False):
-    """Restore a snapshot into a database (created if missing), rebased to now; the target is only
-    replaced once the restored copy is verified, and only if it is a demo database."""
+    """Restore a snapshot into a database (created if missing), rebased to now.
+
+    The target is only replaced once the restored copy is verified, and only if it is a demo
+    database (a named demo is reset with `demo.reset --name`)."""
     from builder.clock import parse_instant, parse_int
     from builder.demo.local import target_url
     from builder.snapshot.restore import restore
@@ -288,32 +291,45 @@ def seed(c, database_url=None, seed=None, scale=None, anchor=None, password=None
 @task(name="up", auto_shortflags=False)
 @tool
 def demo_up(c):
-    """Start the local demo Postgres (kept in .demo/, port 55433)."""
+    """Start the local demo Postgres (in CPD_DEMO_HOME, default .demo/; port CPD_DEMO_PORT, default 55433)."""
     from builder.demo import local
     from builder.demo import server as demo_server
+    from builder.postgres import conninfo
 
     started = local.ensure_local_server()
-    say(f"demo Postgres {'up' if started else 'already running'}: {demo_server.default_url()}")
+    pg = demo_server.server()
+    say(f"demo Postgres {'up' if started else 'already running'}: {conninfo.display(demo_server.default_url())}")
+    say(f"  its superuser's password is in {pg.password_file} (readable by you alone)")
 
 
-@task(name="reset", auto_shortflags=False, help={"from_": FROM_HELP, "version": VERSION_HELP,
-                                                 "database_url": URL_HELP, "now": NOW_HELP, "force": FORCE_HELP,
-                                                 "name": NAME_HELP, "server": SERVER_HELP})
+@task(name="reset", auto_shortflags=False, help={
+    "from_": FROM_HELP, "version": VERSION_HELP + " With --name: move the demo to this version.",
+    "database_url": URL_HELP, "now": NOW_HELP, "force": FORCE_HELP, "name": NAME_HELP, "server": SERVER_HELP,
+    "by": BY_HELP})
 @tool
-def demo_reset(c, from_=SNAPSHOTS, version="latest", database_url=None, now=None, force=False, name=None,
-               server=None):
-    """Restore the latest snapshot into the demo database, rebased to now (or --now), and print the logins;
-    with --name, put that named demo back to pristine from its template in about a second."""
+def demo_reset(c, from_=None, version=None, database_url=None, now=None, force=False, name=None, server=None,
+               by=None):
+    """Restore the latest snapshot into the demo database, rebased to now, and print the logins.
+
+    With --name, put that named demo back to pristine from its template in about a second (with
+    --version or --from, move it to that version)."""
     from builder.clock import parse_instant
     from builder.demo import local
 
     when = parse_instant(now)
     if name:
-        demos = _named(server)
-        demos.reset(name, now=when, echo=say)
-        _print_demo(demos, demos.show(name))
+        if database_url or force:
+            raise UserError("demo.reset --name works on the named demo's server (--server): --database-url and "
+                            "--force are for the local demo database and cannot be combined with --name.")
+        demos = _named(server, by)
+        moved = from_ is not None or version is not None
+        demo = demos.reset(_need_name(name, "demo.reset"), now=when, source=(from_ or SNAPSHOTS) if moved else None,
+                           version=(version or "latest") if moved else None, echo=say)
+        _print_demo(demos, demo)
         return
-    result = local.reset(from_, version, database_url, when, force=force, echo=say)
+    if server:
+        raise UserError("--server is for named demos: add --name NAME.")
+    result = local.reset(from_ or SNAPSHOTS, version or "latest", database_url, when, force=force, echo=say)
     _print_restored(result, local.target_url(database_url))
 
 
@@ -359,16 +375,21 @@ def demo_down(c):
 
 
 @task(name="admin", auto_shortflags=False, help={"database_url": URL_HELP,
-                                                 "port": "Port on 127.0.0.1 (default 8000)."})
+                                                 "port": "Port on 127.0.0.1 (default 8000).",
+                                                 "name": "A named demo instead (served with its own login).",
+                                                 "server": SERVER_HELP})
 @tool
-def demo_admin(c, database_url=None, port="8000"):
+def demo_admin(c, database_url=None, port="8000", name=None, server=None):
     """Serve the platform's Django admin on http://127.0.0.1:PORT/admin/ against the demo database."""
     from builder.clock import parse_int
     from builder.demo import server as demo_server
     from builder.demo.local import target_url
 
     number = parse_int(port, "--port", 1, 65535)
-    env = {**os.environ, "DATABASE_URL": target_url(database_url), "CPD_DEMO_DEBUG": "1",
+    if name and database_url:
+        raise UserError("Give --name or --database-url, not both.")
+    url = _named(server).demo_url(_need_name(name, "demo.admin")) if name else target_url(database_url)
+    env = {**os.environ, "DATABASE_URL": url, "CPD_DEMO_DEBUG": "1",
            "CPD_DEMO_MEDIA_ROOT": str(demo_server.media_root()), "DJANGO_SETTINGS_MODULE": "cpd_platform.settings"}
     say(f"admin on http://127.0.0.1:{number}/admin/ (log in as admin@cpdevents.com)")
     # exec: the server is this process, so it ends with the task (a kill, Ctrl-C) and leaves nothing behind.
@@ -378,14 +399,16 @@ def demo_admin(c, database_url=None, port="8000"):
 
 # -- named demos: one server, one database and login per demo ------------------------------------
 
-def _named(server_url: str | None):
-    from builder.demo import local, named
+
+def _named(server_url: str | None, by: str | None = None):
+    from builder.demo import local
     from builder.demo import server as demo_server
+    from builder.named.demos import Server
 
     if not server_url:
         local.ensure_local_server()
-        return named.Server(demo_server.server().url("postgres"), dedicated=True)
-    return named.Server(server_url)
+        return Server(demo_server.server().url("postgres"), dedicated=True, by=by)
+    return Server(server_url, by=by)
 
 
 def _print_demo(demos, demo) -> None:
@@ -397,26 +420,33 @@ def _print_demo(demos, demo) -> None:
         f"   (`invoke demo.url --name {demo.name}` prints it with the password)")
 
 
+def _need_name(name: str | None, task_name: str) -> str:
+    from builder.named.names import validate
+
+    if not name:
+        raise UserError(f"{task_name} needs --name NAME.")
+    return validate(name)
+
+
 @task(name="new", auto_shortflags=False, help={
     "name": NAME_HELP, "server": SERVER_HELP, "from_": FROM_HELP, "version": VERSION_HELP, "now": NOW_HELP,
     "prospect": 'The prospect\'s organisation, e.g. "Acme Health": the demo speaks its name.',
     "prospect_color": "The prospect's colour for certificates, e.g. #0f766e (with --prospect).",
-    "ttl": "Drop the demo with demo.gc after this long: 30s, 15m, 8h, 2d (default: keep).",
+    "ttl": "Drop the demo with demo.gc after this long: 30s, 15m, 8h, 2d, at most 366d (default: keep).",
+    "by": BY_HELP,
 })
 @tool
 def demo_new(c, name=None, server=None, from_=SNAPSHOTS, version="latest", now=None, prospect=None,
-             prospect_color=None, ttl=None):
+             prospect_color=None, ttl=None, by=None):
     """Make a named demo on a server: its own database (a copy of the snapshot's template) and login."""
     from builder.clock import parse_duration, parse_instant
-    from builder.demo.named import check_prospect, validate
+    from builder.named.names import check_prospect
 
-    if not name:
-        raise UserError("demo.new needs --name NAME.")
-    validate(name)
+    name = _need_name(name, "demo.new")
     check_prospect(prospect or "", prospect_color or "")
     when = parse_instant(now)
     life = parse_duration(ttl, "--ttl") if ttl else None
-    demos = _named(server)
+    demos = _named(server, by)
     _print_demo(demos, demos.new(name, from_, version, now=when, prospect=prospect or "", color=prospect_color or "",
                                  ttl=life, echo=say))
 
@@ -425,55 +455,63 @@ def demo_new(c, name=None, server=None, from_=SNAPSHOTS, version="latest", now=N
 @tool
 def demo_url(c, name=None, server=None):
     """Print a named demo's connection URL, with its login and password, as the last line (for scripts)."""
-    if not name:
-        raise UserError("demo.url needs --name NAME.")
-    say(_named(server).demo_url(name))
+    say(_named(server).demo_url(_need_name(name, "demo.url")))
 
 
 @task(name="list", auto_shortflags=False, help={"server": SERVER_HELP})
 @tool
 def demo_list(c, server=None):
-    """One line per named demo: name, prospect, version, anchor, created, last reset, expires, size, connections."""
-    demos = _named(server).demos()
-    if not demos:
-        say("no named demos on this server (`invoke demo.new --name NAME` makes one)")
-    for d in demos:
-        when = lambda t: f"{t:%Y-%m-%d %H:%M}" if t else "–"  # noqa: E731
-        say(f"{d.name:<20} {d.prospect or '–':<22} {d.version}  anchor {when(d.anchor_at)}  "
-            f"created {when(d.created_at)}  reset {when(d.reset_at)}  expires {when(d.expires_at)}  "
-            f"{_mb(d.size)}  {d.connections} connection(s)")
+    """One row per named demo: its status, prospect, version, dates, size, connections and host."""
+    from builder.named import listing
+
+    demos = _named(server)
+    for line in listing.lines(demos.demos(), demos.url):
+        say(line)
 
 
 @task(name="drop", auto_shortflags=False, help={"name": NAME_HELP, "server": SERVER_HELP})
 @tool
 def demo_drop(c, name=None, server=None):
-    """Drop a named demo and its login (only one this tool made)."""
-    if not name:
-        raise UserError("demo.drop needs --name NAME.")
-    _named(server).drop(name, echo=say)
+    """Drop a named demo and its login, with whatever the login left in any database (only what this tool made)."""
+    _named(server).drop(_need_name(name, "demo.drop"), echo=say)
 
 
 @task(name="gc", auto_shortflags=False, help={"server": SERVER_HELP})
 @tool
 def demo_gc(c, server=None):
-    """Drop named demos past their --ttl, and templates no demo uses; never anything this tool did not make."""
-    dropped = _named(server).gc(echo=say)
-    say(f"removed {len(dropped)}" + (": " + ", ".join(dropped) if dropped else ""))
+    """Drop named demos past their --ttl, unused templates and what stopped commands left."""
+    from builder.named import upkeep
+
+    say(upkeep.gc(_named(server), echo=say).summary())
+
+
+@task(name="repair", auto_shortflags=False, help={"name": "Repair only this demo (default: all).",
+                                                  "server": SERVER_HELP})
+@tool
+def demo_repair(c, name=None, server=None):
+    """Bring the registry and the server back into agreement: broken demos made whole or forgotten."""
+    from builder.named import upkeep
+    from builder.named.names import validate
+
+    say(upkeep.repair(_named(server), validate(name) if name else None, echo=say).summary("removed"))
 
 
 @task(name="keep-live", auto_shortflags=False, help={
-    "server": SERVER_HELP, "every": "How often to rebase every demo to now: 30s, 15m (default), 8h.",
+    "server": SERVER_HELP, "every": "How often to rebase every demo to now: 30s, 15m (default), 8h; at most 7d.",
     "rounds": "Stop after this many rounds (default: run until stopped)."})
 @tool
 def demo_keep_live(c, server=None, every="15m", rounds=None):
     """Keep every named demo live all day: rebase each to now at an interval (connections stay open)."""
-    from builder.clock import format_duration, parse_duration, parse_int
+    from datetime import timedelta
 
-    interval = parse_duration(every, "--every")
-    count = parse_int(rounds, "--rounds", 1) if rounds is not None else None
+    from builder.clock import format_duration, parse_duration, parse_int
+    from builder.named import keep_live
+
+    interval = parse_duration(every, "--every", longest=timedelta(days=7))
+    count = parse_int(rounds, "--rounds", 1, 1_000_000) if rounds is not None else None
     say(f"rebasing every demo every {format_duration(interval)}" + (f", {count} round(s)" if count else
                                                                    " (Ctrl-C to stop)"))
-    done = _named(server).keep_live(interval, rounds=count, echo=say)
+    done = keep_live.run(_named(server), interval, rounds=count, echo=say)
     say(f"{done} round(s) done")
 
 
@@ -498,5 +536,5 @@ for t in (restore_, rebase, verify, list_, prune, image, publish):
 snapshot.add_task(build, default=True)
 db = Collection("db", migrate, seed)
 demo = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin, demo_new, demo_url,
-                  demo_list, demo_drop, demo_gc, demo_keep_live)
+                  demo_list, demo_drop, demo_gc, demo_repair, demo_keep_live)
 ns = Collection(snapshot, db, demo, bench)

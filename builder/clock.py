@@ -8,8 +8,12 @@ from builder.config import platform_timezone
 from builder.errors import UserError
 
 EXAMPLE = "e.g. 2027-03-01T14:00Z, or 2027-03-01T09:00 in the platform timezone"
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# Durations: a whole number and one lowercase unit. Capitals are refused rather than guessed:
+# 1M could be a minute or a month, and a demo dropped a minute after it was made is a lost demo.
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+DURATION_MAX = timedelta(days=366)
+_DURATION = re.compile(r"(\d+)([smhdw])")
+YEARS = (1900, 2199)  # instants a demo may represent: beyond them dates stop meaning anything
 
 
 def utc_now() -> datetime:
@@ -27,6 +31,8 @@ def parse_instant(value: str | None, flag: str = "--now", zone: str | None = Non
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise UserError(f"{flag} {text!r} is not an ISO 8601 instant ({EXAMPLE}).") from None
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise UserError(f"{flag} {text!r} is outside the years {YEARS[0]} to {YEARS[1]}.")
     if parsed.tzinfo is None:
         try:
             parsed = parsed.replace(tzinfo=ZoneInfo(zone or platform_timezone()))
@@ -39,22 +45,28 @@ def iso(instant: datetime) -> str:
     return instant.astimezone(timezone.utc).isoformat()
 
 
-def parse_duration(value: str | int | None, flag: str) -> timedelta:
-    """`30s`, `15m`, `8h`, `2d`, `1w` (a bare number is seconds); at least one second."""
+def parse_duration(value: str | int | None, flag: str, longest: timedelta = DURATION_MAX) -> timedelta:
+    """`30s`, `15m`, `8h`, `2d`, `1w` (a bare number is seconds): from one second to `longest`."""
     text = str(value if value is not None else "").strip()
     if text.isdigit():
         text += "s"
-    match = _DURATION.match(text.lower())
+    match = _DURATION.fullmatch(text)
+    if match is None and re.fullmatch(r"\d+\s*[A-Za-z]+", text):
+        raise UserError(f"{flag} {value!r}: write the unit as one lowercase letter, s, m (minutes), h, d or w "
+                        "(capitals and words are refused: 1M could mean a minute or a month).")
     if not match or int(match.group(1)) < 1:
         raise UserError(f"{flag} {value!r} is not a duration of at least one second (e.g. 30s, 15m, 8h, 2d).")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    seconds = int(match.group(1)) * DURATION_UNITS[match.group(2)]
+    if seconds > longest.total_seconds():
+        raise UserError(f"{flag} {value!r} is longer than {format_duration(longest)}.")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     for unit in ("w", "d", "h", "m"):
-        if seconds and seconds % _UNITS[unit] == 0:
-            return f"{seconds // _UNITS[unit]}{unit}"
+        if seconds and seconds % DURATION_UNITS[unit] == 0:
+            return f"{seconds // DURATION_UNITS[unit]}{unit}"
     return f"{seconds}s"
 
 

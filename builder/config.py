@@ -23,3 +23,17 @@ def platform_timezone() -> str:
 
 def snapshots_dir() -> str:
     return os.environ.get("CPD_DEMO_SNAPSHOTS") or DEFAULT_SNAPSHOTS
+
+
+DEFAULT_CONNECTION_LIMIT = 10
+
+
+def connection_limit() -> int:
+    """Connections one named demo's login may hold at once (CPD_DEMO_CONNECTION_LIMIT, default 10):
+    one prospect's client can never take every slot of a shared server."""
+    from builder.errors import UserError
+
+    text = os.environ.get("CPD_DEMO_CONNECTION_LIMIT") or str(DEFAULT_CONNECTION_LIMIT)
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise UserError(f"CPD_DEMO_CONNECTION_LIMIT must be a whole number from 1 to 1000 (got {text!r}).")
+    return int(text)

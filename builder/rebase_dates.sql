@@ -97,8 +97,11 @@ BEGIN
   -- Calendar arithmetic below is done in the platform's wall clock: in this session's timezone,
   -- `timestamptz + interval 'N days'` keeps the local time of day across DST.
   PERFORM set_config('TimeZone', zone, true);
-  PERFORM set_config('cpd_demo.shift', (target - meta.anchor_at)::text, false);
-  PERFORM set_config('cpd_demo.previous_anchor', meta.anchor_at::text, false);
+  -- For the report: the shift to the second, signed, and both anchors in UTC.
+  PERFORM set_config('cpd_demo.shift', CASE WHEN target > meta.anchor_at THEN '+' || date_trunc('second', target - meta.anchor_at)
+                                            WHEN target < meta.anchor_at THEN '-' || date_trunc('second', meta.anchor_at - target)
+                                            ELSE '00:00:00' END, false);
+  PERFORM set_config('cpd_demo.previous_anchor', to_char(meta.anchor_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"'), false);
   IF target = meta.anchor_at THEN
     RETURN;  -- already at this now: change nothing
   END IF;
@@ -275,5 +278,6 @@ COMMIT;
 -- cpd-demo: report
 SELECT format('cpd-demo %s: rebased by %s (anchor %s -> %s)',
               coalesce(nullif(version, ''), 'unversioned'), current_setting('cpd_demo.shift', true),
-              current_setting('cpd_demo.previous_anchor', true), anchor_at) AS rebase
+              current_setting('cpd_demo.previous_anchor', true),
+              to_char(anchor_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"')) AS rebase
   FROM cpd_demo_snapshot;

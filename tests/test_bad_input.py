@@ -48,7 +48,7 @@ def test_output_that_is_a_file_or_under_a_file_is_refused_before_the_seed(tmp_pa
 
 
 def test_the_unix_socket_url_form_works(built, pg):
-    socket_url = f"postgresql:///socket_target?host={pg.socket_dir}&port={pg.port}&user=postgres"
+    socket_url = f"postgresql:///socket_target?host={pg.socket_dir}&port={pg.port}&user=postgres&password={pg.password}"
     proc = invoke("snapshot.restore", "--from", str(built), "--database-url", socket_url)
     assert proc.returncode == 0, proc.stderr
     assert one(pg.url("socket_target"), "SELECT count(*) FROM cpd_demo_snapshot") == 1

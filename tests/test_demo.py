@@ -52,7 +52,7 @@ def test_demo_up_reset_status_down(demo_env):
     assert "password for every login: cpd-demo-only" in out
     assert re.search(r"live\s+Community Meetup", out) and re.search(r"upcoming\s+Future of Medicine 2027", out)
     status = run(demo_env, "demo.status")
-    assert status.returncode == 0 and "data represents 2027-03-01 14:00" in status.stdout
+    assert status.returncode == 0 and "data represents 2027-03-01 09:00 EST (14:00 UTC)" in status.stdout
     assert (Path(demo_env["CPD_DEMO_HOME"]) / "media" / "badges" / "certified-expert.png").exists()
     down = run(demo_env, "demo.down")
     assert down.returncode == 0
@@ -60,7 +60,7 @@ def test_demo_up_reset_status_down(demo_env):
     assert gone.returncode == 1 and "Cannot connect" in gone.stderr
     # The data is kept: up again, and it is still there.
     assert run(demo_env, "demo.up").returncode == 0
-    assert "data represents 2027-03-01 14:00" in run(demo_env, "demo.status").stdout
+    assert "data represents 2027-03-01 09:00 EST (14:00 UTC)" in run(demo_env, "demo.status").stdout
 
 
 def test_admin_in_a_real_browser(demo_env):

@@ -8,8 +8,11 @@ import psycopg
 import pytest
 
 from builder.demo import check
-from builder.demo.named import CONTROL, TEMPLATE_PREFIX, Server
+from builder.named import keep_live, upkeep
+from builder.named.demos import Server
+from builder.named.names import TEMPLATE_PREFIX
 from builder.postgres import conninfo, server
+from builder.postgres.marks import CONTROL
 from tests.conftest import invoke, one, one_sentence, query
 
 
@@ -33,7 +36,7 @@ def test_two_demos_each_with_its_own_login_and_nothing_else(demos, built, pg):
         conn.execute("UPDATE marketing_contact SET first_name = 'Changed' WHERE id = 1")
     for other in ("globex", CONTROL, acme.template):
         other = conninfo.with_database(acme_url, other)
-        with pytest.raises(psycopg.OperationalError, match="permission denied|not currently accepting"):
+        with pytest.raises(psycopg.OperationalError, match="permission denied|not currently accepting|pg_hba"):
             psycopg.connect(other, connect_timeout=5).close()
     # The template stays pristine; the other demo never saw acme's change.
     assert one(globex_url, "SELECT first_name FROM marketing_contact WHERE id = 1") != "Changed"
@@ -79,7 +82,7 @@ def test_keep_live_advances_the_anchor_while_a_client_stays_connected(demos):
     url = demos.demo_url("globex")
     with psycopg.connect(url, autocommit=True) as client:
         first = client.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
-        assert demos.keep_live(timedelta(seconds=1), rounds=2, echo=quiet) == 2
+        assert keep_live.run(demos, timedelta(seconds=1), rounds=2, echo=quiet) == 2
         later = client.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
         assert later > first and client.execute("SELECT 1").fetchone() == (1,)
     _, results = check.run(demos.at("globex"))
@@ -93,8 +96,9 @@ def test_ttl_and_gc_drop_only_what_the_tool_made(demos, built, pg):
     with server.connect(demos.at(CONTROL)) as conn:  # a hostile registry row pointing at a foreign database
         conn.execute("INSERT INTO template (name, version, source) VALUES ('foreign_app', 'x', 'x')")
     time.sleep(1.2)
-    dropped = demos.gc(echo=quiet)
-    assert "shortlived" in dropped and "foreign_app" not in dropped
+    report = upkeep.gc(demos, echo=quiet)
+    dropped = report.demos + report.templates
+    assert "shortlived" in dropped and "foreign_app" not in dropped and "shortlived" in report.logins
     for name in ("foreign_app", "cpd_template_not_ours", "acme", "globex"):
         assert server.database_exists(pg.url(), name), name
     assert not server.database_exists(pg.url(), "shortlived")
@@ -108,7 +112,7 @@ def test_drop_removes_the_demo_and_its_login_and_then_gc_its_unused_template(dem
     for name in ("acme", "globex"):
         assert not server.database_exists(pg.url(), name)
         assert one(pg.url(), "SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)) == 0
-    assert template in demos.gc(echo=quiet) and not server.database_exists(pg.url(), template)
+    assert template in upkeep.gc(demos, echo=quiet).templates and not server.database_exists(pg.url(), template)
 
 
 def test_the_cli_names_validated_and_one_sentence(built, pg):

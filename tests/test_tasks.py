@@ -18,7 +18,8 @@ FIXED = {
     "demo.check": {"database_url", "now"},
     "demo.new": {"name", "server", "from_", "version", "now", "prospect", "ttl"},
     "demo.url": {"name", "server"}, "demo.list": {"server"}, "demo.drop": {"name", "server"},
-    "demo.gc": {"server"}, "demo.keep-live": {"server", "every"},
+    "demo.gc": {"server"}, "demo.keep-live": {"server", "every", "rounds"},
+    "demo.repair": {"server", "name"},
 }
 
 
@@ -42,3 +43,10 @@ def test_every_task_and_flag_has_help():
         params = set(inspect.signature(task.body).parameters) - {"c"}
         missing = params - set(task.help)
         assert not missing, f"{name}: flags without help: {missing}"
+
+
+def test_the_one_line_help_is_a_whole_sentence():
+    """`invoke --list` shows a docstring's first line: it must end a sentence, never cut one."""
+    for name, task in all_tasks():
+        first = (task.__doc__ or task.body.__doc__ or "").strip().splitlines()[0]
+        assert first.endswith("."), f"{name}: {first!r}"

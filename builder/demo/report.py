@@ -1,5 +1,8 @@
 """What a demo database shows right now: version, anchor, live and upcoming events, the logins."""
 
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
 import psycopg
 
 from builder import plan
@@ -38,9 +41,11 @@ SHOWN_UPCOMING, SHOWN_PAST = 5, 3
 
 
 def format_status(info: dict) -> list[str]:
+    zone = ZoneInfo(info["timezone"])
+    anchor = info["anchor_at"]
     lines = [f"snapshot {info['version'] or '(unversioned)'} · seed {info['seed']} · scale {info['scale']}",
-             f"data represents {info['anchor_at']:%Y-%m-%d %H:%M %Z}"
-             + (f" (last rebase {info['rebased_at']:%Y-%m-%d %H:%M %Z})" if info["rebased_at"] else "")]
+             f"data represents {anchor.astimezone(zone):%Y-%m-%d %H:%M %Z} ({anchor.astimezone(timezone.utc):%H:%M} UTC)"
+             + (f", last rebased {info['rebased_at'].astimezone(zone):%Y-%m-%d %H:%M %Z}" if info["rebased_at"] else "")]
     events = info["events"]
     shown = ([e for e in events if e[4] == "live"] + [e for e in events if e[4] == "upcoming"][:SHOWN_UPCOMING]
              + [e for e in events if e[4] == "past"][-SHOWN_PAST:])

@@ -18,7 +18,8 @@ def port() -> int:
 
 
 def server() -> EmbeddedPostgres:
-    return EmbeddedPostgres(data_dir=home() / "pg", port=port(), durable=True)
+    # The tool's own server: a demo login opens its own demo and nothing else.
+    return EmbeddedPostgres(data_dir=home() / "pg", port=port(), durable=True, own_database_only=True)
 
 
 def default_url() -> str:

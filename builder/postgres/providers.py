@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.errors import UserError
-from builder.postgres import binaries, conninfo, server, tools
+from builder.postgres import binaries, conninfo, helpers, locks, server, tools
 from builder.postgres.embedded import EmbeddedPostgres
 
 PROVIDERS = ("auto", "url", "compose", "embedded")
@@ -40,10 +40,7 @@ class Server:
             yield conninfo.with_database(self.admin_url, BUILD_DATABASE)
             return
         reap_scratch_databases(self.admin_url)
-        name = server.helper_name("build", "scratch", server.run_token())
-        with server.AdvisoryLock(self.admin_url, f"cpd-demo:scratch:{name}") as lock:
-            if not lock.try_acquire():
-                raise UserError("Could not take the build's scratch-database lock: try again.")
+        with helpers.held(self.admin_url, "build", "scratch") as name:
             try:  # created inside: a stop signal during the creation still drops it
                 server.create_database(self.admin_url, name, comment=SCRATCH_COMMENT)
                 yield conninfo.with_database(self.admin_url, name)
@@ -59,9 +56,8 @@ class Server:
 
 def reap_scratch_databases(admin: str) -> None:
     """Drop scratch databases whose build died (lock free) and that carry our comment."""
-    for name in server.databases_like(admin, server.helper_name("build", "scratch") + "_"):
-        if server.database_comment(admin, name) == SCRATCH_COMMENT and \
-                server.lock_is_free(admin, f"cpd-demo:scratch:{name}"):
+    for name in server.databases_like(admin, helpers.name("build", "scratch") + "_"):
+        if server.database_comment(admin, name) == SCRATCH_COMMENT and locks.is_free(admin, locks.helper_key(name)):
             server.drop_database(admin, name)
 
 

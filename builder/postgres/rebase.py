@@ -18,6 +18,11 @@ from builder.postgres.server import connect
 from builder.postgres.tools import PROSPECT_SQL, REBASE_SQL
 
 REBASE_FILLFACTOR = 50
+# The rebase's own tables, written into every demo by its build: what the data represents, and how
+# each column moves. Demo logins may read them, never write them.
+SNAPSHOT_TABLE = "cpd_demo_snapshot"
+RULE_TABLE = "cpd_demo_rule"
+ENGINE_TABLES = (SNAPSHOT_TABLE, RULE_TABLE)
 REWRITING = ("weekly", "monthly", "yearly", "json", "year_token")
 
 
@@ -52,6 +57,12 @@ def run_in(conn: psycopg.Connection, now: datetime | None = None) -> None:
     conn.execute(sql_parts()[0])
 
 
+def report_in(conn: psycopg.Connection) -> str:
+    """The report line of the last rebase on `conn` (after its transaction)."""
+    row = conn.execute(sql_parts()[1]).fetchone()
+    return row[0] if row else ""
+
+
 def run(url: str, now: datetime | None = None) -> str:
     """Rebase `url` so that it represents `now` (default: the transaction's now), in one transaction;
     returns the report line."""
@@ -59,11 +70,15 @@ def run(url: str, now: datetime | None = None) -> str:
         try:
             with conn.transaction():
                 run_in(conn, now)
-            row = conn.execute(sql_parts()[1]).fetchone()
+            return report_in(conn)
         except psycopg.Error as exc:
-            detail = conninfo.redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
-            raise UserError(f"The date rebase failed: {detail}") from None
-    return row[0] if row else ""
+            raise UserError(f"The date rebase failed: {first_line(exc)}") from None
+
+
+def first_line(exc: BaseException) -> str:
+    """An error's first line, passwords redacted: what a one-sentence report quotes."""
+    text = str(exc).strip()
+    return conninfo.redact(text.splitlines()[0] if text else type(exc).__name__)
 
 
 def rebased_columns(url: str) -> dict[str, list[str]]:

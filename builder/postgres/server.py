@@ -1,7 +1,5 @@
 """Talking to a Postgres server: connections, databases, and which databases the tool may replace."""
 
-import hashlib
-import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +9,7 @@ import psycopg
 from psycopg import sql
 
 from builder.errors import UserError
-from builder.postgres import conninfo
+from builder.postgres import conninfo, marks
 
 # The server's own databases: never a target, never dropped, even with --force.
 RESERVED = frozenset({"postgres", "template0", "template1"})
@@ -81,18 +79,10 @@ def check_name(name: str, what: str = "database") -> str:
     if name.startswith(HELPER_PREFIX):
         raise UserError(f"{name} starts with {HELPER_PREFIX}, which the tool keeps for its own work databases: "
                         "choose another name.")
+    if name == marks.CONTROL:
+        raise UserError(f"{name} is the registry of this server's named demos and is never replaced: "
+                        "choose another name.")
     return name
-
-
-def helper_name(purpose: str, target: str, run: str | None = None) -> str:
-    """A work database name for `target` that can never equal a target name (see check_name) and
-    fits in 63 bytes: cpd_tmp_<purpose>_<hash of target>[_<run>]."""
-    digest = hashlib.sha256(target.encode()).hexdigest()[:12]
-    return f"{HELPER_PREFIX}{purpose}_{digest}" + (f"_{run}" if run else "")
-
-
-def run_token() -> str:
-    return secrets.token_hex(4)
 
 
 def database_exists(admin: str, name: str) -> bool:
@@ -134,10 +124,13 @@ def database_comment(admin: str, name: str) -> str | None:
 
 
 def what_is(url: str) -> str:
-    """'missing', 'empty' (no tables), 'demo' (holds the cpd_demo_snapshot row) or 'other'."""
+    """'missing', 'empty' (no tables), 'demo' (holds the cpd_demo_snapshot row), 'named' (a named
+    demo, template or registry: only the named-demo commands touch those) or 'other'."""
     name = conninfo.database_name(url)
     if not database_exists(admin_url(url), name):
         return "missing"
+    if database_comment(admin_url(url), name) in marks.NAMED:
+        return "named"
     with connect(url) as conn:
         if scalar(conn, "SELECT to_regclass('public.cpd_demo_snapshot')"):
             if scalar(conn, "SELECT count(*) FROM cpd_demo_snapshot") == 1:
@@ -154,6 +147,9 @@ def check_replaceable(url: str, force: bool = False) -> str:
     """Refuse (one sentence) to replace a database this tool did not make; returns what it is."""
     name = check_name(conninfo.database_name(url))
     kind = what_is(url)
+    if kind == "named":
+        raise UserError(f"The database {name} is a named demo (or its template): it is left alone; "
+                        f"use `invoke demo.reset --name {name}` to put a named demo back to pristine.")
     if kind == "other" and not force:
         raise UserError(f"The database {name} exists and is not a CPD demo database (no cpd_demo_snapshot row): "
                         "it is left alone; choose another target, or pass --force to replace it.")
@@ -169,48 +165,15 @@ def table_row_counts(url: str) -> dict[str, int]:
                 for t in tables}
 
 
-class AdvisoryLock:
-    """A session-level advisory lock held on its own admin connection; released when the holder
-    closes it or dies. `try_acquire` never waits: the loser gets a sentence, not a queue."""
-
-    def __init__(self, admin: str, key: str):
-        self.admin, self.key = admin, key
-        self.conn: psycopg.Connection | None = None
-
-    def acquire(self) -> None:
-        """Wait for the lock (for short work others must not do twice, like making a template)."""
-        while not self.try_acquire():
-            time.sleep(0.2)
-
-    def try_acquire(self) -> bool:
-        try:
-            conninfo.params(self.admin)
-            conn = psycopg.connect(self.admin, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as exc:
-            raise UserError(f"Cannot connect to {conninfo.display(self.admin)}: "
-                            f"{connection_error_reason(exc)}.") from None
-        if scalar(conn, "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (self.key,)):
-            self.conn = conn
-            return True
-        conn.close()
-        return False
-
-    def release(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-    def __enter__(self) -> "AdvisoryLock":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+# Settings that keep this transaction's statements, their parameters and their errors out of the
+# server log, whatever log_statement, sampling or auto-logging a server runs with (superuser only).
+_QUIET = ("log_statement = 'none'", "log_min_duration_statement = -1", "log_min_duration_sample = -1",
+          "log_transaction_sample_rate = 0", "log_min_error_statement = 'panic'", "log_duration = off",
+          "log_parameter_max_length = 0", "log_parameter_max_length_on_error = 0")
 
 
-def lock_is_free(admin: str, key: str) -> bool:
-    """Whether nobody holds the advisory lock `key` (checked by taking it for an instant)."""
-    lock = AdvisoryLock(admin, key)
-    if lock.try_acquire():
-        lock.release()
-        return True
-    return False
+def quiet(conn: psycopg.Connection) -> None:
+    """Inside a transaction on `conn`: nothing it runs from here on reaches the server log (for
+    statements that carry a secret, such as a password or its verifier)."""
+    for setting in _QUIET:
+        conn.execute(f"SET LOCAL {setting}")

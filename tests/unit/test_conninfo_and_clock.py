@@ -6,7 +6,7 @@ import pytest
 
 from builder.clock import format_duration, parse_duration, parse_instant, parse_int
 from builder.errors import UserError
-from builder.postgres import conninfo, server
+from builder.postgres import conninfo, helpers, server
 
 SECRET = "s3cr/t@pw"
 
@@ -55,9 +55,9 @@ def test_names_the_tool_may_use():
                          ("cpd_tmp_stage_x", "keeps for its own work"), ("", "empty")):
         with pytest.raises(UserError, match=message):
             server.check_name(bad)
-    helper = server.helper_name("retired", "d" * 63, "abcd1234")
+    helper = helpers.name("retired", "d" * 63, "abcd1234")
     assert len(helper.encode()) <= 63 and helper != "d" * 63 and helper.startswith(server.HELPER_PREFIX)
-    assert server.helper_name("stage", "a") != server.helper_name("stage", "b")
+    assert helpers.name("stage", "a") != helpers.name("stage", "b")
 
 
 def test_instants_naive_ones_in_the_platform_timezone():

@@ -1,0 +1,246 @@
+"""New, reset and drop of a named demo: its own database (a copy of a template) and its own login.
+
+Every command on a demo holds that demo's lock, so two never work on one demo at once. Each step
+is recorded before it is taken (the registry row's state, the tool's mark on what it makes), so a
+command killed at any step leaves only what the next command on that name, `demo.gc` or
+`demo.repair` recognises as the tool's and finishes or clears. Nothing without the mark is dropped.
+"""
+
+import contextlib
+import secrets
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import psycopg
+from psycopg import sql
+
+from builder import faults
+from builder.clock import utc_now
+from builder.config import connection_limit
+from builder.errors import UserError
+from builder.named import templates
+from builder.named.names import check_prospect, validate
+from builder.named.registry import Demo, Registry, who
+from builder.postgres import conninfo, helpers, locks, marks, roles, scram, server
+from builder.postgres import rebase as rebase_sql
+
+Echo = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+class Server:
+    """A Postgres server holding named demos, reached with a superuser URL. `dedicated`: the tool's
+    own server (the local demo server), whose maintenance databases are closed to demo logins too."""
+
+    def __init__(self, url: str, dedicated: bool = False, by: str | None = None):
+        self.registry = Registry(url, dedicated)
+        self.url, self.admin = self.registry.url, self.registry.admin
+        self.by = by or who()
+
+    def at(self, database: str) -> str:
+        return self.registry.at(database)
+
+    # -- reading -------------------------------------------------------------------------------
+    def demos(self) -> list[Demo]:
+        return self.registry.demos()
+
+    def show(self, name: str) -> Demo:
+        validate(name)
+        demo = self.registry.demo(name)
+        if demo is None:
+            raise UserError(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
+        return demo
+
+    def demo_url(self, name: str) -> str:
+        """The demo's own connection URL, with its login and password: only one that works."""
+        demo = self.show(name)
+        if demo.status() in ("making", "dropping") or demo.problem:
+            why = demo.problem or f"it is being {'made' if demo.state == 'making' else 'dropped'}"
+            raise UserError(f"The demo {name} cannot be reached now: {why} "
+                            f"(`invoke demo.repair --name {name}` repairs it).")
+        values = {k: v for k, v in conninfo.params(self.url).items() if k not in conninfo.SECRET_KEYS}
+        password = self.registry.password(name) or ""
+        return conninfo.make_url({**values, "user": name, "password": password, "dbname": name})
+
+    # -- new -------------------------------------------------------------------------------------
+    def new(self, name: str, source: str, version: str | None = None, now: datetime | None = None,
+            prospect: str = "", color: str = "", ttl: timedelta | None = None, echo: Echo = print) -> Demo:
+        validate(name)
+        check_prospect(prospect, color)
+        limit = connection_limit()
+        self.registry.ensure()
+        with locks.take_or_refuse(self.admin, name):
+            self._clear_leftovers(name, echo)
+            template, version, use = templates.take(self.registry, source, version, echo)
+            with use:
+                password = secrets.token_urlsafe(18)
+                verifier = scram.verifier(password)
+                self.registry.write(
+                    "INSERT INTO demo (name, password, verifier, prospect, color, template, version, state, "
+                    "created_by) VALUES (%s, %s, %s, %s, %s, %s, %s, 'making', %s)",
+                    (name, password, verifier, prospect, color, template, version, self.by), secret=True)
+                faults.checkpoint("named:new:registered")
+                try:
+                    roles.make_or_restore(self.admin, name, verifier, limit)
+                    faults.checkpoint("named:new:login")
+                    anchor, _ = self._copy_in(name, template, now, prospect, color, echo)
+                    faults.checkpoint("named:new:swapped")
+                    self.registry.write("UPDATE demo SET state = 'ready', created_at = now(), anchor_at = %s, "
+                                        "expires_at = %s WHERE name = %s",
+                                        (anchor, utc_now() + ttl if ttl else None, name))
+                except BaseException:
+                    self._undo_new(name)
+                    raise
+        return self.show(name)
+
+    def _clear_leftovers(self, name: str, echo: Echo) -> None:
+        """Under the name's lock, before a demo.new: what a stopped command left under this name is
+        cleared; anything not the tool's is refused, untouched."""
+        demo = self.registry.demo(name)
+        if demo is not None and demo.state == "ready":
+            raise UserError(f"The demo {name} exists already: reset it with `invoke demo.reset --name {name}`.")
+        if demo is not None:
+            echo(f"  clearing what a stopped demo.{'new' if demo.state == 'making' else 'drop'} left of {name}")
+            if demo.state == "making":
+                self._undo_new(name)
+            else:
+                self.drop(name, echo=_quiet, locked=True)
+        if server.database_exists(self.admin, name):
+            if server.database_comment(self.admin, name) != marks.DEMO:
+                raise UserError(f"A database named {name} exists on this server and was not made by demo.new: "
+                                "it is left alone; choose another name.")
+            server.drop_database(self.admin, name)  # marked, unregistered: a stopped command's copy
+        if roles.exists(self.admin, name):
+            if roles.comment(self.admin, name) != marks.ROLE:
+                raise UserError(f"A login named {name} exists on this server already and was not made by demo.new: "
+                                "choose another name.")
+            roles.drop_everywhere(self.admin, name)
+        helpers.reap(self.admin, name)
+
+    def _undo_new(self, name: str) -> None:
+        """Undo what a demo.new of `name` made (its row says `making`); a failure here is left to
+        the next command, which recognises the same leftovers."""
+        try:
+            if server.database_comment(self.admin, name) == marks.DEMO:
+                server.drop_database(self.admin, name)
+            if roles.comment(self.admin, name) == marks.ROLE:
+                roles.drop_everywhere(self.admin, name)
+            self.registry.write("DELETE FROM demo WHERE name = %s AND state = 'making'", (name,))
+        except (UserError, psycopg.Error):
+            pass
+
+    # -- the copy ------------------------------------------------------------------------------
+    def _copy_in(self, name: str, template: str, now: datetime | None, prospect: str, color: str,
+                 echo: Echo) -> tuple[datetime, int]:
+        """A pristine copy of the template, rebased, tailored and granted to the demo's login in one
+        transaction, swapped in for the demo's database; (the instant it represents, the sessions
+        the swap ended)."""
+        started = time.monotonic()
+        with helpers.held(self.admin, "stage", name) as staging:
+            with server.connect(self.admin) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                    sql.Identifier(staging), sql.Identifier(template)))
+            self.registry.close_to_public(staging, owner_role=name, comment=marks.DEMO)
+            with server.connect(self.at(staging)) as conn:
+                with conn.transaction():
+                    rebase_sql.run_in(conn, now)
+                    if prospect:
+                        rebase_sql.tailor_in(conn, prospect, color)
+                    grant(conn, name)
+                report = rebase_sql.report_in(conn)
+                anchor = server.scalar(conn, f"SELECT anchor_at FROM {rebase_sql.SNAPSHOT_TABLE}")
+            faults.checkpoint("named:copied")
+            with server.connect(self.admin) as conn:
+                sessions = server.scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,))
+            helpers.swap(self.admin, staging, name)
+        echo(f"  {report}")
+        echo(f"  copied, rebased{' and tailored' if prospect else ''} in {time.monotonic() - started:.2f} s")
+        return anchor, sessions
+
+    # -- reset -----------------------------------------------------------------------------------
+    def reset(self, name: str, now: datetime | None = None, source: str | None = None, version: str | None = None,
+              echo: Echo = print, locked: bool = False) -> Demo:
+        """Back to pristine from its template (or moved to `version` from `source`), rebased and
+        tailored again, its login as it was made; sessions on it are ended."""
+        self.show(name)
+        with (contextlib.nullcontext() if locked else locks.take_or_refuse(self.admin, name)):
+            demo = self.show(name)
+            if demo.state != "ready":
+                raise UserError(f"A demo.{'new' if demo.state == 'making' else 'drop'} of {name} was stopped midway: "
+                                f"`invoke demo.repair --name {name}` finishes it.")
+            if demo.has_database and demo.mark != marks.DEMO:
+                raise UserError(f"The database {name} is not the demo the registry knows (its mark is missing): it is "
+                                f"left alone (`invoke demo.repair --name {name}` forgets the demo).")
+            helpers.reap(self.admin, name)
+            template, use = demo.template, None
+            if source is None and version is None:
+                use = templates.hold(self.registry, template)
+                if use is None:  # its template was lost: made again from where it came from
+                    source, version = self.registry.template_source(template) or ("", demo.version)
+            if use is None:
+                template, _, use = templates.take(self.registry, source or "", version, echo)
+            with use:
+                verifier = self.registry.verifier(name) or scram.verifier(self.registry.password(name) or "")
+                roles.make_or_restore(self.admin, name, verifier, connection_limit())
+                anchor, sessions = self._copy_in(name, template, now, demo.prospect, demo.color, echo)
+                version_now = self.registry.query("SELECT version FROM template WHERE name = %s", (template,))[0][0]
+            if sessions:
+                echo(f"  ended {sessions} open session(s) on {name}: its clients must reconnect")
+            self.registry.write("UPDATE demo SET reset_at = now(), reset_by = %s, anchor_at = %s, template = %s, "
+                                "version = %s, verifier = %s WHERE name = %s",
+                                (self.by, anchor, template, version_now, verifier, name), secret=True)
+        return self.show(name)
+
+    # -- drop --------------------------------------------------------------------------------------
+    def drop(self, name: str, echo: Echo = print, locked: bool = False) -> None:
+        """Drop the demo's database (only if it carries the demo mark) and its login with everything
+        it owns or was granted in any database; say exactly what was left, if anything."""
+        validate(name)
+        lock = None if locked else locks.take_or_refuse(self.admin, name)
+        notes = []
+        try:
+            demo = self.registry.demo(name)
+            if demo is None:
+                raise UserError(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
+            if demo.state == "making":
+                self._undo_new(name)
+                echo(f"cleared what a stopped demo.new left of {name}")
+                return
+            self.registry.write("UPDATE demo SET state = 'dropping' WHERE name = %s", (name,))
+            faults.checkpoint("named:drop:marked")
+            roles.end_sessions(self.admin, name)
+            if server.database_comment(self.admin, name) == marks.DEMO:
+                server.drop_database(self.admin, name)
+            elif server.database_exists(self.admin, name):
+                notes.append(f"left the database {name} alone: it no longer carries the demo mark")
+            faults.checkpoint("named:drop:database")
+            left = roles.drop_everywhere(self.admin, name)
+            if left:
+                raise UserError(f"Dropped the demo {name}, but its login still owns objects in {', '.join(left)}, "
+                                f"which accept no connections: allow them, then `invoke demo.drop --name {name}`.")
+            faults.checkpoint("named:drop:login")
+            self.registry.write("DELETE FROM demo WHERE name = %s", (name,))
+        finally:
+            if lock is not None:
+                lock.release()
+        for note in notes:
+            echo(note)
+        echo(f"dropped the demo {name} and its login")
+
+
+def grant(conn: psycopg.Connection, role: str) -> None:
+    """What a demo's login may do in its demo: read and write the platform's data, read (never
+    write) the rebase's own tables."""
+    login = sql.Identifier(role)
+    for statement in ("GRANT USAGE ON SCHEMA public TO {}",
+                      "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
+                      "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}"):
+        conn.execute(sql.SQL(statement).format(login))
+    for table in rebase_sql.ENGINE_TABLES:
+        if server.scalar(conn, "SELECT to_regclass(%s)", (f"public.{table}",)):
+            conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
+                sql.Identifier(table), login))

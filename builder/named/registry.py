@@ -1,0 +1,215 @@
+"""The registry of a server's named demos: the control database `cpd_demo_control`, which only
+superusers may open. It lists what the tool made (templates and demos, each with the state of the
+command making or dropping it) and is read, with what the server says of each demo, in one query.
+"""
+
+import getpass
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from psycopg import sql
+
+from builder.clock import utc_now
+from builder.errors import UserError
+from builder.postgres import conninfo, locks, marks, server
+
+CONTROL = marks.CONTROL
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS template (
+  name text PRIMARY KEY, version text NOT NULL UNIQUE, source text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now());
+ALTER TABLE template ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'ready';
+CREATE TABLE IF NOT EXISTS demo (
+  name text PRIMARY KEY, password text NOT NULL, prospect text NOT NULL DEFAULT '', color text NOT NULL DEFAULT '',
+  template text NOT NULL REFERENCES template (name), version text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(), reset_at timestamptz, expires_at timestamptz);
+ALTER TABLE demo ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'ready',
+  ADD COLUMN IF NOT EXISTS verifier text NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS anchor_at timestamptz,
+  ADD COLUMN IF NOT EXISTS created_by text NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS reset_by text NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS protected boolean NOT NULL DEFAULT false;
+-- A database dropped while the listing runs has no size: the listing goes on.
+CREATE OR REPLACE FUNCTION database_size(db oid) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN RETURN pg_database_size(db); EXCEPTION WHEN OTHERS THEN RETURN NULL; END $$;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
+"""
+# Every demo with what the server says of it: its database, mark, size and sessions, its login,
+# and whether a command holds its lock. One query, whatever the number of demos.
+LISTING = """
+SELECT d.name, d.state, d.prospect, d.color, d.version, d.template, d.created_at, d.created_by, d.reset_at,
+       d.reset_by, d.expires_at, d.anchor_at, d.protected,
+       db.oid IS NOT NULL, shobj_description(db.oid, 'pg_database'), coalesce(database_size(db.oid), 0),
+       (SELECT count(*) FROM pg_stat_activity a WHERE a.datid = db.oid),
+       r.rolname IS NOT NULL, coalesce(d.verifier = '' OR r.rolpassword = d.verifier, false),
+       EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database ad ON ad.oid = l.database AND ad.datname = %(admin)s
+                WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+                  AND ((l.classid::bigint << 32) | l.objid::bigint)
+                      = hashtextextended(%(key)s || d.name, 0))
+  FROM demo d LEFT JOIN pg_database db ON db.datname = d.name LEFT JOIN pg_authid r ON r.rolname = d.name
+"""
+FIELDS = ("name", "state", "prospect", "color", "version", "template", "created_at", "created_by", "reset_at",
+          "reset_by", "expires_at", "anchor_at", "protected", "has_database", "mark", "size", "connections",
+          "has_login", "login_ok", "busy")
+
+
+@dataclass
+class Demo:
+    """A registered demo and what the server says of it."""
+
+    name: str
+    state: str = "ready"
+    prospect: str = ""
+    color: str = ""
+    version: str = ""
+    template: str = ""
+    created_at: datetime | None = None
+    created_by: str = ""
+    reset_at: datetime | None = None
+    reset_by: str = ""
+    expires_at: datetime | None = None
+    anchor_at: datetime | None = None
+    protected: bool = False
+    has_database: bool = False
+    mark: str | None = None
+    size: int = 0
+    connections: int = 0
+    has_login: bool = False
+    login_ok: bool = False
+    busy: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def problem(self) -> str:
+        """Why the demo is broken, in a few words ("" when it is not)."""
+        if self.state == "making" and not self.busy:
+            return "a demo.new of it was stopped midway"
+        if self.state == "dropping" and not self.busy:
+            return "a demo.drop of it was stopped midway"
+        if self.state != "ready":
+            return ""
+        if not self.has_database:
+            return "its database is gone"
+        if self.mark != marks.DEMO:
+            return "its database no longer carries the demo mark (replaced by something else?)"
+        if not self.has_login:
+            return "its login is gone"
+        if not self.login_ok:
+            return "its login's password was changed from inside the demo"
+        return ""
+
+    def status(self, now: datetime | None = None) -> str:
+        """ready, busy (a command is at work on it), making, dropping, expiring (the last tenth of its
+        life), expired or broken."""
+        now = now or utc_now()
+        if self.problem:
+            return "broken"
+        if self.state != "ready":
+            return self.state
+        if self.busy:
+            return "busy"
+        if self.expires_at is not None:
+            if self.expires_at <= now:
+                return "expired"
+            since = self.reset_at or self.created_at or now
+            if self.expires_at - now <= max(timedelta(0), self.expires_at - since) / 10:
+                return "expiring"
+        return "ready"
+
+
+def who() -> str:
+    """Who runs this command: --by, else the OS user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+class Registry:
+    """The control database of the server at `url` (a superuser URL)."""
+
+    def __init__(self, url: str, dedicated: bool = False):
+        conninfo.params(url)
+        self.url = url
+        self.admin = server.admin_url(url)
+        self.dedicated = dedicated
+
+    def at(self, database: str) -> str:
+        return conninfo.with_database(self.url, database)
+
+    def exists(self) -> bool:
+        """Whether this server has a registry of the tool's (one sentence if the name is taken by another)."""
+        if not server.database_exists(self.admin, CONTROL):
+            return False
+        if server.database_comment(self.admin, CONTROL) != marks.CONTROL_COMMENT:
+            raise UserError(f"The database {CONTROL} on this server was not made by this tool: it is left alone, "
+                            "and named demos cannot be kept here until it is renamed or dropped.")
+        return True
+
+    def ensure(self) -> None:
+        server.wait_until_ready(self.admin, timeout=10)
+        with locks.AdvisoryLock(self.admin, "cpd-demo:control") as lock:
+            lock.acquire(timeout=60)
+            if not self.exists():
+                server.create_database(self.admin, CONTROL)
+                self.close_to_public(CONTROL, comment=marks.CONTROL_COMMENT)
+                if self.dedicated:
+                    for database in ("postgres", "template1"):
+                        self.close_to_public(database)
+            with server.connect(self.at(CONTROL)) as conn:
+                conn.execute(SCHEMA)
+
+    def close_to_public(self, database: str, owner_role: str | None = None, comment: str | None = None) -> None:
+        """Only superusers (and the demo's own login) may connect; the tool's mark, if given."""
+        db = sql.Identifier(database)
+        with server.connect(self.admin) as conn:
+            conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
+            if owner_role:
+                conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
+                    db, sql.Identifier(owner_role)))
+            if comment:
+                conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(db, sql.Literal(comment)))
+
+    # -- reading ---------------------------------------------------------------------------------
+    def query(self, statement: str, params: tuple | dict = ()) -> list[tuple]:
+        with server.connect(self.at(CONTROL)) as conn:
+            return conn.execute(statement, params or None).fetchall()
+
+    def demos(self, name: str | None = None) -> list[Demo]:
+        """Every demo (or the one named), with what the server says of it: one query."""
+        if not self.exists():
+            return []
+        where = " WHERE d.name = %(name)s" if name else ""
+        rows = self.query(LISTING + where + " ORDER BY d.name",
+                          {"admin": server.ADMIN_DATABASE, "key": locks.database_key(""), "name": name})
+        return [Demo(**dict(zip(FIELDS, row, strict=True))) for row in rows]
+
+    def demo(self, name: str) -> Demo | None:
+        found = self.demos(name)
+        return found[0] if found else None
+
+    def password(self, name: str) -> str | None:
+        rows = self.query("SELECT password FROM demo WHERE name = %s", (name,))
+        return rows[0][0] if rows else None
+
+    def verifier(self, name: str) -> str:
+        rows = self.query("SELECT verifier FROM demo WHERE name = %s", (name,))
+        return rows[0][0] if rows else ""
+
+    def template_state(self, name: str) -> str | None:
+        rows = self.query("SELECT state FROM template WHERE name = %s", (name,))
+        return rows[0][0] if rows else None
+
+    def template_source(self, name: str) -> tuple[str, str] | None:
+        rows = self.query("SELECT source, version FROM template WHERE name = %s", (name,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write(self, statement: str, params: tuple, secret: bool = False) -> int:
+        """One statement in its own transaction; `secret` keeps it (and its parameters) out of the log."""
+        with server.connect(self.at(CONTROL)) as conn, conn.transaction():
+            if secret:
+                server.quiet(conn)
+            return conn.execute(statement, params).rowcount

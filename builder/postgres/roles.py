@@ -1,0 +1,71 @@
+"""Logins the tool makes for others (a named demo's login): made with a SCRAM verifier and a
+connection limit, marked as the tool's, and removed from every database of the server, whatever
+their holder left behind in it."""
+
+from psycopg import sql
+
+from builder.errors import UserError
+from builder.postgres import conninfo, marks, server
+
+# What a demo login may never do, restated on every reset: a demo's holder cannot change them.
+_LIMITED = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {} PASSWORD {}"
+
+
+def exists(admin: str, role: str) -> bool:
+    with server.connect(admin) as conn:
+        return server.scalar(conn, "SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)) is not None
+
+
+def comment(admin: str, role: str) -> str | None:
+    with server.connect(admin) as conn:
+        return server.scalar(conn, "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %s",
+                             (role,))
+
+
+def make_or_restore(admin: str, role: str, verifier: str, connection_limit: int) -> None:
+    """The login as the tool makes it: its password (a SCRAM verifier, kept out of the log), its
+    connection limit, no session defaults of its own, and the tool's mark."""
+    ident = sql.Identifier(role)
+    limited = sql.SQL(_LIMITED).format(sql.Literal(connection_limit), sql.Literal(verifier))
+    with server.connect(admin) as conn, conn.transaction():
+        server.quiet(conn)
+        if server.scalar(conn, "SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)):
+            conn.execute(sql.SQL("ALTER ROLE {} WITH {}").format(ident, limited))
+            conn.execute(sql.SQL("ALTER ROLE {} RESET ALL").format(ident))
+        else:
+            conn.execute(sql.SQL("CREATE ROLE {} WITH {}").format(ident, limited))
+        conn.execute(sql.SQL("COMMENT ON ROLE {} IS {}").format(ident, sql.Literal(marks.ROLE)))
+
+
+def end_sessions(admin: str, role: str) -> int:
+    """End every session of `role` on the server (waiting for each to go); how many there were."""
+    with server.connect(admin) as conn:
+        ended = conn.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                             "WHERE usename = %s AND pid <> pg_backend_pid()", (role,)).fetchall()
+    return len(ended)
+
+
+def drop_everywhere(admin: str, role: str) -> list[str]:
+    """Drop `role` and everything it owns or was granted, in every database of the server; returns
+    the databases where something stayed (they accept no connections), and keeps the role then."""
+    end_sessions(admin, role)
+    with server.connect(admin) as conn:
+        oid = server.scalar(conn, "SELECT oid FROM pg_roles WHERE rolname = %s", (role,))
+        if oid is None:
+            return []
+        places = conn.execute("""
+            SELECT DISTINCT d.datname, d.datallowconn FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid
+             WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = %s ORDER BY 1""", (oid,)).fetchall()
+    left = [name for name, allowed in places if not allowed]
+    # The admin database too: DROP OWNED there also revokes what the role holds on shared objects.
+    for name in dict.fromkeys([server.ADMIN_DATABASE, *(n for n, allowed in places if allowed)]):
+        with server.connect(conninfo.with_database(admin, name)) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+    if left:
+        return left
+    with server.connect(admin) as conn:
+        try:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+        except Exception as exc:  # something appeared meanwhile: say what, keep the role
+            raise UserError(f"The login {role} could not be dropped: {str(exc).strip().splitlines()[0]}") from None
+    return []
