@@ -110,10 +110,16 @@ def test_a_foreign_control_database_is_never_touched(built, pg):
                   query(other.url(), "SELECT datacl::text FROM pg_database WHERE datname = %s", (marks.CONTROL,)))
         for args in (("demo.new", "--name", "acme", "--from", str(built)), ("demo.list",), ("demo.gc",)):
             one_sentence(invoke(*args, "--server", other.url()), "was not made by this tool")
+        # Replaced by something that carries the mark but not the registry's tables: one sentence too.
+        with server.connect(other.url()) as conn:
+            conn.execute(f"COMMENT ON DATABASE {marks.CONTROL} IS '{marks.CONTROL_COMMENT}'")
+        one_sentence(invoke("demo.list", "--server", other.url()), "has lost its tables")
         one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", other.url(marks.CONTROL),
                             "--force"), "never replaced")
         assert (fingerprint(other.url(marks.CONTROL)),
                 query(other.url(), "SELECT datacl::text FROM pg_database WHERE datname = %s", (marks.CONTROL,))) == before
+        assert query(other.url(marks.CONTROL), "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") == \
+            [("theirs",)]
 
 
 def test_a_login_that_changes_its_own_password_is_restored_by_reset(demos, built, pg):
@@ -206,6 +212,7 @@ def test_careless_input_is_one_sentence(demos, built, pg):
     one_sentence(invoke("demo.new", "--name", "forever", "--ttl", "999999999999d", *base, "--from", str(built)),
                  "is longer than")
     one_sentence(invoke("demo.keep-live", "--every", "999999999999d", *base), "is longer than")
+    one_sentence(invoke("demo.admin", "--name", "nosuch", *base), "There is no demo named nosuch")
     demos.new("careless", str(built), echo=quiet)
     one_sentence(invoke("demo.reset", "--name", "careless", "--now", "9999-12-31T23:59Z", *base), "outside the years")
     one_sentence(invoke("demo.reset", "--name", "careless", "--database-url", pg.url("x"), *base),

@@ -1,6 +1,7 @@
 """rebase_dates.sql at many instants: demo.check passes, the calendar survives, round trip and
 idempotence are exact, one transaction, tables named by oid, rules cover every dated column."""
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import psycopg
@@ -58,7 +59,10 @@ def rebased(request, source, dbs):
 
 def test_demo_check_passes(rebased):
     url, now, line = rebased
-    assert "rebased by" in line
+    # The shift to the second with its sign, both anchors in UTC: one line a person can read.
+    assert re.fullmatch(r"cpd-demo \S+: rebased by [+-](\d+ days?|(\d+ days? )?\d\d:\d\d:\d\d) \(anchor "
+                        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ -> \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\)", line), line
+    assert line.endswith(f"-> {now:%Y-%m-%d %H:%M:%S}Z)")
     when, results = check.run(url)
     assert when == now
     assert [r.line() for r in results if not r.ok] == []

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
 from psycopg import sql
 
 from builder.clock import utc_now
@@ -175,7 +176,14 @@ class Registry:
     # -- reading ---------------------------------------------------------------------------------
     def query(self, statement: str, params: tuple | dict = ()) -> list[tuple]:
         with server.connect(self.at(CONTROL)) as conn:
-            return conn.execute(statement, params or None).fetchall()
+            try:
+                return conn.execute(statement, params or None).fetchall()
+            except psycopg.errors.UndefinedTable:
+                raise self._damaged() from None
+
+    def _damaged(self) -> UserError:
+        return UserError(f"The registry {CONTROL} on this server has lost its tables (replaced by something else?): "
+                         f"nothing was changed; rename or drop it to start a new registry.")
 
     def demos(self, name: str | None = None) -> list[Demo]:
         """Every demo (or the one named), with what the server says of it: one query."""
@@ -212,4 +220,7 @@ class Registry:
         with server.connect(self.at(CONTROL)) as conn, conn.transaction():
             if secret:
                 server.quiet(conn)
-            return conn.execute(statement, params).rowcount
+            try:
+                return conn.execute(statement, params).rowcount
+            except psycopg.errors.UndefinedTable:
+                raise self._damaged() from None
