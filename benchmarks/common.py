@@ -49,6 +49,6 @@ def markdown(rows: list[Row], header: str) -> str:
 
 def build(provider="embedded", seed=None, scale=1, anchor=None, output="snapshots", force=False, echo=print):
     """A snapshot build with the benchmarks' usual arguments."""
-    options = snapshot_build.BuildOptions(provider=provider, scale=scale, anchor=parse_instant(anchor),
+    options = snapshot_build.BuildOptions(provider=provider, scale=scale, anchor=parse_instant(anchor, zone="UTC"),
                                           **({"seed": seed} if seed is not None else {}))
     return snapshot_build.build(options, output=output, force=force, echo=echo)

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from benchmarks.common import Row, build, median_of
@@ -20,16 +21,19 @@ from builder.postgres import conninfo
 from builder.postgres import rebase as rebase_sql
 from builder.postgres import server as database
 from builder.postgres.embedded import EmbeddedPostgres
-from builder.snapshot import platform as platform_cli
+from builder.project import load as load_project
+from builder.snapshot import build as snapshot_build
+from builder.snapshot import django_side
 from builder.snapshot.restore import restore
 from builder.store import manifest as artifact
 
 ANCHOR = "2026-03-15T14:30:00Z"
+ANCHOR_AT = datetime(2026, 3, 15, 14, 30, tzinfo=timezone.utc)
 
 
 def plain_rewrite_sql(url: str) -> list[str]:
     """One `UPDATE t SET c = c, ...` per table over the same columns the rebase rewrites."""
-    return [f'UPDATE "{table}" SET ' + ", ".join(f'"{c}" = "{c}"' for c in columns)
+    return [f'UPDATE {table} SET ' + ", ".join(f'"{c}" = "{c}"' for c in columns)
             for table, columns in rebase_sql.rebased_columns(url).items()]
 
 
@@ -40,7 +44,9 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
         with EmbeddedPostgres() as pg:
             admin = pg.url()
             database.create_database(admin, "bench_template")
-            platform_cli.manage(["migrate", "--no-input", "-v", "0"], pg.url("bench_template"))
+            project = load_project()
+            django_side.run(project, "migrate", pg.url("bench_template"))
+            rules = snapshot_build.compile_rules(project, pg.url("bench_template"))
             pg_restore = pgbin.require("pg_restore", pg.major)
             for scale in scales:
                 out = work / f"s{scale}"
@@ -52,9 +58,10 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
                     database.drop_database(admin, name)
                     database.create_database(admin, name, template=template)
 
-                seed_t = median_of(repeat, lambda: fresh("bench_seed"), lambda: platform_cli.manage(
-                    ["create_demo_data", "--scale", str(scale), "--anchor", ANCHOR], pg.url("bench_seed"),
-                    media_root=str(work / "media")))
+                options = snapshot_build.BuildOptions(scale=scale)
+                seed_t = median_of(repeat, lambda: fresh("bench_seed"), lambda: snapshot_build.seed(
+                    project, pg.url("bench_seed"), options, ANCHOR_AT, work / "media", rules,
+                    echo=lambda m: None))
                 seed_url, secret = conninfo.child_args(pg.url("bench_seed"))  # the password by environment
                 data_only = [pg_restore, "--data-only", "--disable-triggers", "--no-owner", "--exit-on-error",
                              "--dbname", seed_url, str(version_dir / artifact.DUMP)]
@@ -89,7 +96,7 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
                                    "bare pg_restore into an empty db", bare_t, goal="≤ 1.5x"))
 
                 rewrite = plain_rewrite_sql(pg.url("bench_bare"))
-                nows = iter([parse_instant(f"20{27 + i}-01-01T00:00Z") for i in range(repeat)])
+                nows = iter([parse_instant(f"20{27 + i}-01-01T00:00Z", zone="UTC") for i in range(repeat)])
                 rebase_t = median_of(repeat, settle, lambda: rebase_sql.run(pg.url("bench_bare"), next(nows)))
 
                 def plain():

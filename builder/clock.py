@@ -4,7 +4,6 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.config import platform_timezone
 from builder.errors import UserError
 
 EXAMPLE = "e.g. 2027-03-01T14:00Z, or 2027-03-01T09:00 in the platform timezone"
@@ -21,8 +20,8 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def parse_instant(value: str | None, flag: str = "--now", zone: str | None = None) -> datetime | None:
-    """An ISO 8601 instant; one without an offset is read in the platform timezone (`zone`).
+def parse_instant(value: str | None, flag: str = "--now", *, zone: str) -> datetime | None:
+    """An ISO 8601 instant; one without an offset is read in the platform timezone (`zone`, the project's).
     None or "" means "not given". Words such as `now` or `tomorrow` are refused: pass no flag for now."""
     if value is None or not str(value).strip():
         return None
@@ -35,9 +34,9 @@ def parse_instant(value: str | None, flag: str = "--now", zone: str | None = Non
         raise UserError(f"{flag} {text!r} is outside the years {YEARS[0]} to {YEARS[1]}.")
     if parsed.tzinfo is None:
         try:
-            parsed = parsed.replace(tzinfo=ZoneInfo(zone or platform_timezone()))
+            parsed = parsed.replace(tzinfo=ZoneInfo(zone))
         except ZoneInfoNotFoundError:
-            raise UserError(f"The platform timezone {zone or platform_timezone()!r} is not a known timezone.") from None
+            raise UserError(f"The platform timezone {zone!r} is not a known timezone.") from None
     return parsed.astimezone(timezone.utc)
 
 

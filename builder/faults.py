@@ -6,7 +6,9 @@ Used by the tests to prove that a process dying at the worst moment loses nothin
 import os
 import signal
 
+from builder.settings import SETTINGS
+
 
 def checkpoint(name: str) -> None:
-    if os.environ.get("CPD_DEMO_KILL_AT") == name:
+    if SETTINGS.kill_at == name:
         os.kill(os.getpid(), signal.SIGKILL)

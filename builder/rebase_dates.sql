@@ -1,29 +1,41 @@
--- rebase_dates.sql: move the dates of a CPD demo database so that it represents `now`.
+-- rebase_dates.sql: move the dates of a demo database so that it represents `now`.
 --
---   psql -X -v ON_ERROR_STOP=1 -v now='2027-03-01T14:00Z' -f rebase_dates.sql postgresql://.../cpd_demo
+--   psql -X -v ON_ERROR_STOP=1 -v now='2027-03-01T14:00Z' -f rebase_dates.sql postgresql://.../demo
 --   psql -X -v ON_ERROR_STOP=1 -f rebase_dates.sql ...          (now = the transaction's now())
 --
 -- Pure SQL: the Docker image has no Python. A `now` without an offset is read in the platform
--- timezone. What moves how is not known here: the scenario wrote it into the dump as rules
--- (table cpd_demo_rule, one row per table and column), read by this file, the digest and the tests:
+-- timezone (the snapshot row's). What moves how is not known here: the build compiled the
+-- project's declared rules into the dump (table cpd_demo_rule, one row per table and column, any
+-- schema), read by this file, the digest and the tests:
 --
---   weekly      whole weeks of wall-clock time in the platform timezone, counted from the scenario's
---               own anchor: values that were past at it by whole weeks rounded down, future ones
---               rounded up. Weekday, time of day and DST hold; the past stays past, the upcoming
---               upcoming, and the newest past activity is at most a week older than it was built.
---   live_root,  rows that are live (e.g. the event whose status is 'live', and the rows that point at
---   live_via    it) move with `now` on the quarter hour instead: they keep containing now.
---   monthly     whole months, counted on the row's own billing moment (its source column): invoices
---               and billing periods stay on their billing day and time.
+--   weekly      whole weeks of wall-clock time, counted from the scenario's own anchor: values that
+--   daily       were past at it by whole weeks (days) rounded down, future ones rounded up. Weekday,
+--               time of day and DST hold, in the platform's timezone or the row's own (zone_column,
+--               or zone_column of the row it points at through zone_via); the past stays past.
+--   live_root,  rows that contain now (e.g. the event whose status is 'live', and the rows that
+--   live_via    point at it, to a fixed point) move with `now` on the quarter hour instead.
+--   monthly     whole months, counted on the row's own billing moment (its source column).
 --   yearly      whole years, counted on the row's own cycle (source; none = calendar years); also
 --               moves integer year columns.
---   json        a timestamp inside a JSON value (a path) moves with its row's source column: an ISO
---               string to the second with Z, or epoch milliseconds.
+--   expire      exactly as far as now moved: what had expired stays expired, what had not keeps
+--               its distance to now (tokens, reset links, trials).
+--   null        emptied (one-time tokens, password-reset times).
+--   json        timestamps inside a JSON value (at a path, or anywhere: path '*') move as far as
+--               their row's source column did (or as now did): ISO strings in the form they were
+--               written (Z, +00:00, another offset, none, date only, fractions kept) and, at a path,
+--               epoch seconds or milliseconds.
 --   year_token  the year in a text (a pattern) becomes the year of its source, in the row's zone.
+--   purge       a whole table emptied (sessions, caches); it runs before the shifts.
+--   quiesce     outbox and scheduled-job rows due by now after the shift are marked done (path:
+--               column, value) or deleted: nothing fires because of a rebase.
+--   keep, bookkeeping: never moved (bookkeeping tables are left out of the content digest too).
 --
--- One UPDATE per table, in one transaction. Idempotent: a second run at the same now changes
--- nothing. Every shift is computed from the scenario's anchor, so rebases compose: rebasing back
--- to a database's earlier anchor restores it exactly.
+-- One UPDATE per table, in one transaction, user triggers off (when run by a superuser): check
+-- constraints over two dates see both moved. Tables are named by oid, rows by (tableoid, ctid), so
+-- any primary key or none, partitioned tables and generated columns (skipped) all work.
+-- Idempotent: a second run at the same now changes nothing. Every shift is computed from the
+-- scenario's anchor, so rebases compose: rebasing back to an earlier anchor restores it exactly
+-- (what null, purge and quiesce removed excepted).
 \set ON_ERROR_STOP on
 \if :{?now}
 \else
@@ -32,7 +44,7 @@
 
 BEGIN;
 SELECT set_config('cpd_demo.now', :'now', true) AS now_given \gset
--- cpd-demo: rebase body begins (the scenario runs this part inside its own transaction)
+-- cpd-demo: rebase body begins (the host runs this part inside its own transaction)
 DO $rebase$
 DECLARE
   given       text := current_setting('cpd_demo.now');
@@ -43,13 +55,15 @@ DECLARE
   base_local  timestamp;
   old_local   timestamp;
   new_local   timestamp;
-  old_weeks   float8;
-  new_weeks   float8;
   dk_past     integer;
   dk_future   integer;
+  dd_past     integer;
+  dd_future   integer;
   live        interval;
+  exact       interval;
   d_months    integer;
   d_years     integer;
+  super       boolean;
   tbl         record;
   r           record;
   j           record;
@@ -58,27 +72,32 @@ DECLARE
   has_live    boolean;
   only_live   boolean;
   live_cond   text;
-  col_type    text;
   src_type    text;
   names       text[];
   exprs       text[];
   sets        text[];
   e           text;
+  k_past      integer;
+  k_future    integer;
+  step        text;
+  zone_sql    text;
   past        text;
   future      text;
   steps       text;
   src_new     text;
   delta       text;
-  val         text;
-  zone_sql    text;
   cycle       text;
+  done        text;
 BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
-    RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a CPD demo database';
+    RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a demo database';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cpd_demo_rule'::regclass AND attname = 'schema_name') THEN
+    RAISE EXCEPTION 'this demo database was built by an older version of cpd-demo-db: build it again';
   END IF;
   SELECT * INTO meta FROM cpd_demo_snapshot ORDER BY id LIMIT 1 FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'cpd_demo_snapshot has no row: this is not a CPD demo database';
+    RAISE EXCEPTION 'cpd_demo_snapshot has no row: this is not a demo database';
   END IF;
   home := (SELECT relnamespace FROM pg_class WHERE oid = 'cpd_demo_snapshot'::regclass);
   -- Tables are named by oid::regclass below; pg_temp goes last so that nothing shadows them.
@@ -111,48 +130,119 @@ BEGIN
   base_local := meta.scenario_anchor_at AT TIME ZONE zone;
   old_local := meta.anchor_at AT TIME ZONE zone;
   new_local := target AT TIME ZONE zone;
-  old_weeks := extract(epoch FROM old_local - base_local) / 604800;
-  new_weeks := extract(epoch FROM new_local - base_local) / 604800;
-  dk_past := floor(new_weeks) - floor(old_weeks);
-  dk_future := ceil(new_weeks) - ceil(old_weeks);
+  dk_past := floor(extract(epoch FROM new_local - base_local) / 604800) - floor(extract(epoch FROM old_local - base_local) / 604800);
+  dk_future := ceil(extract(epoch FROM new_local - base_local) / 604800) - ceil(extract(epoch FROM old_local - base_local) / 604800);
+  dd_past := floor(extract(epoch FROM new_local - base_local) / 86400) - floor(extract(epoch FROM old_local - base_local) / 86400);
+  dd_future := ceil(extract(epoch FROM new_local - base_local) / 86400) - ceil(extract(epoch FROM old_local - base_local) / 86400);
   -- Live rows move by an exact number of seconds (no calendar): the quarter hour of now.
   live := make_interval(secs => extract(epoch FROM date_bin('15 minutes', target, timestamptz '2000-01-01') -
                                                    date_bin('15 minutes', meta.anchor_at, timestamptz '2000-01-01')));
+  exact := make_interval(secs => extract(epoch FROM target - meta.anchor_at));
   d_months := (extract(year FROM new_local) * 12 + extract(month FROM new_local))
             - (extract(year FROM old_local) * 12 + extract(month FROM old_local));
   d_years := extract(year FROM new_local) - extract(year FROM old_local);
+  super := (SELECT rolsuper FROM pg_roles WHERE rolname = current_user);
+
+  -- Purged tables first, with foreign keys enforced: a purge never leaves a dangling reference.
+  FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel FROM cpd_demo_rule ru
+            WHERE ru.kind = 'purge' ORDER BY ru.id LOOP
+    CONTINUE WHEN r.rel IS NULL;
+    EXECUTE format('DELETE FROM %s', r.rel);
+  END LOOP;
+  IF super THEN
+    PERFORM set_config('session_replication_role', 'replica', true);  -- user triggers do not fire
+  END IF;
 
   -- The live rows: roots by value, then every row that points at a live row, to a fixed point.
-  CREATE TEMP TABLE IF NOT EXISTS cpd_live (tbl oid, id bigint, PRIMARY KEY (tbl, id)) ON COMMIT DROP;
+  CREATE TEMP TABLE IF NOT EXISTS cpd_live (tbl oid, part oid, tid tid, UNIQUE (tbl, part, tid)) ON COMMIT DROP;
   TRUNCATE pg_temp.cpd_live;
-  FOR r IN SELECT c.oid AS rel, ru.* FROM cpd_demo_rule ru
-             JOIN pg_class c ON c.relname = ru.table_name AND c.relnamespace = home
+  FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
             WHERE ru.kind = 'live_root' LOOP
-    EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, id FROM %s WHERE %I = %L ON CONFLICT DO NOTHING',
-                   r.rel, r.rel::regclass, r.column_name, r.value);
+    CONTINUE WHEN r.rel IS NULL;
+    EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, t.tableoid, t.ctid FROM %s t WHERE t.%I::text = %L '
+                   'ON CONFLICT DO NOTHING', r.rel::oid, r.rel, r.column_name, r.value);
   END LOOP;
   LOOP
     added := 0;
-    FOR r IN SELECT c.oid AS rel, p.oid AS parent_rel, ru.* FROM cpd_demo_rule ru
-               JOIN pg_class c ON c.relname = ru.table_name AND c.relnamespace = home
-               JOIN pg_class p ON p.relname = ru.parent AND p.relnamespace = home
-              WHERE ru.kind = 'live_via' LOOP
-      EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, t.id FROM %s t JOIN pg_temp.cpd_live l '
-                     'ON l.tbl = %s AND l.id = t.%I ON CONFLICT DO NOTHING',
-                     r.rel, r.rel::regclass, r.parent_rel, r.column_name);
+    FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel,
+                    to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS parent_rel,
+                    ru.* FROM cpd_demo_rule ru WHERE ru.kind = 'live_via' LOOP
+      CONTINUE WHEN r.rel IS NULL OR r.parent_rel IS NULL;
+      EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, t.tableoid, t.ctid FROM %s t JOIN %s p ON p.%I = t.%I '
+                     'JOIN pg_temp.cpd_live l ON l.tbl = %s AND l.part = p.tableoid AND l.tid = p.ctid '
+                     'ON CONFLICT DO NOTHING', r.rel::oid, r.rel, r.parent_rel, r.parent_key, r.column_name,
+                     r.parent_rel::oid);
       GET DIAGNOSTICS n = ROW_COUNT;
       added := added + n;
     END LOOP;
     EXIT WHEN added = 0;
   END LOOP;
 
-  FOR tbl IN SELECT c.oid AS rel, ru.table_name FROM cpd_demo_rule ru
-               JOIN pg_class c ON c.relname = ru.table_name AND c.relnamespace = home
-              WHERE ru.kind IN ('weekly', 'monthly', 'yearly', 'json', 'year_token')
-              GROUP BY c.oid, ru.table_name ORDER BY ru.table_name LOOP
-    has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE table_name = tbl.table_name
+  -- Helpers for JSON timestamps, made only when some rule needs them (in pg_temp: gone at the end).
+  IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'json') THEN
+    -- An ISO 8601 text moved by d, written back in the form it was read.
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_iso_any(s text, d interval) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $f$
+    DECLARE
+      m text[];
+      moved timestamp;
+      frac text;
+    BEGIN
+      IF s ~ '^\d{4}-\d\d-\d\d$' THEN
+        RETURN to_char(s::date + round(extract(epoch FROM d) / 86400)::int, 'YYYY-MM-DD');
+      END IF;
+      m := regexp_match(s, '^(\d{4}-\d\d-\d\d)([T ])(\d\d:\d\d)(:\d\d)?(\.\d+)?(Z|[+-]\d\d(:?\d\d)?)?$');
+      IF m IS NULL THEN
+        RETURN s;  -- not a timestamp: left as it is
+      END IF;
+      IF m[6] IS NULL THEN
+        moved := s::timestamp + d;  -- a wall-clock time with no offset
+      ELSIF m[6] = 'Z' THEN
+        moved := (s::timestamptz + d) AT TIME ZONE 'UTC';
+      ELSE
+        moved := (s::timestamptz + d) AT TIME ZONE (CASE WHEN m[6] ~ '^[+-]\d\d$' THEN m[6] || ':00'
+                                                         ELSE regexp_replace(m[6], '^([+-]\d\d):?(\d\d)$', '\1:\2') END)::interval;
+      END IF;
+      frac := CASE WHEN m[5] IS NULL THEN '' ELSE '.' || rpad(left(to_char(moved, 'US'), length(m[5]) - 1), length(m[5]) - 1, '0') END;
+      RETURN to_char(moved, 'YYYY-MM-DD') || m[2] || to_char(moved, 'HH24:MI') || CASE WHEN m[4] IS NULL THEN '' ELSE to_char(moved, ':SS') END
+             || frac || coalesce(m[6], '');
+    END $f$;
+    -- The common form first, without a function call's cost: "YYYY-MM-DDTHH:MI:SSZ".
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_iso(s text, d interval) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
+      SELECT CASE WHEN s ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
+                  THEN to_char((s::timestamptz + d) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                  ELSE pg_temp.cpd_iso_any(s, d) END $f$;
+    -- A JSON value at a path: a string as above; a number as epoch seconds, or milliseconds when it is
+    -- that large (a fraction kept).
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_json_value(v jsonb, d interval) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$
+      SELECT CASE jsonb_typeof(v)
+               WHEN 'string' THEN to_jsonb(pg_temp.cpd_iso(v #>> '{}', d))
+               WHEN 'number' THEN to_jsonb(CASE WHEN (v #>> '{}') ~ '^-?\d+$' THEN round(x.moved) ELSE x.moved END)
+               ELSE v END
+        FROM (SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN (v #>> '{}')::numeric + extract(epoch FROM d)
+                          * CASE WHEN abs((v #>> '{}')::numeric) >= 100000000000 THEN 1000 ELSE 1 END END AS moved) x $f$;
+    -- Every string anywhere in a document that is an ISO date or timestamp (numbers are left: an
+    -- epoch number is told from a count only at a declared path).
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_json_anywhere(v jsonb, d interval) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+    BEGIN
+      RETURN CASE jsonb_typeof(v)
+        WHEN 'object' THEN coalesce((SELECT jsonb_object_agg(key, pg_temp.cpd_json_anywhere(value, d)) FROM jsonb_each(v)), v)
+        WHEN 'array' THEN coalesce((SELECT jsonb_agg(pg_temp.cpd_json_anywhere(value, d) ORDER BY i)
+                                      FROM jsonb_array_elements(v) WITH ORDINALITY a(value, i)), v)
+        WHEN 'string' THEN CASE WHEN (v #>> '{}') ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d.*)?$'
+                                THEN to_jsonb(pg_temp.cpd_iso(v #>> '{}', d)) ELSE v END
+        ELSE v END;
+    END $f$;
+  END IF;
+
+  FOR tbl IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.schema_name, ru.table_name
+               FROM cpd_demo_rule ru
+              WHERE ru.kind IN ('weekly', 'daily', 'monthly', 'yearly', 'expire', 'null', 'json', 'year_token')
+              GROUP BY ru.schema_name, ru.table_name ORDER BY ru.schema_name, ru.table_name LOOP
+    CONTINUE WHEN tbl.rel IS NULL;
+    has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE schema_name = tbl.schema_name AND table_name = tbl.table_name
                                                       AND kind IN ('live_root', 'live_via'));
-    live_cond := format('t.id IN (SELECT id FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel);  -- hashed once
+    -- Hashed once per statement; a plain table's live rows are reached by their ctid directly.
+    live_cond := format('(t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel::oid);
     only_live := true;
     names := ARRAY[]::text[];
     exprs := ARRAY[]::text[];
@@ -162,54 +252,75 @@ BEGIN
     FOR r IN SELECT ru.*, format_type(a.atttypid, NULL) AS type_name FROM cpd_demo_rule ru
                JOIN pg_attribute a ON a.attrelid = tbl.rel AND a.attname = ru.column_name
                                   AND NOT a.attisdropped AND a.attgenerated = ''
-              WHERE ru.table_name = tbl.table_name AND ru.kind IN ('weekly', 'monthly', 'yearly')
+              WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name
+                AND ru.kind IN ('weekly', 'daily', 'monthly', 'yearly', 'expire', 'null')
               ORDER BY ru.column_name LOOP
-      col_type := r.type_name;
-      IF r.source <> '' THEN
-        src_type := (SELECT format_type(atttypid, NULL) FROM pg_attribute
-                      WHERE attrelid = tbl.rel AND attname = r.source AND NOT attisdropped);
-      END IF;
-      IF r.kind = 'weekly' THEN
-        -- What does not move is left out: most rebases of a live demo move only the live rows.
-        past := CASE WHEN dk_past = 0 THEN format('t.%I', r.column_name)
-                     WHEN col_type = 'date' THEN format('t.%I + %s', r.column_name, 7 * dk_past)
-                     ELSE format('t.%I + %L::interval', r.column_name, (7 * dk_past) || ' days') END;
-        future := CASE WHEN dk_future = 0 THEN format('t.%I', r.column_name)
-                       WHEN col_type = 'date' THEN format('t.%I + %s', r.column_name, 7 * dk_future)
-                       ELSE format('t.%I + %L::interval', r.column_name, (7 * dk_future) || ' days') END;
+      IF r.kind IN ('weekly', 'daily') THEN
+        k_past := CASE WHEN r.kind = 'weekly' THEN 7 * dk_past ELSE dd_past END;
+        k_future := CASE WHEN r.kind = 'weekly' THEN 7 * dk_future ELSE dd_future END;
+        -- The row's own zone, where it has one: its wall clock is what holds.
+        zone_sql := CASE WHEN r.zone_via <> '' THEN
+                           format('coalesce((SELECT nullif(p.%I, '''') FROM %s p WHERE p.%I = t.%I), %L)', r.zone_column,
+                                  to_regclass(format('%I.%I', split_part(r.parent, '.', 1), split_part(r.parent, '.', 2))),
+                                  r.parent_key, r.zone_via, zone)
+                         WHEN r.zone_column <> '' THEN format('coalesce(nullif(t.%I, ''''), %L)', r.zone_column, zone)
+                         ELSE '' END;
+        past := CASE WHEN k_past = 0 THEN format('t.%I', r.column_name)
+                     WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, k_past)
+                     WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
+                       THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s', r.column_name, zone_sql, k_past || ' days')
+                     ELSE format('t.%I + %L::interval', r.column_name, k_past || ' days') END;
+        future := CASE WHEN k_future = 0 THEN format('t.%I', r.column_name)
+                       WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, k_future)
+                       WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
+                         THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s', r.column_name, zone_sql, k_future || ' days')
+                       ELSE format('t.%I + %L::interval', r.column_name, k_future || ' days') END;
         IF past = future THEN
           e := past;
         ELSE
           e := format('CASE WHEN t.%1$I <= %2$L THEN %3$s ELSE %4$s END', r.column_name,
-                      CASE WHEN col_type = 'date' THEN old_local::date::text ELSE meta.anchor_at::text END,
+                      CASE WHEN r.type_name = 'date' THEN old_local::date::text
+                           WHEN r.type_name = 'timestamp without time zone' THEN old_local::text
+                           ELSE meta.anchor_at::text END,
                       past, future);
         END IF;
         IF e <> format('t.%I', r.column_name) THEN
           only_live := false;  -- rows other than the live ones move too
         END IF;
-        IF has_live AND col_type <> 'date' AND live <> interval '0' THEN
-          e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name,
-                      live, e);
+        IF has_live AND r.type_name <> 'date' AND live <> interval '0' THEN
+          e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name, live, e);
         END IF;
         CONTINUE WHEN e = format('t.%I', r.column_name);
+      ELSIF r.kind = 'expire' THEN
+        e := CASE WHEN r.type_name = 'date'
+                  THEN format('t.%I + %s', r.column_name, round(extract(epoch FROM exact) / 86400)::int)
+                  ELSE format('t.%I + %L::interval', r.column_name, exact) END;
+        only_live := false;
+      ELSIF r.kind = 'null' THEN
+        e := 'NULL';
+        only_live := false;
       ELSE
         -- monthly / yearly: how many of the row's own cycle boundaries lie between the old and the
         -- new now: the whole months (years) between them, less one where now's position in its
         -- month (year) lies before the source's and was not so before, or the other way round.
+        IF r.source <> '' THEN
+          src_type := (SELECT format_type(atttypid, NULL) FROM pg_attribute
+                        WHERE attrelid = tbl.rel AND attname = r.source AND NOT attisdropped);
+        END IF;
         IF r.kind = 'yearly' AND r.source = '' THEN
           steps := (12 * d_years)::text;
         ELSE
           cycle := CASE WHEN r.kind = 'monthly' THEN 'DDHH24MISS' ELSE 'MMDDHH24MISS' END;
-          src_new := CASE WHEN src_type = 'date' THEN format('t.%I::timestamp', r.source)
+          src_new := CASE WHEN src_type IN ('date', 'timestamp without time zone') THEN format('t.%I::timestamp', r.source)
                           ELSE format('(t.%I AT TIME ZONE %L)', r.source, zone) END;
           steps := format('(%s * (%s - ((%L < to_char(%s, %L))::int - (%L < to_char(%s, %L))::int)))',
                           CASE WHEN r.kind = 'monthly' THEN 1 ELSE 12 END,
                           CASE WHEN r.kind = 'monthly' THEN d_months ELSE d_years END,
                           to_char(new_local, cycle), src_new, cycle, to_char(old_local, cycle), src_new, cycle);
         END IF;
-        IF col_type IN ('integer', 'smallint', 'bigint') THEN
+        IF r.type_name IN ('integer', 'smallint', 'bigint') THEN
           e := format('t.%I + (%s) / 12', r.column_name, steps);
-        ELSIF col_type = 'date' THEN
+        ELSIF r.type_name = 'date' THEN
           e := format('(t.%I + (%s) * interval ''1 month'')::date', r.column_name, steps);
         ELSE
           e := format('t.%I + (%s) * interval ''1 month''', r.column_name, steps);
@@ -221,52 +332,79 @@ BEGIN
       sets := sets || format('%I = %s', r.column_name, e);
     END LOOP;
 
-    -- 2. Timestamps inside JSON values: each path moves by its source column's own shift.
+    -- 2. Timestamps inside JSON values: each path moves by its source column's own shift (or now's).
     FOR r IN SELECT DISTINCT ru.column_name, format_type(a.atttypid, NULL) AS type_name FROM cpd_demo_rule ru
                JOIN pg_attribute a ON a.attrelid = tbl.rel AND a.attname = ru.column_name AND NOT a.attisdropped
-              WHERE ru.table_name = tbl.table_name AND ru.kind = 'json' ORDER BY 1 LOOP
+              WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
+              ORDER BY 1 LOOP
       e := format('t.%I', r.column_name) || CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END;
-      FOR j IN SELECT ru.path, ru.source, ru.value FROM cpd_demo_rule ru
-                WHERE ru.table_name = tbl.table_name AND ru.kind = 'json' AND ru.column_name = r.column_name
-                ORDER BY ru.id LOOP
-        src_new := exprs[array_position(names, j.source::text)];
-        CONTINUE WHEN src_new IS NULL;  -- the source does not move: neither does the JSON
-        delta := format('make_interval(secs => extract(epoch FROM (%s) - t.%I))', src_new, j.source);
-        val := format('(t.%I #>> %L)', r.column_name, j.path);
-        IF j.value = 'epoch_ms' THEN
-          val := format('to_jsonb(%s::bigint + (extract(epoch FROM %s) * 1000)::bigint)', val, delta);
+      FOR j IN SELECT ru.path, ru.source FROM cpd_demo_rule ru
+                WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
+                  AND ru.column_name = r.column_name ORDER BY ru.id LOOP
+        IF j.source = '' THEN
+          delta := format('%L::interval', exact);
         ELSE
-          val := format('to_jsonb(to_char((%s::timestamptz + %s) AT TIME ZONE ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS"Z"''))',
-                        val, delta);
+          src_new := exprs[array_position(names, j.source::text)];
+          CONTINUE WHEN src_new IS NULL;  -- the source does not move: neither does the JSON
+          delta := format('make_interval(secs => extract(epoch FROM (%s) - t.%I))', src_new, j.source);
         END IF;
-        e := format('jsonb_set_lax(%s, %L, %s, false, ''return_target'')', e, j.path, val);
+        IF j.path = ARRAY['*'] THEN
+          e := format('pg_temp.cpd_json_anywhere(%s, %s)', e, delta);
+        ELSE
+          -- Each path read from the column as it was (paths are independent), written into the result.
+          e := format('jsonb_set_lax(%s, %L, pg_temp.cpd_json_value(t.%I%s #> %L, %s), false, ''return_target'')',
+                      e, j.path, r.column_name, CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END, j.path, delta);
+        END IF;
       END LOOP;
       CONTINUE WHEN e = format('t.%I', r.column_name) || CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END;
-      sets := sets || format('%I = %s', r.column_name,
-                             e || CASE WHEN r.type_name = 'json' THEN '::json' ELSE '' END);
+      sets := sets || format('%I = %s', r.column_name, e || CASE WHEN r.type_name = 'json' THEN '::json' ELSE '' END);
       only_live := false;
     END LOOP;
 
     -- 3. Year tokens: the year in a text follows its source date, in the row's zone if it has one.
     FOR r IN SELECT ru.* FROM cpd_demo_rule ru
-              WHERE ru.table_name = tbl.table_name AND ru.kind = 'year_token' ORDER BY ru.id LOOP
+              WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'year_token'
+              ORDER BY ru.id LOOP
       src_new := coalesce(exprs[array_position(names, r.source)], format('t.%I', r.source));
       src_type := (SELECT format_type(atttypid, NULL) FROM pg_attribute
                     WHERE attrelid = tbl.rel AND attname = r.source AND NOT attisdropped);
-      zone_sql := CASE WHEN r.zone_column <> '' THEN format('t.%I', r.zone_column) ELSE quote_literal(zone) END;
-      IF src_type = 'date' THEN
-        val := format('extract(year FROM %s)', src_new);
+      zone_sql := CASE WHEN r.zone_via <> '' THEN
+                         format('coalesce((SELECT nullif(p.%I, '''') FROM %s p WHERE p.%I = t.%I), %L)', r.zone_column,
+                                to_regclass(format('%I.%I', split_part(r.parent, '.', 1), split_part(r.parent, '.', 2))),
+                                r.parent_key, r.zone_via, zone)
+                       WHEN r.zone_column <> '' THEN format('coalesce(nullif(t.%I, ''''), %L)', r.zone_column, zone)
+                       ELSE quote_literal(zone) END;
+      IF src_type IN ('date', 'timestamp without time zone') THEN
+        e := format('extract(year FROM %s)', src_new);
       ELSE
-        val := format('extract(year FROM (%s) AT TIME ZONE %s)', src_new, zone_sql);
+        e := format('extract(year FROM (%s) AT TIME ZONE %s)', src_new, zone_sql);
       END IF;
       sets := sets || format('%1$I = regexp_replace(t.%1$I, %2$L, ''\1'' || (%3$s)::bigint::text)',
-                             r.column_name, r.pattern, val);
+                             r.column_name, r.pattern, e);
       only_live := false;
     END LOOP;
 
     IF cardinality(sets) > 0 THEN
-      EXECUTE format('UPDATE %s AS t SET %s', tbl.rel::regclass, array_to_string(sets, ', '))
-           || CASE WHEN only_live AND has_live THEN ' WHERE ' || live_cond ELSE '' END;
+      EXECUTE format('UPDATE %s AS t SET %s', tbl.rel, array_to_string(sets, ', '))
+           || CASE WHEN NOT (only_live AND has_live) THEN ''
+                   WHEN (SELECT relkind FROM pg_class WHERE oid = tbl.rel) = 'p' THEN ' WHERE ' || live_cond
+                   ELSE format(' WHERE t.ctid = ANY (ARRAY(SELECT tid FROM pg_temp.cpd_live WHERE tbl = %s))', tbl.rel::oid) END;
+    END IF;
+  END LOOP;
+
+  -- Outbox and scheduled jobs: what is due by now after the shift is done, so nothing fires
+  -- because of a rebase (foreign keys enforced again for the deletes).
+  PERFORM set_config('session_replication_role', 'origin', true);
+  FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
+            WHERE ru.kind = 'quiesce' ORDER BY ru.id LOOP
+    CONTINUE WHEN r.rel IS NULL;
+    done := CASE WHEN r.source = '' THEN '' ELSE format(' WHERE %I <= %L', r.source, target) END;
+    IF r.value = 'delete' THEN
+      EXECUTE format('DELETE FROM %s', r.rel) || done;
+    ELSE
+      EXECUTE format('UPDATE %s SET %I = %L', r.rel, r.path[1], r.path[2]) || done
+           || CASE WHEN done = '' THEN format(' WHERE %I IS DISTINCT FROM %L', r.path[1], r.path[2])
+                   ELSE format(' AND %I IS DISTINCT FROM %L', r.path[1], r.path[2]) END;
     END IF;
   END LOOP;
 

@@ -1,7 +1,6 @@
-"""Settings of the stand-in CPD Events platform.
-
-The real platform plugs its own apps in through DJANGO_SETTINGS_MODULE; the snapshot
-machinery only needs DATABASES, MEDIA_ROOT, TIME_ZONE and the `builder.scenario` app.
+"""Settings of the stand-in CPD Events platform: a Django project like any other. The engine
+reaches it through cpd-demo.toml (it points DATABASES and MEDIA_ROOT at its own database and media
+directory before the project starts); on its own it reads DATABASE_URL and MEDIA_ROOT.
 """
 
 import os
@@ -12,8 +11,8 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Only used to sign admin sessions on a local demo; never a production secret.
-SECRET_KEY = os.environ.get("CPD_DEMO_SECRET_KEY", "cpd-demo-local-only-not-a-secret")
-DEBUG = os.environ.get("CPD_DEMO_DEBUG", "") == "1"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "cpd-demo-local-only-not-a-secret")
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS = [
@@ -31,7 +30,7 @@ INSTALLED_APPS = [
     "cpd_platform.learning",
     "cpd_platform.marketing",
     "cpd_platform.engagement",
-    "builder.scenario",
+    "cpd_events_demo.scenario",
 ]
 
 MIDDLEWARE = [
@@ -64,10 +63,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # The platform's own timezone: date columns and year tokens are read in it.
-TIME_ZONE = os.environ.get("CPD_DEMO_TIMEZONE") or "America/New_York"
+TIME_ZONE = "America/New_York"
 USE_TZ = True
 USE_I18N = False
 
 STATIC_URL = "static/"
 MEDIA_URL = "media/"
-MEDIA_ROOT = os.environ.get("CPD_DEMO_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))

@@ -1,68 +1,48 @@
-"""What a demo database shows right now: version, anchor, live and upcoming events, the logins."""
+"""What a demo database shows right now: the snapshot it holds and the instant it represents, the
+project's own status lines (its status hook: what is live, what is next), and its logins."""
 
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
-import psycopg
-
-from builder import plan
-from builder.config import DEFAULT_PASSWORD
-from builder.errors import UserError
-from builder.postgres import conninfo
+from builder import hooks
+from builder.postgres import meta
 from builder.postgres.server import connect
+from builder.project import Project
+from builder.settings import DEFAULT_PASSWORD
 
 
-def snapshot_row(conn: psycopg.Connection, url: str, columns: str) -> tuple:
-    """`columns` of the cpd_demo_snapshot row, or one sentence if `url` is not a demo database."""
-    try:
-        row = conn.execute(f"SELECT {columns} FROM cpd_demo_snapshot").fetchone()
-    except psycopg.errors.UndefinedTable:
-        row = None
-    if row is None:
-        raise UserError(f"{conninfo.display(url)} is not a CPD demo database (no cpd_demo_snapshot row).")
-    return row
+def facts(snapshot: meta.Snapshot) -> hooks.Facts:
+    """What the engine tells a project's hooks about the data."""
+    return {"timezone": snapshot.timezone, "scale": snapshot.scale, "seed": snapshot.seed,
+            "anchor_at": snapshot.anchor_at, "version": snapshot.version, "prospect": snapshot.prospect}
 
 
-def status(url: str) -> dict:
-    """The snapshot row and each event's state at the instant the data represents (its anchor)."""
+def status_lines(project: Project, url: str) -> list[str]:
+    """The snapshot line, the instant the data represents (in the project's zone and UTC), then the
+    project's status lines."""
+    hook = hooks.status(project)
     with connect(url) as conn:
-        meta = snapshot_row(conn, url, "version, seed, scale, anchor_at, rebased_at, timezone, now()")
-        events = conn.execute(
-            """SELECT e.title, e.status, e.starts_at AT TIME ZONE e.timezone, e.ends_at AT TIME ZONE e.timezone,
-                      CASE WHEN s.anchor_at < e.starts_at THEN 'upcoming'
-                           WHEN s.anchor_at <= e.ends_at THEN 'live' ELSE 'past' END, e.timezone
-                 FROM events_event e, cpd_demo_snapshot s ORDER BY e.starts_at"""
-        ).fetchall()
-    keys = ("version", "seed", "scale", "anchor_at", "rebased_at", "timezone", "now")
-    return {**dict(zip(keys, meta, strict=True)), "events": events}
-
-
-SHOWN_UPCOMING, SHOWN_PAST = 5, 3
-
-
-def format_status(info: dict) -> list[str]:
-    zone = ZoneInfo(info["timezone"])
-    anchor = info["anchor_at"]
-    lines = [f"snapshot {info['version'] or '(unversioned)'} · seed {info['seed']} · scale {info['scale']}",
+        snap = meta.read(conn, url)
+        extra = hook(conn, facts(snap)) if hook else []
+    zone = ZoneInfo(snap.timezone)
+    anchor = snap.anchor_at
+    lines = [f"snapshot {snap.version or '(unversioned)'} · seed {snap.seed} · scale {snap.scale}"
+             + (f" · for {snap.prospect}" if snap.prospect else ""),
              f"data represents {anchor.astimezone(zone):%Y-%m-%d %H:%M %Z} ({anchor.astimezone(timezone.utc):%H:%M} UTC)"
-             + (f", last rebased {info['rebased_at'].astimezone(zone):%Y-%m-%d %H:%M %Z}" if info["rebased_at"] else "")]
-    events = info["events"]
-    shown = ([e for e in events if e[4] == "live"] + [e for e in events if e[4] == "upcoming"][:SHOWN_UPCOMING]
-             + [e for e in events if e[4] == "past"][-SHOWN_PAST:])
-    for title, state, starts, ends, when, zone in shown:
-        span = f"{starts:%a %d %b %Y %H:%M}–{ends:%H:%M}" if starts.date() == ends.date() else \
-            f"{starts:%a %d %b %Y %H:%M} – {ends:%a %d %b %H:%M}"
-        lines.append(f"  {when:<9} {title} [{state}] {span} {zone}")
-    hidden = len(events) - len(shown)
-    if hidden:
-        lines.append(f"  … and {hidden} more events (the admin lists them all)")
-    return lines
+             + (f", last rebased {snap.rebased_at.astimezone(zone):%Y-%m-%d %H:%M %Z}" if snap.rebased_at else "")]
+    return lines + extra
 
 
-def format_logins(password_is_default: bool = True) -> list[str]:
-    password = DEFAULT_PASSWORD if password_is_default else "(the --password given at build time)"
-    width = max(len(p.email) for p in plan.PERSONAS)
-    lines = [f"  {'email':<{width}}  {'role':<21} what it shows"]
-    lines += [f"  {p.email:<{width}}  {p.login_as:<21} {p.shows}" for p in plan.PERSONAS]
-    lines.append(f"  password for every login: {password}   (demo use only)")
+def login_lines(project: Project, password_is_default: bool = True) -> list[str]:
+    rows = hooks.logins(project)
+    if not rows:
+        return []
+    width = max(len(login) for login, _, _ in rows)
+    role_width = max(len(role) for _, role, _ in rows)
+    lines = [f"  {'login':<{width}}  {'role':<{role_width}}  what it shows"]
+    lines += [f"  {login:<{width}}  {role:<{role_width}}  {shows}" for login, role, shows in rows]
+    if project.login_password:
+        password = DEFAULT_PASSWORD if password_is_default else "(the --password given at build time)"
+        lines.append(f"  password for every login: {project.login_password.format(password=password)}   "
+                     "(demo use only)")
     return lines

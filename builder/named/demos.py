@@ -17,13 +17,13 @@ from psycopg import sql
 
 from builder import faults
 from builder.clock import utc_now
-from builder.config import connection_limit
 from builder.errors import UserError
 from builder.named import templates
 from builder.named.names import check_prospect, validate
 from builder.named.registry import Demo, Registry, who
-from builder.postgres import conninfo, helpers, locks, marks, roles, scram, server
+from builder.postgres import conninfo, helpers, locks, marks, meta, roles, scram, server
 from builder.postgres import rebase as rebase_sql
+from builder.settings import SETTINGS
 
 Echo = Callable[[str], None]
 
@@ -36,10 +36,12 @@ class Server:
     """A Postgres server holding named demos, reached with a superuser URL. `dedicated`: the tool's
     own server (the local demo server), whose maintenance databases are closed to demo logins too."""
 
-    def __init__(self, url: str, dedicated: bool = False, by: str | None = None):
+    def __init__(self, url: str, dedicated: bool = False, by: str | None = None, tailoring: str | None = None):
+        """`tailoring`: the project's tailoring SQL (its config's [demo] tailor), for --prospect."""
         self.registry = Registry(url, dedicated)
         self.url, self.admin = self.registry.url, self.registry.admin
         self.by = by or who()
+        self.tailoring = tailoring
 
     def at(self, database: str) -> str:
         return self.registry.at(database)
@@ -71,7 +73,9 @@ class Server:
             prospect: str = "", color: str = "", ttl: timedelta | None = None, echo: Echo = print) -> Demo:
         validate(name)
         check_prospect(prospect, color)
-        limit = connection_limit()
+        if prospect and self.tailoring is None:
+            raise UserError("This project has no tailoring SQL ([demo] tailor in its config): --prospect cannot be used.")
+        limit = SETTINGS.connection_limit
         self.registry.ensure()
         with locks.take_or_refuse(self.admin, name):
             self._clear_leftovers(name, echo)
@@ -148,11 +152,11 @@ class Server:
             with server.connect(self.at(staging)) as conn:
                 with conn.transaction():
                     rebase_sql.run_in(conn, now)
-                    if prospect:
-                        rebase_sql.tailor_in(conn, prospect, color)
+                    if prospect and self.tailoring is not None:
+                        rebase_sql.tailor_in(conn, self.tailoring, prospect, color)
                     grant(conn, name)
                 report = rebase_sql.report_in(conn)
-                anchor = server.scalar(conn, f"SELECT anchor_at FROM {rebase_sql.SNAPSHOT_TABLE}")
+                anchor = server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
             faults.checkpoint("named:copied")
             with server.connect(self.admin) as conn:
                 sessions = server.scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,))
@@ -185,7 +189,7 @@ class Server:
                 template, _, use = templates.take(self.registry, source or "", version, echo)
             with use:
                 verifier = self.registry.verifier(name) or scram.verifier(self.registry.password(name) or "")
-                roles.make_or_restore(self.admin, name, verifier, connection_limit())
+                roles.make_or_restore(self.admin, name, verifier, SETTINGS.connection_limit)
                 anchor, sessions = self._copy_in(name, template, now, demo.prospect, demo.color, echo)
                 version_now = self.registry.query("SELECT version FROM template WHERE name = %s", (template,))[0][0]
             if sessions:
@@ -240,7 +244,7 @@ def grant(conn: psycopg.Connection, role: str) -> None:
                       "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
                       "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}"):
         conn.execute(sql.SQL(statement).format(login))
-    for table in rebase_sql.ENGINE_TABLES:
+    for table in meta.TABLES:
         if server.scalar(conn, "SELECT to_regclass(%s)", (f"public.{table}",)):
             conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
                 sql.Identifier(table), login))

@@ -15,7 +15,7 @@ import psycopg
 from builder.errors import UserError
 from builder.named.demos import Server
 from builder.named.registry import Demo
-from builder.postgres import locks, server
+from builder.postgres import locks, meta, server
 from builder.postgres import rebase as rebase_sql
 
 Echo = Callable[[str], None]
@@ -52,7 +52,7 @@ def _rebase(url: str, now: datetime | None) -> tuple[str, datetime]:
         conn.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
         with conn.transaction():
             rebase_sql.run_in(conn, now)
-        return rebase_sql.report_in(conn), server.scalar(conn, f"SELECT anchor_at FROM {rebase_sql.SNAPSHOT_TABLE}")
+        return rebase_sql.report_in(conn), server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
 
 
 def _end_writers(admin: str, database: str) -> int:

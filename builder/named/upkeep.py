@@ -15,12 +15,12 @@ from functools import partial
 import psycopg
 
 from builder.clock import utc_now
-from builder.config import connection_limit
 from builder.errors import UserError
 from builder.named import templates
 from builder.named.demos import Server, grant
 from builder.named.registry import Demo
 from builder.postgres import helpers, locks, marks, roles, server
+from builder.settings import SETTINGS
 
 Echo = Callable[[str], None]
 
@@ -118,7 +118,7 @@ def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
             report.repaired.append(demo.name)
         elif not demo.has_login or not demo.login_ok:
             verifier = srv.registry.verifier(demo.name)
-            roles.make_or_restore(srv.admin, demo.name, verifier, connection_limit())
+            roles.make_or_restore(srv.admin, demo.name, verifier, SETTINGS.connection_limit)
             with server.connect(srv.at(demo.name)) as conn:
                 grant(conn, demo.name)
             echo(f"{demo.name}: its login is back as it was made")

@@ -1,6 +1,5 @@
 """Where the Postgres client and server binaries are, and which major version they are."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -8,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from builder.errors import UserError
+from builder.settings import SETTINGS
 
 SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
 
@@ -16,8 +16,8 @@ SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
 def bindirs() -> tuple[Path, ...]:
     """Directories to look in: only CPD_DEMO_PG_BINDIR when set; else `pg_config --bindir`, then
     Debian's layout, newest first."""
-    if os.environ.get("CPD_DEMO_PG_BINDIR"):
-        return (Path(os.environ["CPD_DEMO_PG_BINDIR"]),)
+    if SETTINGS.pg_bindir:
+        return (Path(SETTINGS.pg_bindir),)
     found = []
     if shutil.which("pg_config"):
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
@@ -39,7 +39,7 @@ def find(tool: str, major: int | None = None) -> str | None:
     """Path of `tool`, preferring one of the given major version; None if not installed."""
     candidates = [str(d / tool) for d in bindirs() if (d / tool).exists()]
     on_path = shutil.which(tool)
-    if on_path and not os.environ.get("CPD_DEMO_PG_BINDIR"):
+    if on_path and not SETTINGS.pg_bindir:
         candidates.append(on_path)
     if major is not None:
         for c in candidates:

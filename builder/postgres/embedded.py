@@ -23,6 +23,7 @@ from pathlib import Path
 from builder.errors import UserError
 from builder.postgres import binaries
 from builder.processes import alive
+from builder.settings import SETTINGS
 
 # Durability is pointless for a cluster that lives for one build; these make it fast.
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
@@ -70,7 +71,7 @@ def _os_user() -> str | None:
     """The unprivileged user to run the server as, or None to run as ourselves."""
     if os.geteuid() != 0:
         return None
-    name = os.environ.get("CPD_DEMO_PG_OS_USER", "postgres")
+    name = SETTINGS.pg_os_user
     try:
         pwd.getpwnam(name)
     except KeyError:

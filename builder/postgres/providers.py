@@ -17,10 +17,9 @@ from pathlib import Path
 from builder.errors import UserError
 from builder.postgres import binaries, conninfo, helpers, locks, server, tools
 from builder.postgres.embedded import EmbeddedPostgres
+from builder.settings import ENGINE_ROOT, SETTINGS
 
 PROVIDERS = ("auto", "url", "compose", "embedded")
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-BUILD_DATABASE = "cpd_demo"
 SCRATCH_COMMENT = "cpd-demo-db scratch build database (dropped when its build ends)"
 
 
@@ -33,11 +32,12 @@ class Server:
     dumper: Callable[[str, Path], str] | None = field(default=None, repr=False)
 
     @contextmanager
-    def scratch_database(self) -> Iterator[str]:
-        """A new empty database for one build run; dropped afterwards, whatever happens."""
+    def scratch_database(self, name: str) -> Iterator[str]:
+        """A new empty database for one build run (`name` on a server of its own); dropped
+        afterwards, whatever happens."""
         if not self.shared:
-            server.create_database(self.admin_url, BUILD_DATABASE)
-            yield conninfo.with_database(self.admin_url, BUILD_DATABASE)
+            server.create_database(self.admin_url, name)
+            yield conninfo.with_database(self.admin_url, name)
             return
         reap_scratch_databases(self.admin_url)
         with helpers.held(self.admin_url, "build", "scratch") as name:
@@ -74,7 +74,7 @@ def docker_answers(timeout: float = 3) -> bool:
 
 
 def compose_image() -> str:
-    return os.environ.get("CPD_DEMO_POSTGRES_IMAGE", "postgres:15")
+    return SETTINGS.compose_image
 
 
 def compose_image_present() -> bool:
@@ -146,11 +146,11 @@ def compose_db(echo: Callable[[str], None]) -> Iterator[Server]:
     if not docker_answers():
         raise UserError("No Docker engine answers: start one, or use --provider embedded or url.")
     # Like COMPOSE_FILE: one or more files separated by ':'.
-    files = os.environ.get("CPD_DEMO_COMPOSE_FILE", str(PROJECT_DIR / "compose.yaml")).split(os.pathsep)
+    files = SETTINGS.compose_files
     project = f"cpd-demo-build-{os.getpid()}"
     base = compose_command() + [arg for f in files for arg in ("-f", f)] + ["-p", project, "--project-directory",
-                                                                        str(PROJECT_DIR)]
-    port = os.environ.get("CPD_DEMO_DB_PORT", "55432")
+                                                                        str(ENGINE_ROOT)]
+    port = SETTINGS.compose_port
     env = {**os.environ, "CPD_DEMO_DB_PORT": port}
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -163,7 +163,7 @@ def compose_db(echo: Callable[[str], None]) -> Iterator[Server]:
     echo(f"compose: starting the db service ({project}) on 127.0.0.1:{port}")
     run("up", "-d", "db")
     try:
-        password = os.environ.get("CPD_DEMO_DB_PASSWORD", "cpd-demo-build")
+        password = SETTINGS.compose_password
         admin = conninfo.make_url({"user": "postgres", "password": password, "host": "127.0.0.1", "port": port,
                                    "dbname": server.ADMIN_DATABASE})
         try:

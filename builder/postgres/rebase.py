@@ -1,5 +1,5 @@
-"""The date rebase from the host: runs rebase_dates.sql, and reads the rules the scenario wrote
-into the database (cpd_demo_rule) for what the rebase rewrites.
+"""The date rebase from the host: runs rebase_dates.sql, and reads the rules the build wrote
+into the database (cpd_demo_rule) for what the rebase rewrites; and a project's tailoring SQL.
 
 The file is plain SQL that psql runs as it is (the image does); here its body (between its
 markers) runs over one connection in one transaction, which spares a psql process per rebase.
@@ -13,17 +13,13 @@ from psycopg import sql
 
 from builder.clock import iso
 from builder.errors import UserError
-from builder.postgres import conninfo
+from builder.postgres import conninfo, meta
 from builder.postgres.server import connect
-from builder.postgres.tools import PROSPECT_SQL, REBASE_SQL
+from builder.postgres.tools import REBASE_SQL
+from builder.rules import REWRITING
 
 REBASE_FILLFACTOR = 50
-# The rebase's own tables, written into every demo by its build: what the data represents, and how
-# each column moves. Demo logins may read them, never write them.
-SNAPSHOT_TABLE = "cpd_demo_snapshot"
-RULE_TABLE = "cpd_demo_rule"
-ENGINE_TABLES = (SNAPSHOT_TABLE, RULE_TABLE)
-REWRITING = ("weekly", "monthly", "yearly", "json", "year_token")
+TAILOR_BEGINS, TAILOR_ENDS = "-- cpd-demo: tailor body begins", "-- cpd-demo: tailor body ends"
 
 
 @lru_cache(maxsize=1)
@@ -39,16 +35,20 @@ def _between(text: str, begins: str, ends: str) -> str:
     return text[text.index("\n", text.index(begins)) + 1:text.index(ends)]
 
 
-@lru_cache(maxsize=1)
-def prospect_body() -> str:
-    return _between(PROSPECT_SQL.read_text(), "-- cpd-demo: prospect body begins", "-- cpd-demo: prospect body ends")
+def tailoring_body(text: str) -> str:
+    """The part of a project's tailoring SQL the engine runs in its own transaction: between the
+    markers where the file has them (the rest is for psql), else the whole file."""
+    return _between(text, TAILOR_BEGINS, TAILOR_ENDS) if TAILOR_BEGINS in text else text
 
 
-def tailor_in(conn: psycopg.Connection, prospect: str, color: str = "") -> None:
-    """prospect.sql's body inside the caller's transaction: the demo speaks the prospect's name."""
+def tailor_in(conn: psycopg.Connection, tailoring: str, prospect: str, color: str = "") -> None:
+    """A project's tailoring SQL inside the caller's transaction (the prospect and colour in the
+    settings cpd_demo.prospect and cpd_demo.color): the demo speaks the prospect's name. The
+    prospect is recorded in the snapshot row."""
     conn.execute("SELECT set_config('cpd_demo.prospect', %s, true), set_config('cpd_demo.color', %s, true)",
                  (prospect, color))
-    conn.execute(prospect_body())
+    conn.execute(tailoring_body(tailoring))
+    conn.execute(f"UPDATE {meta.SNAPSHOT_TABLE} SET prospect = %s", (prospect,))
 
 
 def run_in(conn: psycopg.Connection, now: datetime | None = None) -> None:
@@ -82,21 +82,23 @@ def first_line(exc: BaseException) -> str:
 
 
 def rebased_columns(url: str) -> dict[str, list[str]]:
-    """Per table, the columns rebase_dates.sql rewrites, as the rules say."""
-    with connect(url) as conn:
-        rows = conn.execute("SELECT table_name, column_name FROM cpd_demo_rule WHERE kind = ANY(%s) "
-                            "GROUP BY 1, 2 ORDER BY 1, 2", (list(REWRITING),)).fetchall()
+    """Per table (schema-qualified, quoted), the columns rebase_dates.sql rewrites, as the rules say."""
     columns: dict[str, list[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, []).append(column)
+    for rule in meta.rules(url, REWRITING):
+        table = sql_table(rule.schema_name, rule.table_name)
+        if rule.column_name not in columns.setdefault(table, []):
+            columns[table].append(rule.column_name)
     return columns
 
 
-def not_content(url: str) -> list[str]:
-    """Tables the rules mark as bookkeeping: the digest leaves them out."""
-    with connect(url) as conn:
-        return [r[0] for r in conn.execute("SELECT table_name FROM cpd_demo_rule WHERE kind = 'not_content' "
-                                           "ORDER BY 1")]
+def not_content(url: str) -> list[tuple[str, str]]:
+    """Tables that are not content (the engine's own, bookkeeping, purged ones): the digest leaves them out."""
+    tables = [("public", t) for t in meta.TABLES]
+    return tables + [(r.schema_name, r.table_name) for r in meta.rules(url, ("bookkeeping", "purge"))]
+
+
+def sql_table(schema: str, table: str) -> str:
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table)).as_string(None)
 
 
 def leave_room(url: str) -> None:
@@ -106,4 +108,4 @@ def leave_room(url: str) -> None:
     with connect(url) as conn:
         for table in rebased_columns(url):
             conn.execute(sql.SQL("ALTER TABLE {} SET (fillfactor = {})").format(
-                sql.Identifier(table), sql.Literal(REBASE_FILLFACTOR)))
+                sql.SQL(table), sql.Literal(REBASE_FILLFACTOR)))

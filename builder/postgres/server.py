@@ -156,13 +156,29 @@ def check_replaceable(url: str, force: bool = False) -> str:
     return kind
 
 
+# A project's tables: ordinary and partitioned ones (a partition is counted through its parent),
+# outside the system schemas. Keys are "table" in public, "schema.table" elsewhere.
+USER_TABLES = """
+    SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
+     ORDER BY 1, 2"""
+
+
+def table_key(schema: str, table: str) -> str:
+    return table if schema == "public" else f"{schema}.{table}"
+
+
+def user_tables(conn: psycopg.Connection) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in conn.execute(USER_TABLES)]
+
+
 def table_row_counts(url: str) -> dict[str, int]:
-    """Exact row count of every table in the public schema."""
+    """Exact row count of every table of the project."""
     with connect(url) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        return {t: scalar(conn, sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(t)).as_string(conn))
-                for t in tables}
+        return {table_key(schema, table): scalar(conn, sql.SQL("SELECT count(*) FROM {}.{}").format(
+                    sql.Identifier(schema), sql.Identifier(table)).as_string(conn))
+                for schema, table in user_tables(conn)}
 
 
 # Settings that keep this transaction's statements, their parameters and their errors out of the

@@ -13,7 +13,6 @@ from builder.errors import UserError
 from builder.postgres import binaries, conninfo
 
 REBASE_SQL = Path(str(resources.files("builder") / "rebase_dates.sql"))
-PROSPECT_SQL = Path(str(resources.files("builder") / "prospect.sql"))
 
 
 def _run(args: list[str], what: str, url: str | None = None) -> subprocess.CompletedProcess:

@@ -1,8 +1,11 @@
-"""`snapshot.build`, stage by stage: postgres -> migrate -> seed -> digest -> rebase -> dump -> publish.
+"""`snapshot.build`, stage by stage: postgres -> migrate -> rules -> seed -> digest -> rebase -> dump
+-> publish, for the project its config names.
 
 Each stage reads the previous stage's output. The provider owns the server, the scratch
-database and the dump; the build owns the artifact. The version's time comes from an
-injectable clock. Nothing reaches the snapshots directory before the artifact is complete.
+database and the dump; the project's own Django migrates and runs its scenario; the build owns
+the artifact. The version's time comes from an injectable clock. A schema with a dated column no
+rule covers is refused before the scenario runs. Nothing reaches the snapshots directory before
+the artifact is complete.
 """
 
 import shutil
@@ -16,11 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from builder import faults
+from builder import project as projects
 from builder.clock import iso, parse_instant, parse_int, utc_now
-from builder.config import DEFAULT_PASSWORD, DEFAULT_SEED, MAX_SCALE, persona_password
 from builder.errors import UserError
-from builder.postgres import providers, rebase, server
-from builder.snapshot import mediafiles, platform
+from builder.postgres import meta, providers, rebase, schema, server
+from builder.project import Project
+from builder.rules import Compiler, Rule
+from builder.settings import DEFAULT_PASSWORD, DEFAULT_SEED, MAX_SCALE, SETTINGS
+from builder.snapshot import django_side, mediafiles
 from builder.snapshot.digest import content_digest
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
@@ -34,17 +40,23 @@ class BuildOptions:
     scale: int = 1
     anchor: datetime | None = None  # None: the clock's now
     password: str = DEFAULT_PASSWORD
+    config: str | None = None  # the project config file (None: the usual places, see builder.project)
 
     @classmethod
     def from_flags(cls, provider: str = "auto", seed: object = None, scale: object = None, anchor: str | None = None,
-                   password: str | None = None) -> "BuildOptions":
+                   password: str | None = None, config: str | None = None) -> "BuildOptions":
         """Validated options from command-line strings: one sentence for any bad value."""
         if provider not in providers.PROVIDERS:
             raise UserError(f"Unknown provider {provider!r}: choose one of {', '.join(providers.PROVIDERS)}.")
+        zone = projects.load(config).timezone
         return cls(provider=provider,
                    seed=DEFAULT_SEED if seed is None else parse_int(seed, "--seed", 0, 2**63 - 1),
                    scale=1 if scale is None else parse_int(scale, "--scale", 1, MAX_SCALE),
-                   anchor=parse_instant(anchor, "--anchor"), password=persona_password(password))
+                   anchor=parse_instant(anchor, "--anchor", zone=zone), password=password or SETTINGS.password,
+                   config=config)
+
+    def project(self) -> Project:
+        return projects.load(self.config)
 
 
 @dataclass
@@ -93,6 +105,7 @@ def output_store(output: str | Path) -> LocalStore:
 def build(options: BuildOptions, output: str | Path = "snapshots", force: bool = False,
           echo: Callable[[str], None] = print, clock: Callable[[], datetime] = utc_now) -> BuildResult:
     started = time.monotonic()
+    project = options.project()
     anchor = options.anchor or clock()
     store = output_store(output)
     store.clean_staging()
@@ -102,11 +115,13 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
         with ExitStack() as stack:
             with stage("postgres"):
                 db = stack.enter_context(providers.provide(options.provider, echo=lambda m: echo(f"  {m}")))
-                url = stack.enter_context(db.scratch_database())
+                url = stack.enter_context(db.scratch_database(project.database))
             with stage("migrate"):
-                platform.manage(["migrate", "--no-input", "-v", "0"], url)
+                django_side.run(project, "migrate", url)
+            with stage("rules"):
+                rules = compile_rules(project, url)
             with stage("seed"):
-                seed(url, options, None, artifact / "media", echo)
+                seed(project, url, options, anchor, artifact / "media", rules, echo, clock)
             with stage("digest"):
                 mediafiles.pack(artifact / "media", artifact / mf.MEDIA)
                 digest = content_digest(url, mf.sha256_file(artifact / mf.MEDIA))
@@ -124,9 +139,9 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
             facts["postgres"].update(server_major=db.major, pg_dump_version=dump_version)
             provider = db.kind
         manifest = {
-            "format_version": mf.FORMAT_VERSION, "version": version,
+            "format_version": mf.FORMAT_VERSION, "version": version, "project": project.name,
             "created_at": iso(clock()), "anchor_at": iso(anchor), "seed": options.seed, "scale": options.scale,
-            "demo_password_is_default": options.password == DEFAULT_PASSWORD, "database": providers.BUILD_DATABASE,
+            "demo_password_is_default": options.password == DEFAULT_PASSWORD, "database": project.database,
             **facts, "files": mf.file_entries(artifact), "content_digest": digest,
             "builder_revision": git_revision(), "provider": provider,
         }
@@ -140,13 +155,34 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
         store.clean_staging()
 
 
-def seed(url: str, options: BuildOptions, anchor: datetime | None, media_root: Path,
-         echo: Callable[[str], None]) -> None:
-    """create_demo_data: at `anchor`, or with None at the scenario's own anchor (unrebased)."""
-    when = ["--anchor", iso(anchor)] if anchor else ["--canonical"]
-    platform.manage(["create_demo_data", "--seed", str(options.seed), "--scale", str(options.scale), *when],
-                    url, media_root=str(media_root), env_extra={"CPD_DEMO_PASSWORD": options.password},
-                    echo=lambda line: echo(f"  {line.strip()}") if ": " in line else None)
+def compile_rules(project: Project, url: str) -> list[Rule]:
+    """The project's rules for the migrated schema at `url`; one sentence naming every dated column
+    no rule covers (unless the rules name a default), before any data is made."""
+    where = str(project.rules_file.relative_to(project.root) if project.rules_file.is_relative_to(project.root)
+                else project.rules_file)
+    rules, undeclared = Compiler(project.rules, schema.read(url), where).compile(skip_tables=meta.TABLES)
+    if undeclared:
+        names = ", ".join(c.key for c in undeclared[:8]) + (f" and {len(undeclared) - 8} more" if len(undeclared) > 8
+                                                              else "")
+        raise UserError(f"{len(undeclared)} dated column(s) have no rule: {names}. Declare each in {where} (or name "
+                        "a default there); `invoke snapshot.rules` lists them all.")
+    return rules
+
+
+def seed(project: Project, url: str, options: BuildOptions, anchor: datetime, media_root: Path | None, rules: list[Rule],
+         echo: Callable[[str], None], clock: Callable[[], datetime] = utc_now) -> datetime:
+    """The project's scenario, then the engine's tables (what the data represents, the rules).
+    Returns the instant the scenario was generated around: its fixed anchor, the build's anchor
+    (passed to it), or the instant it ran (a scenario that reads the clock itself)."""
+    scenario = project.scenario
+    made_at = scenario.fixed_anchor() or (anchor if scenario.anchor == "now" else clock())
+    django_side.run(project, "seed", url, echo=lambda line: echo(f"  {line.strip()}") if line.strip() else None,
+                    seed=options.seed, scale=options.scale, anchor=iso(made_at),
+                    media_root=str(media_root) if scenario.media and media_root else None, password=options.password)
+    meta.write(url, meta.Snapshot(version="", project=project.name, seed=options.seed, scale=options.scale,
+                                  built_at=clock(), anchor_at=made_at, scenario_anchor_at=made_at, rebased_at=None,
+                                  timezone=project.timezone, prospect=""), rules)
+    return made_at
 
 
 def prepare_for_dump(url: str, version: str) -> dict[str, Any]:
@@ -154,7 +190,7 @@ def prepare_for_dump(url: str, version: str) -> dict[str, Any]:
     rebase.leave_room(url)
     with server.connect(url) as conn:
         # The dump represents its anchor as built: the rebase that put it there is part of the build.
-        conn.execute("UPDATE cpd_demo_snapshot SET version = %s, rebased_at = NULL", (version,))
+        conn.execute(f"UPDATE {meta.SNAPSHOT_TABLE} SET version = %s, rebased_at = NULL", (version,))
         heads = dict(conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"))
         server_version = server.scalar(conn, "SHOW server_version")
     counts = server.table_row_counts(url)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from builder.errors import UserError
-from builder.postgres.tools import PROSPECT_SQL, REBASE_SQL
+from builder.postgres.tools import REBASE_SQL
 from builder.store import manifest as mf
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -32,11 +32,12 @@ def docker_client():
                         "the image needs one.") from None
 
 
-def build_context(snapshot_dir: Path, into: Path) -> Path:
+def build_context(snapshot_dir: Path, into: Path, tailoring: str | None = None) -> Path:
+    """The build context: the project's tailoring SQL (its config's [demo] tailor) goes in as prospect.sql."""
     shutil.copy2(PROJECT_DIR / "Dockerfile", into / "Dockerfile")
     shutil.copytree(PROJECT_DIR / "container", into / "container")
     shutil.copy2(REBASE_SQL, into / "rebase_dates.sql")
-    shutil.copy2(PROSPECT_SQL, into / "prospect.sql")
+    (into / "prospect.sql").write_text(tailoring or "")
     (into / "snapshot").mkdir()
     for name in mf.ALL_FILES:
         shutil.copy2(snapshot_dir / name, into / "snapshot" / name)
@@ -44,7 +45,7 @@ def build_context(snapshot_dir: Path, into: Path) -> Path:
 
 
 def build_image(snapshot_dir: Path, repository: str = DEFAULT_REPOSITORY, base_image: str | None = None,
-                push: bool = False, echo: Callable[[str], None] = print) -> list[str]:
+                push: bool = False, echo: Callable[[str], None] = print, tailoring: str | None = None) -> list[str]:
     """Build (and optionally push) the image of the verified snapshot in `snapshot_dir`; returns its tags."""
     manifest = mf.verify(snapshot_dir)
     version = manifest["version"]
@@ -52,7 +53,7 @@ def build_image(snapshot_dir: Path, repository: str = DEFAULT_REPOSITORY, base_i
     client = docker_client()
     tags = [f"{repository}:{version}", f"{repository}:latest"]
     with tempfile.TemporaryDirectory(prefix="cpd-demo-image-") as tmp:
-        context = build_context(Path(snapshot_dir), Path(tmp))
+        context = build_context(Path(snapshot_dir), Path(tmp), tailoring)
         echo(f"→ docker build {tags[0]} (base {base})")
         build_id = secrets.token_hex(8)
         build_args = {

@@ -24,6 +24,7 @@ class ImageOptions:
     repository: str = "cpd-demo-db"
     push: bool = False
     base_image: str | None = None
+    tailoring: str | None = None  # the project's tailoring SQL, for the image's CPD_DEMO_DATABASES prospects
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _publish_one(dest, store, src: Path, version: str, manifest: dict, request: 
         from builder.snapshot import image
 
         tags = image.build_image(src, repository=request.image.repository, base_image=request.image.base_image,
-                                 push=request.image.push, echo=echo)
+                                 push=request.image.push, echo=echo, tailoring=request.image.tailoring)
         return Outcome(dest, "published", ", ".join(tags))
     if isinstance(store, LocalStore) and store.root.resolve() == src.parent.resolve():
         return Outcome(dest, "unchanged", "it is the build directory")

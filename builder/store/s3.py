@@ -23,13 +23,12 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 
 from builder import faults
 from builder.errors import UserError
+from builder.settings import SETTINGS
 from builder.store import manifest as mf
 from builder.store.base import Store
 from builder.store.versions import check_version, is_version
 
 LATEST = "latest.json"
-MULTIPART_THRESHOLD = int(os.environ.get("CPD_DEMO_S3_MULTIPART_THRESHOLD", str(64 * 1024 * 1024)))
-PART_SIZE = max(5 * 1024 * 1024, int(os.environ.get("CPD_DEMO_S3_PART_SIZE", str(16 * 1024 * 1024))))
 
 
 def _b64(digest: bytes) -> str:
@@ -146,7 +145,8 @@ class S3Store(Store):
         target = Path(workdir) / version
         target.mkdir(parents=True, exist_ok=True)
         mf.write(target, manifest)
-        config = TransferConfig(multipart_threshold=MULTIPART_THRESHOLD, multipart_chunksize=PART_SIZE)
+        config = TransferConfig(multipart_threshold=SETTINGS.s3_multipart_threshold,
+                                multipart_chunksize=SETTINGS.s3_part_size)
         for name in mf.PAYLOAD_FILES:
             expected = manifest["files"][name]
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=target)
@@ -166,7 +166,7 @@ class S3Store(Store):
         size = path.stat().st_size
         what = f"upload {path.name}"
         try:
-            if size < MULTIPART_THRESHOLD:
+            if size < SETTINGS.s3_multipart_threshold:
                 with open(path, "rb") as fh:
                     digest = hashlib.sha256(fh.read()).digest()
                     fh.seek(0)
@@ -186,7 +186,7 @@ class S3Store(Store):
         try:
             with open(path, "rb") as fh:
                 number = 1
-                while chunk := fh.read(PART_SIZE):
+                while chunk := fh.read(SETTINGS.s3_part_size):
                     checksum = _b64(hashlib.sha256(chunk).digest())
                     resp = self._call(what, self.client.upload_part, Bucket=self.bucket, Key=key,
                                       UploadId=upload["UploadId"], PartNumber=number, Body=chunk,
@@ -214,10 +214,10 @@ class S3Store(Store):
         """The full-object sha256, and for multipart objects the composite one (sha256 of the
         parts' digests, with or without the `-N` suffix)."""
         accepted = {_b64(bytes.fromhex(expected["sha256"]))}
-        if expected["size"] >= MULTIPART_THRESHOLD:
+        if expected["size"] >= SETTINGS.s3_multipart_threshold:
             digests = []
             with open(path, "rb") as fh:
-                while chunk := fh.read(PART_SIZE):
+                while chunk := fh.read(SETTINGS.s3_part_size):
                     digests.append(hashlib.sha256(chunk).digest())
             composite = _b64(hashlib.sha256(b"".join(digests)).digest())
             accepted |= {composite, f"{composite}-{len(digests)}"}

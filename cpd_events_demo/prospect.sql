@@ -4,7 +4,7 @@
 --
 -- The pro organizer's organisation and headline, her certificate template's name (and colour, if
 -- given) and her contact lists' organisation. Nothing else: the plan's emails, titles and codes
--- stay. The prospect is recorded in cpd_demo_snapshot. Idempotent; one transaction.
+-- stay. Idempotent; one transaction. The engine records the prospect in its snapshot row.
 \set ON_ERROR_STOP on
 \if :{?color}
 \else
@@ -13,7 +13,7 @@
 BEGIN;
 SELECT set_config('cpd_demo.prospect', :'prospect', true) AS prospect_given,
        set_config('cpd_demo.color', :'color', true) AS color_given \gset
--- cpd-demo: prospect body begins (named demos run this part inside their own transaction)
+-- cpd-demo: tailor body begins (the engine runs this part inside its own transaction)
 DO $prospect$
 DECLARE
   who      text := btrim(current_setting('cpd_demo.prospect'));
@@ -32,8 +32,7 @@ BEGIN
      SET name = who || ' Standard Certificate', primary_color = coalesce(nullif(color, ''), primary_color)
    WHERE owner_id = pro;
   UPDATE marketing_contactlist SET organization = who WHERE owner_id = pro;
-  UPDATE cpd_demo_snapshot SET prospect = who;
 END
 $prospect$;
--- cpd-demo: prospect body ends
+-- cpd-demo: tailor body ends
 COMMIT;

@@ -1,8 +1,8 @@
 """factory_boy factories: the shape of one row of each model the scenario writes one at a time.
 
-The scenario (`builder/seed.py`) decides counts, relationships and dates; volume rows (users,
+The scenario (`cpd_events_demo/scenario/generate.py`) decides counts, relationships and dates; volume rows (users,
 registrations, attendance...) go in by COPY instead. Faker and factory_boy are seeded together by
-`builder.seed.seed_randomness`. Dates have no defaults on purpose: every date comes from the scenario.
+`generate.seed_randomness`. Dates have no defaults on purpose: every date comes from the scenario.
 """
 
 import factory

@@ -1,20 +1,16 @@
 """The demo plan's fixed content, as data: personas, plans, templates, codes, lists, events,
-sessions, courses. One registry: the seed, `demo.status`, `demo.check`, the tests and the README's
-persona table all read it. Pure Python (no Django): host tools import it too.
+sessions, courses. One registry: the scenario, the checks, the status and logins hooks, the tests
+and the README's persona table all read it. Pure Python (no Django): the engine's host loads the
+hooks that read it.
 
 Times are given on the scenario's calendar: `week` 0 is the week (Monday to Sunday, platform
-timezone) of the instant the scenario is generated around; `weekday` 0 is Monday; `start` is the
+timezone) of the instant the scenario is generated around (cpd-demo.toml's [scenario] anchor, a
+Wednesday at 10:00 in New York); `weekday` 0 is Monday; `start` is the
 local wall-clock time in the event's own timezone. The choices the plan leaves open are marked
 "(chosen)" and listed in docs/scenario.md.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-
-# A Wednesday, 10:00 in New York: the instant the scenario is generated around, then rebased to
-# the requested anchor (so the calendar below is relative to this instant's week).
-SCENARIO_ANCHOR = datetime(2025, 1, 15, 15, 0, tzinfo=timezone.utc)
-PLATFORM_DOMAIN = "cpdevents.com"  # the plan's own admin address; every other email is reserved
 
 
 @dataclass(frozen=True)
@@ -72,6 +68,11 @@ PERSONA = {p.key: p for p in PERSONAS}
 
 def persona(key: str) -> Persona:
     return PERSONA[key]
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """The logins hook (cpd-demo.toml): each persona's login, what it is, what it shows."""
+    return [(p.email, p.login_as, p.shows) for p in PERSONAS]
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,6 @@ class EventSpec:
     zoom: bool
     description: str
     sessions: tuple[SessionSpec, ...] = field(default_factory=tuple)
-    year_in_title: bool = False
 
 
 # Event A: the flagship. One day (chosen), so the plan's three sessions fill each of its days.
@@ -184,8 +184,7 @@ FLAGSHIP = EventSpec(
     description="The flagship conference on clinical innovation: keynotes, breakouts and recordings.",
     sessions=(SessionSpec("Keynote", "live", "Main Hall", 0, "09:00", 90, ("speaker", "pro")),
               SessionSpec("Breakout A: Ethics", "live", "Room 101", 0, "11:00", 60, ("speaker",)),
-              SessionSpec("Breakout B: Tech", "recorded", "", 0, "13:30", 60, ("pro",))),
-    year_in_title=True)
+              SessionSpec("Breakout B: Tech", "recorded", "", 0, "13:30", 60, ("pro",))))
 
 # Event B: the most recent episode of the pro's weekly series (Thursdays at noon, chosen).
 WEBINAR = EventSpec(
@@ -203,8 +202,6 @@ MEETUP = EventSpec(
     sessions=(SessionSpec("Networking & Lightning Talks", "live", "Back Room", 0, "", 180),))
 MEETUP_STARTED_MINUTES_AGO = 60
 MEETUP_MINUTES = 180
-
-PLAN_EVENTS = (FLAGSHIP, WEBINAR, MEETUP)
 
 # Earlier and next episodes of the weekly series, titled by topic (so "Weekly Health Webinar" names one event).
 SERIES_PAST_TOPICS = ("Sleep Medicine Update", "Vaccines in Adult Practice", "Chronic Pain Without Opioids",

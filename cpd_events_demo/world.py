@@ -1,11 +1,11 @@
 """The living platform around the plan: other organizers and their events, the organisations people
-work at, and the rhythms of their activity. Pure data (no Django); `builder/seed.py` draws from it
+work at, and the rhythms of their activity. Pure data (no Django); `cpd_events_demo/scenario/generate.py` draws from it
 with the scenario's one seeded random generator. Counts here are at scale 1.
 """
 
 from dataclasses import dataclass
 
-from builder.plan import EventSpec, SessionSpec
+from cpd_events_demo.plan import EventSpec, SessionSpec
 
 # Organisations people work at, with reserved (never deliverable) email domains.
 ORGANISATIONS: tuple[tuple[str, str], ...] = (

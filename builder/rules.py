@@ -1,0 +1,334 @@
+"""The rules a project declares for its dated columns, read from its config, checked against the
+schema, and compiled into the rows of the rule table the build writes into the dump (the rebase,
+the digest and the checks read those rows; none of them knows the project).
+
+A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all optional:
+
+    default = "weeks"                     # the rule of a dated column nobody declared (else: refused)
+    [tables]                              # whole tables
+    "django_session" = "purge"            #   emptied at every rebase (sessions, caches)
+    "django_migrations" = "bookkeeping"   #   never moved, not part of the content digest
+    "mail_outbox" = { quiesce = "send_at", set = { sent = true } }   # due rows marked done (or delete = true)
+    [columns]                             # "table.column" or "schema.table.column"
+    "event.starts_at" = { shift = "weeks", zone = "timezone" }      # zone from a column of the row,
+    "talk.starts_at" = { shift = "weeks", zone = "event_id.timezone" }   # ... or of the row it points at
+    "invoice.issued_at" = { shift = "months", cycle = "period_start" }
+    "token.expires" = "expire"            # weeks, days, months, years, keep, null, expire
+    "hook.payload" = { json = "occurred_at", paths = [["event_ts"], ["obj", "start_time"]] }   # or paths = "anywhere"
+    "event.title" = { year_of = "starts_at", pattern = '^(Summit )\\d{4}$', zone = "timezone" }
+    [live]                                # rows that contain now, moved with it on the quarter hour
+    roots = ["event.status = live"]
+    follow = ["talk.event_id", "ticket.event_id"]   # rows pointing at a live row (by their foreign key)
+
+Pure Python: no database, no Django. The schema it checks against comes from the caller.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from builder.errors import UserError
+
+SHIFTS = {"weeks": "weekly", "days": "daily", "months": "monthly", "years": "yearly"}
+PLAIN = {**SHIFTS, "keep": "keep", "null": "null", "expire": "expire"}
+TABLE_RULES = ("purge", "bookkeeping", "quiesce")
+# Kinds that rewrite a column's values (the fillfactor step leaves room on their tables).
+REWRITING = ("weekly", "daily", "monthly", "yearly", "expire", "null", "json", "year_token")
+DATED_TYPES = ("date", "timestamp with time zone", "timestamp without time zone", "json", "jsonb")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the schema, as the database describes it."""
+
+    schema: str
+    table: str
+    name: str
+    type: str
+
+    @property
+    def dated(self) -> bool:
+        return self.type in DATED_TYPES
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.name}" if self.schema == "public" else f"{self.schema}.{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    schema: str
+    table: str
+    column: str
+    parent_schema: str
+    parent: str
+    parent_column: str
+
+
+@dataclass
+class Schema:
+    """What the rules are checked against: every column of every table, and single-column foreign keys."""
+
+    columns: list[Column]
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+    def find(self, schema: str, table: str, column: str | None = None) -> Column | None:
+        for c in self.columns:
+            if c.schema == schema and c.table == table and (column is None or c.name == column):
+                return c
+        return None
+
+    def foreign_key(self, schema: str, table: str, column: str) -> ForeignKey | None:
+        return next((k for k in self.foreign_keys if (k.schema, k.table, k.column) == (schema, table, column)), None)
+
+
+@dataclass
+class Rule:
+    """One row of the rule table (cpd_demo_rule)."""
+
+    table_name: str
+    kind: str
+    column_name: str = ""
+    schema_name: str = "public"
+    source: str = ""
+    path: list[str] = field(default_factory=list)
+    pattern: str = ""
+    zone_column: str = ""
+    zone_via: str = ""
+    parent: str = ""
+    parent_key: str = ""
+    value: str = ""
+    origin: str = ""  # where it comes from: "columns", "tables", "live", "default"
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def row(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.columns())
+
+
+def _split(key: str, parts: int) -> list[str]:
+    """'table.column' -> ['public', 'table', 'column']; 'schema.table.column' as it is."""
+    pieces = key.split(".")
+    if len(pieces) == parts - 1:
+        return ["public", *pieces]
+    if len(pieces) == parts:
+        return pieces
+    what = "table.column or schema.table.column" if parts == 3 else "table or schema.table"
+    raise UserError(f"The rule key {key!r} is not {what}.")
+
+
+class Compiler:
+    """Turns the declared rules into rule rows for one schema; every mistake is one sentence."""
+
+    def __init__(self, declared: dict[str, Any], schema: Schema, where: str = "the rules"):
+        self.declared, self.schema, self.where = declared, schema, where
+        unknown = set(declared) - {"default", "tables", "columns", "live"}
+        if unknown:
+            raise UserError(f"{where}: unknown section(s) {', '.join(sorted(unknown))} "
+                            "(expected default, tables, columns, live).")
+
+    def fail(self, message: str) -> UserError:
+        return UserError(f"{self.where}: {message}")
+
+    def column(self, key: str) -> Column:
+        schema, table, name = _split(key, 3)
+        found = self.schema.find(schema, table, name)
+        if found is None:
+            raise self.fail(f"{key} names no column of the schema" +
+                            ("" if self.schema.find(schema, table) else f" (there is no table {table})") + ".")
+        return found
+
+    def table(self, key: str) -> tuple[str, str]:
+        schema, table = _split(key, 2)
+        if self.schema.find(schema, table) is None:
+            raise self.fail(f"{key} names no table of the schema.")
+        return schema, table
+
+    def sibling(self, col: Column, name: str, what: str) -> Column:
+        found = self.schema.find(col.schema, col.table, name)
+        if found is None:
+            raise self.fail(f"the {what} of {col.key}, {name}, is not a column of {col.table}.")
+        return found
+
+    # -- columns ---------------------------------------------------------------------------------
+    def zone(self, col: Column, spec: str, rule: Rule) -> None:
+        """`zone = "timezone"` (a column of the row) or `"event_id.timezone"` (of the row it points at)."""
+        if "." not in spec:
+            self.sibling(col, spec, "zone column")
+            rule.zone_column = spec
+            return
+        via, zone = spec.split(".", 1)
+        self.sibling(col, via, "zone's foreign key")
+        key = self.schema.foreign_key(col.schema, col.table, via)
+        if key is None:
+            raise self.fail(f"{col.key}'s zone goes through {via}, which is not a foreign key.")
+        if self.schema.find(key.parent_schema, key.parent, zone) is None:
+            raise self.fail(f"{col.key}'s zone column {zone} is not a column of {key.parent}.")
+        rule.zone_via, rule.zone_column = via, zone
+        rule.parent, rule.parent_key = f"{key.parent_schema}.{key.parent}", key.parent_column
+
+    def column_rule(self, key: str, spec: Any, origin: str = "columns") -> list[Rule]:
+        col = self.column(key)
+        base = Rule(table_name=col.table, column_name=col.name, schema_name=col.schema, kind="", origin=origin)
+        if isinstance(spec, str):
+            spec = {"shift": spec} if spec in SHIFTS else {"rule": spec}
+        if not isinstance(spec, dict):
+            raise self.fail(f"the rule of {key} must be a name (weeks, keep, null, …) or a table of settings.")
+        spec = dict(spec)
+        if "rule" in spec:
+            name = spec.pop("rule")
+            if name not in PLAIN:
+                raise self.fail(f"{key}: unknown rule {name!r} (expected one of {', '.join(PLAIN)}, or json, "
+                                "year_of).")
+            base.kind = PLAIN[name]
+        elif "shift" in spec:
+            shift = spec.pop("shift")
+            if shift not in SHIFTS:
+                raise self.fail(f"{key}: shift must be one of {', '.join(SHIFTS)} (got {shift!r}).")
+            base.kind = SHIFTS[shift]
+            if "cycle" in spec:
+                if base.kind not in ("monthly", "yearly"):
+                    raise self.fail(f"{key}: a cycle is for months and years only.")
+                base.source = self.sibling(col, spec.pop("cycle"), "cycle column").name
+            elif base.kind == "monthly":
+                base.source = col.name
+            if "zone" in spec:
+                self.zone(col, spec.pop("zone"), base)
+        elif "json" in spec:
+            return self.json_rules(col, spec, base)
+        elif "year_of" in spec:
+            base.kind = "year_token"
+            base.source = self.sibling(col, spec.pop("year_of"), "year's date column").name
+            pattern = spec.pop("pattern", r"^(.*\D)\d{4}$")
+            try:
+                if re.compile(pattern).groups < 1:
+                    raise re.error("no group")
+            except re.error:
+                raise self.fail(f"{key}: pattern {pattern!r} must be a regular expression whose group 1 is the text "
+                                "before the year.") from None
+            base.pattern = pattern
+            if "zone" in spec:
+                self.zone(col, spec.pop("zone"), base)
+        else:
+            raise self.fail(f"the rule of {key} needs one of: shift, rule, json, year_of.")
+        if spec:
+            raise self.fail(f"{key}: unknown setting(s) {', '.join(sorted(spec))}.")
+        return [base]
+
+    def json_rules(self, col: Column, spec: dict, base: Rule) -> list[Rule]:
+        follows = spec.pop("json")
+        if follows != "now":
+            base.source = self.sibling(col, follows, "column its timestamps follow").name
+        paths = spec.pop("paths", "anywhere")
+        if spec:
+            raise self.fail(f"{col.key}: unknown setting(s) {', '.join(sorted(spec))}.")
+        if col.type not in ("json", "jsonb"):
+            raise self.fail(f"{col.key} is {col.type}, not json or jsonb.")
+        base.kind = "json"
+        if paths == "anywhere":
+            return [Rule(**{**base.__dict__, "path": ["*"]})]
+        if not isinstance(paths, list) or not paths or not all(isinstance(p, list) and p for p in paths):
+            raise self.fail(f'{col.key}: paths must be "anywhere" or a list of paths, each a list of keys.')
+        return [Rule(**{**base.__dict__, "path": [str(k) for k in p]}) for p in paths]
+
+    # -- tables and live rows ----------------------------------------------------------------------
+    def table_rule(self, key: str, spec: Any) -> Rule:
+        schema, table = self.table(key)
+        rule = Rule(table_name=table, schema_name=schema, kind="", origin="tables")
+        if spec in ("purge", "bookkeeping"):
+            rule.kind = spec
+            return rule
+        if isinstance(spec, dict) and "quiesce" in spec:
+            spec = dict(spec)
+            rule.kind = "quiesce"
+            due = spec.pop("quiesce")
+            if due is not True:
+                rule.source = self.sibling(Column(schema, table, "", ""), due, "due column").name
+            if spec.pop("delete", False):
+                rule.value = "delete"
+            else:
+                done = spec.pop("set", None)
+                if not isinstance(done, dict) or len(done) != 1:
+                    raise self.fail(f"{key}: quiesce needs set = {{ column = value }} (one column) or delete = true.")
+                (column, value), = done.items()
+                self.sibling(Column(schema, table, "", ""), column, "done column")
+                rule.path = [column, _sql_text(value)]
+            if spec:
+                raise self.fail(f"{key}: unknown setting(s) {', '.join(sorted(spec))}.")
+            return rule
+        raise self.fail(f"the rule of table {key} must be purge, bookkeeping or {{ quiesce = … }}.")
+
+    def live_rules(self, live: dict) -> list[Rule]:
+        out = []
+        for root in live.get("roots", []):
+            match = re.fullmatch(r"\s*([\w.]+)\s*=\s*(.+?)\s*", str(root))
+            if not match:
+                raise self.fail(f"live root {root!r} is not 'table.column = value'.")
+            col = self.column(match.group(1))
+            out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind="live_root",
+                            value=match.group(2), origin="live"))
+        for follow in live.get("follow", []):
+            col = self.column(str(follow))
+            key = self.schema.foreign_key(col.schema, col.table, col.name)
+            if key is None:
+                raise self.fail(f"live rows follow {follow}, which is not a foreign key.")
+            out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind="live_via",
+                            parent=f"{key.parent_schema}.{key.parent}", parent_key=key.parent_column, origin="live"))
+        unknown = set(live) - {"roots", "follow"}
+        if unknown:
+            raise self.fail(f"[live] has unknown setting(s) {', '.join(sorted(unknown))}.")
+        return out
+
+    # -- the whole -------------------------------------------------------------------------------
+    def compile(self, skip_tables: Iterable[str] = ()) -> tuple[list[Rule], list[Column]]:
+        """(every rule row, the dated columns no rule covers). `skip_tables`: the engine's own."""
+        skip = set(skip_tables)
+        rules = [self.table_rule(k, v) for k, v in self.declared.get("tables", {}).items()]
+        whole = {(r.schema_name, r.table_name) for r in rules if r.kind in ("purge", "bookkeeping")}
+        for key, spec in self.declared.get("columns", {}).items():
+            rules += self.column_rule(key, spec)
+        rules += self.live_rules(self.declared.get("live", {}))
+        covered = {(r.schema_name, r.table_name, r.column_name) for r in rules if r.column_name}
+        undeclared = [c for c in self.schema.columns if c.dated and c.table not in skip
+                      and (c.schema, c.table) not in whole and (c.schema, c.table, c.name) not in covered]
+        default = self.declared.get("default")
+        if default is not None:
+            for col in undeclared:
+                rules += self.column_rule(col.key, default if col.type not in ("json", "jsonb") else "keep",
+                                          origin="default")
+            undeclared = []
+        return rules, undeclared
+
+
+def _sql_text(value: Any) -> str:
+    """A config value as the text Postgres reads for the column (true/false, numbers, strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def describe(rule: Rule) -> str:
+    """A rule as a person reads it: "weeks in timezone", "months on period_start", "json follows occurred_at"."""
+    names = {v: k for k, v in PLAIN.items()}
+    zone = ""
+    if rule.zone_column:
+        zone = f" in {rule.zone_via + '.' if rule.zone_via else ''}{rule.zone_column}"
+    if rule.kind in SHIFTS.values():
+        cycle = f" on {rule.source}" if rule.source and rule.kind in ("monthly", "yearly") else ""
+        return f"{names[rule.kind]}{cycle}{zone}"
+    if rule.kind == "json":
+        where = "anywhere" if rule.path == ["*"] else "/".join(rule.path)
+        return f"json at {where}, following {rule.source or 'now'}"
+    if rule.kind == "year_token":
+        return f"year of {rule.source}{zone}"
+    if rule.kind == "live_root":
+        return f"live where {rule.column_name} = {rule.value}"
+    if rule.kind == "live_via":
+        return f"live with its {rule.parent}"
+    if rule.kind == "quiesce":
+        action = "deleted" if rule.value == "delete" else f"{rule.path[0]} = {rule.path[1]}"
+        return f"quiesce: rows due{' by ' + rule.source if rule.source else ''} -> {action}"
+    return names.get(rule.kind, rule.kind)

@@ -1,0 +1,106 @@
+"""The engine's settings from the environment: the only reader of CPD_DEMO_* variables.
+
+Each is read when asked for (tests and commands change the environment between calls), checked,
+and given a type; a bad value is one sentence. Standard library only: the engine's runner inside a
+project's own Django (another interpreter) reads its settings through this module too.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENGINE_ROOT = Path(__file__).resolve().parent.parent
+# The documented demo password (the image's superuser, the personas of a product that uses it).
+# For demos only: never reuse it anywhere real.
+DEFAULT_PASSWORD = "cpd-demo-only"
+DEFAULT_SEED = 20240501
+MAX_SCALE = 5000  # scale 1000 is measured (about 750k rows); far beyond it a build only fills the disk
+DEFAULT_CONNECTION_LIMIT = 10
+CONFIG_FILE = "cpd-demo.toml"
+
+
+def _get(name: str) -> str:
+    return os.environ.get(f"CPD_DEMO_{name}", "").strip()
+
+
+def _whole(name: str, default: int, low: int, high: int) -> int:
+    from builder.errors import UserError
+
+    text = _get(name) or str(default)
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise UserError(f"CPD_DEMO_{name} must be a whole number from {low} to {high} (got {text!r}).")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What CPD_DEMO_* says now. Properties, so each is read (and checked) only where it is used."""
+
+    @property
+    def config(self) -> str:
+        """CPD_DEMO_CONFIG: the project config file (else cpd-demo.toml here, else the engine's own)."""
+        return _get("CONFIG")
+
+    @property
+    def password(self) -> str:
+        """CPD_DEMO_PASSWORD: the demo password a build hands to the scenario (default: the documented one)."""
+        return _get("PASSWORD") or DEFAULT_PASSWORD
+
+    @property
+    def snapshots(self) -> str:
+        return _get("SNAPSHOTS") or "snapshots"
+
+    @property
+    def home(self) -> Path:
+        """CPD_DEMO_HOME: the local demo server's directory (default .demo/ in the engine's directory)."""
+        return Path(_get("HOME") or ENGINE_ROOT / ".demo")
+
+    @property
+    def port(self) -> int:
+        return _whole("PORT", 55433, 1, 65535)
+
+    @property
+    def connection_limit(self) -> int:
+        """CPD_DEMO_CONNECTION_LIMIT: connections one named demo's login may hold at once."""
+        return _whole("CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT, 1, 1000)
+
+    @property
+    def pg_bindir(self) -> str:
+        return _get("PG_BINDIR")
+
+    @property
+    def pg_os_user(self) -> str:
+        return _get("PG_OS_USER") or "postgres"
+
+    @property
+    def kill_at(self) -> str:
+        """CPD_DEMO_KILL_AT: a fault point at which the process kills itself (tests only)."""
+        return _get("KILL_AT")
+
+    @property
+    def compose_files(self) -> list[str]:
+        return (_get("COMPOSE_FILE") or str(ENGINE_ROOT / "compose.yaml")).split(os.pathsep)
+
+    @property
+    def compose_image(self) -> str:
+        return _get("POSTGRES_IMAGE") or "postgres:15"
+
+    @property
+    def compose_port(self) -> str:
+        return str(_whole("DB_PORT", 55432, 1, 65535))
+
+    @property
+    def compose_password(self) -> str:
+        return _get("DB_PASSWORD") or "cpd-demo-build"
+
+    @property
+    def s3_multipart_threshold(self) -> int:
+        """Bytes from which an upload goes in parts (1 makes every upload multipart: the tests)."""
+        return _whole("S3_MULTIPART_THRESHOLD", 64 * 1024 * 1024, 1, 5 * 1024 ** 3)
+
+    @property
+    def s3_part_size(self) -> int:
+        return max(5 * 1024 * 1024, _whole("S3_PART_SIZE", 16 * 1024 * 1024, 1, 5 * 1024 ** 3))
+
+
+SETTINGS = Settings()

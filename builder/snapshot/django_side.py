@@ -1,0 +1,59 @@
+"""The project's own Django, run by the host: migrate, the scenario, its pages. A child process
+with the project's interpreter runs builder/seed.py (host code never imports Django); the request,
+the database password included, goes on its stdin, never on a command line."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from builder import faults
+from builder.errors import UserError
+from builder.postgres import conninfo
+from builder.project import Project
+from builder.settings import ENGINE_ROOT
+
+
+def request(project: Project, action: str, database_url: str, **fields: Any) -> tuple[list[str], dict, str]:
+    """(argv, environment, stdin) of the runner for `action` on `database_url`."""
+    values = conninfo.params(database_url)
+    database = {"NAME": values.get("dbname", ""), "USER": values.get("user", ""),
+                "PASSWORD": values.get("password", ""), "HOST": values.get("host", ""), "PORT": values.get("port", "")}
+    body = json.dumps({"action": action, "config": str(project.file), "database": database, **fields})
+    env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "DATABASE_URL")}
+    paths = [str(ENGINE_ROOT), *(str(p) for p in project.path)]
+    env["PYTHONPATH"] = os.pathsep.join(paths + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return [project.python, "-m", "builder.seed"], env, body
+
+
+def run(project: Project, action: str, database_url: str, echo: Callable[[str], None] | None = None,
+        **fields: Any) -> None:
+    """Run `action` in the project's Django, streaming its output lines to `echo`; one sentence if it fails."""
+    argv, env, body = request(project, action, database_url, **fields)
+    proc = subprocess.Popen(argv, env=env, cwd=project.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(body)
+    proc.stdin.close()
+    for line in proc.stdout:
+        faults.checkpoint(f"django:{action}")
+        if echo:
+            echo(line.rstrip("\n"))
+    err = proc.stderr.read()
+    if proc.wait() != 0:
+        lines = [ln for ln in err.strip().splitlines() if ln.strip()]
+        detail = conninfo.redact(lines[-1]) if lines else f"exit code {proc.returncode}"
+        raise UserError(f"The project's {action} failed: {detail.removeprefix('CommandError: ')}")
+
+
+def exec_serve(project: Project, database_url: str, port: int, media_root: str | None) -> None:
+    """Become the project's development server on 127.0.0.1:`port` (a kill of this process ends it)."""
+    argv, env, body = request(project, "serve", database_url, port=port, media_root=media_root)
+    read, write = os.pipe()
+    os.write(write, body.encode())  # small: it fits the pipe, so the write never waits
+    os.close(write)
+    os.dup2(read, sys.stdin.fileno())
+    os.chdir(project.root)
+    os.execvpe(argv[0], argv, env)

@@ -1,0 +1,54 @@
+"""`snapshot.rules`: every dated column of a project's schema (date, timestamp, JSON), with the rule
+its config gives it and where that rule comes from; the ones with none are named. The schema is
+read from a database given (migrated or restored), else from a throwaway one the project migrates."""
+
+from collections.abc import Callable
+from contextlib import ExitStack
+
+from builder.postgres import meta, providers, schema
+from builder.project import Project
+from builder.rules import Compiler, describe
+from builder.snapshot import django_side
+
+
+def where(project: Project) -> str:
+    file = project.rules_file
+    return str(file.relative_to(project.root)) if file.is_relative_to(project.root) else str(file)
+
+
+def report(project: Project, database_url: str | None, echo: Callable[[str], None]) -> tuple[list[str], list[str]]:
+    """(the listing's lines, the dated columns without a rule)."""
+    with ExitStack() as stack:
+        if database_url is None:
+            echo("→ migrating a throwaway database to read the schema")
+            db = stack.enter_context(providers.provide("auto", echo=lambda m: None))
+            database_url = stack.enter_context(db.scratch_database(project.database))
+            django_side.run(project, "migrate", database_url)
+        found = schema.read(database_url)
+    rules, undeclared = Compiler(project.rules, found, where(project)).compile(skip_tables=meta.TABLES)
+    by_column: dict[tuple[str, str, str], list[str]] = {}
+    by_table: dict[tuple[str, str], str] = {}
+    for rule in rules:
+        if rule.column_name and rule.kind not in ("live_root", "live_via"):
+            by_column.setdefault((rule.schema_name, rule.table_name, rule.column_name), []).append(
+                f"{describe(rule)}  [{rule.origin}]")
+        elif not rule.column_name:
+            by_table[(rule.schema_name, rule.table_name)] = f"{describe(rule)} (the table)  [tables]"
+    missing = {c.key for c in undeclared}
+    rows = []
+    for column in found.columns:
+        if column.table in meta.TABLES:
+            continue
+        said = by_column.get((column.schema, column.table, column.name))
+        table_rule = by_table.get((column.schema, column.table))
+        if not (column.dated or said):
+            continue
+        shown = said[0] if said else table_rule or ("NO RULE" if column.key in missing else "")
+        rows.append((column.key, column.type, shown))
+    live = [describe(r) + f" ({r.table_name})" for r in rules if r.kind in ("live_root", "live_via")]
+    width = max((len(k) for k, _, _ in rows), default=10)
+    lines = [f"{'column':<{width}}  {'type':<27}  rule  [declared in {where(project)}: columns, tables or default]"]
+    lines += [f"{key:<{width}}  {kind:<27}  {rule}" for key, kind, rule in rows]
+    lines += [f"live rows: {'; '.join(live)}"] if live else []
+    lines.append(f"{len(rows)} column(s); {len(missing)} without a rule")
+    return lines, sorted(missing)
