@@ -10,10 +10,11 @@
 --
 --   weekly      whole weeks of wall-clock time, counted from the scenario's own anchor: values that
 --   daily       were past at it by whole weeks (days) rounded down, future ones rounded up. Weekday,
---               time of day and DST hold, in the platform's timezone or the row's own (zone_column,
---               or zone_column of the row it points at through zone_via); the past stays past.
---   live_root,  rows that contain now (e.g. the event whose status is 'live', and the rows that
---   live_via    point at it, to a fixed point) move with `now` on the quarter hour instead.
+--               time of day and DST hold, in the platform's timezone or the row's own (zone_sql: an
+--               expression of the row `t` the build compiled from the config); the past stays past.
+--   live_root,  rows that contain now (a column's value or a condition, e.g. the event whose status
+--   live_via    is 'live', and the rows that point at it, to a fixed point) move with `now` on the
+--               quarter hour instead.
 --   monthly     whole months, counted on the row's own billing moment (its source column).
 --   yearly      whole years, counted on the row's own cycle (source; none = calendar years); also
 --               moves integer year columns.
@@ -23,11 +24,13 @@
 --   json        timestamps inside a JSON value (at a path, or anywhere: path '*') move as far as
 --               their row's source column did (or as now did): ISO strings in the form they were
 --               written (Z, +00:00, another offset, none, date only, fractions kept) and, at a path,
---               epoch seconds or milliseconds.
+--               epoch seconds or milliseconds. JSON kept in a text column is read where it parses and
+--               written back, when it moved, in jsonb's own form (keys in its order, its spacing).
 --   year_token  the year in a text (a pattern) becomes the year of its source, in the row's zone.
 --   purge       a whole table emptied (sessions, caches); it runs before the shifts.
---   quiesce     outbox and scheduled-job rows due by now after the shift are marked done (path:
---               column, value) or deleted: nothing fires because of a rebase.
+--   quiesce     outbox and scheduled-job rows due by now after the shift (and meeting the rule's
+--               condition) are marked done (path: column, value) or deleted: nothing fires because of a
+--               rebase.
 --   keep, bookkeeping: never moved (bookkeeping tables are left out of the content digest too).
 --
 -- One UPDATE per table, in one transaction, user triggers off (when run by a superuser): check
@@ -86,6 +89,7 @@ DECLARE
   steps       text;
   src_new     text;
   delta       text;
+  val         text;
   cycle       text;
   done        text;
 BEGIN
@@ -159,8 +163,10 @@ BEGIN
   FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
             WHERE ru.kind = 'live_root' LOOP
     CONTINUE WHEN r.rel IS NULL;
-    EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, t.tableoid, t.ctid FROM %s t WHERE t.%I::text = %L '
-                   'ON CONFLICT DO NOTHING', r.rel::oid, r.rel, r.column_name, r.value);
+    EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, t.tableoid, t.ctid FROM %s t WHERE %s '
+                   'ON CONFLICT DO NOTHING', r.rel::oid, r.rel,
+                   CASE WHEN r.condition <> '' THEN replace(r.condition, '{anchor}', quote_literal(meta.anchor_at) || '::timestamptz')
+                        ELSE format('t.%I::text = %L', r.column_name, r.value) END);
   END LOOP;
   LOOP
     added := 0;
@@ -205,6 +211,13 @@ BEGIN
       frac := CASE WHEN m[5] IS NULL THEN '' ELSE '.' || rpad(left(to_char(moved, 'US'), length(m[5]) - 1), length(m[5]) - 1, '0') END;
       RETURN to_char(moved, 'YYYY-MM-DD') || m[2] || to_char(moved, 'HH24:MI') || CASE WHEN m[4] IS NULL THEN '' ELSE to_char(moved, ':SS') END
              || frac || coalesce(m[6], '');
+    END $f$;
+    -- JSON kept in a text column, or NULL where the text is not JSON.
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_jsonb(s text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+    BEGIN
+      RETURN s::jsonb;
+    EXCEPTION WHEN others THEN
+      RETURN NULL;
     END $f$;
     -- The common form first, without a function call's cost: "YYYY-MM-DDTHH:MI:SSZ".
     CREATE OR REPLACE FUNCTION pg_temp.cpd_iso(s text, d interval) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
@@ -259,12 +272,7 @@ BEGIN
         k_past := CASE WHEN r.kind = 'weekly' THEN 7 * dk_past ELSE dd_past END;
         k_future := CASE WHEN r.kind = 'weekly' THEN 7 * dk_future ELSE dd_future END;
         -- The row's own zone, where it has one: its wall clock is what holds.
-        zone_sql := CASE WHEN r.zone_via <> '' THEN
-                           format('coalesce((SELECT nullif(p.%I, '''') FROM %s p WHERE p.%I = t.%I), %L)', r.zone_column,
-                                  to_regclass(format('%I.%I', split_part(r.parent, '.', 1), split_part(r.parent, '.', 2))),
-                                  r.parent_key, r.zone_via, zone)
-                         WHEN r.zone_column <> '' THEN format('coalesce(nullif(t.%I, ''''), %L)', r.zone_column, zone)
-                         ELSE '' END;
+        zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone) ELSE '' END;
         past := CASE WHEN k_past = 0 THEN format('t.%I', r.column_name)
                      WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, k_past)
                      WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
@@ -337,7 +345,11 @@ BEGIN
                JOIN pg_attribute a ON a.attrelid = tbl.rel AND a.attname = ru.column_name AND NOT a.attisdropped
               WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
               ORDER BY 1 LOOP
-      e := format('t.%I', r.column_name) || CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END;
+      -- jsonb as it is, json cast, JSON kept in text read with a try-cast (text that is not JSON stays).
+      src_type := CASE WHEN r.type_name = 'jsonb' THEN '' WHEN r.type_name = 'json' THEN '::jsonb' ELSE 'text' END;
+      val := CASE WHEN src_type = 'text' THEN format('pg_temp.cpd_jsonb(t.%I)', r.column_name)
+                  ELSE format('t.%I', r.column_name) || src_type END;
+      e := val;
       FOR j IN SELECT ru.path, ru.source FROM cpd_demo_rule ru
                 WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
                   AND ru.column_name = r.column_name ORDER BY ru.id LOOP
@@ -352,12 +364,15 @@ BEGIN
           e := format('pg_temp.cpd_json_anywhere(%s, %s)', e, delta);
         ELSE
           -- Each path read from the column as it was (paths are independent), written into the result.
-          e := format('jsonb_set_lax(%s, %L, pg_temp.cpd_json_value(t.%I%s #> %L, %s), false, ''return_target'')',
-                      e, j.path, r.column_name, CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END, j.path, delta);
+          e := format('jsonb_set_lax(%s, %L, pg_temp.cpd_json_value(%s #> %L, %s), false, ''return_target'')',
+                      e, j.path, val, j.path, delta);
         END IF;
       END LOOP;
-      CONTINUE WHEN e = format('t.%I', r.column_name) || CASE WHEN r.type_name = 'json' THEN '::jsonb' ELSE '' END;
-      sets := sets || format('%I = %s', r.column_name, e || CASE WHEN r.type_name = 'json' THEN '::json' ELSE '' END);
+      CONTINUE WHEN e = val;
+      sets := sets || CASE WHEN src_type = 'text'
+                           THEN format('%1$I = CASE WHEN %2$s IS NULL OR %2$s = (%3$s) THEN t.%1$I ELSE (%3$s)::text END',
+                                       r.column_name, val, e)
+                           ELSE format('%I = %s', r.column_name, e || CASE WHEN r.type_name = 'json' THEN '::json' ELSE '' END) END;
       only_live := false;
     END LOOP;
 
@@ -368,11 +383,7 @@ BEGIN
       src_new := coalesce(exprs[array_position(names, r.source)], format('t.%I', r.source));
       src_type := (SELECT format_type(atttypid, NULL) FROM pg_attribute
                     WHERE attrelid = tbl.rel AND attname = r.source AND NOT attisdropped);
-      zone_sql := CASE WHEN r.zone_via <> '' THEN
-                         format('coalesce((SELECT nullif(p.%I, '''') FROM %s p WHERE p.%I = t.%I), %L)', r.zone_column,
-                                to_regclass(format('%I.%I', split_part(r.parent, '.', 1), split_part(r.parent, '.', 2))),
-                                r.parent_key, r.zone_via, zone)
-                       WHEN r.zone_column <> '' THEN format('coalesce(nullif(t.%I, ''''), %L)', r.zone_column, zone)
+      zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone)
                        ELSE quote_literal(zone) END;
       IF src_type IN ('date', 'timestamp without time zone') THEN
         e := format('extract(year FROM %s)', src_new);
@@ -398,13 +409,14 @@ BEGIN
   FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
             WHERE ru.kind = 'quiesce' ORDER BY ru.id LOOP
     CONTINUE WHEN r.rel IS NULL;
-    done := CASE WHEN r.source = '' THEN '' ELSE format(' WHERE %I <= %L', r.source, target) END;
+    done := ' WHERE ' || concat_ws(' AND ', CASE WHEN r.source <> '' THEN format('t.%I <= %L', r.source, target) END,
+                                          nullif(replace(r.condition, '{anchor}', quote_literal(target) || '::timestamptz'), ''),
+                                          CASE WHEN r.value <> 'delete' THEN format('t.%I IS DISTINCT FROM %L', r.path[1], r.path[2]) END,
+                                          'true');
     IF r.value = 'delete' THEN
-      EXECUTE format('DELETE FROM %s', r.rel) || done;
+      EXECUTE format('DELETE FROM %s t', r.rel) || done;
     ELSE
-      EXECUTE format('UPDATE %s SET %I = %L', r.rel, r.path[1], r.path[2]) || done
-           || CASE WHEN done = '' THEN format(' WHERE %I IS DISTINCT FROM %L', r.path[1], r.path[2])
-                   ELSE format(' AND %I IS DISTINCT FROM %L', r.path[1], r.path[2]) END;
+      EXECUTE format('UPDATE %s t SET %I = %L', r.rel, r.path[1], r.path[2]) || done;
     END IF;
   END LOOP;
 

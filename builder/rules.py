@@ -11,14 +11,22 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
     "mail_outbox" = { quiesce = "send_at", set = { sent = true } }   # due rows marked done (or delete = true)
     [columns]                             # "table.column" or "schema.table.column"
     "event.starts_at" = { shift = "weeks", zone = "timezone" }      # zone from a column of the row,
-    "talk.starts_at" = { shift = "weeks", zone = "event_id.timezone" }   # ... or of the row it points at
+    "talk.starts_at" = { shift = "weeks", zone = "event_id.timezone" }   # ... or of the row it points at,
+    "ticket.valid_from" = { shift = "weeks", zone = "event(order_id.event_id)" }   # ... or a named zone
     "invoice.issued_at" = { shift = "months", cycle = "period_start" }
     "token.expires" = "expire"            # weeks, days, months, years, keep, null, expire
     "hook.payload" = { json = "occurred_at", paths = [["event_ts"], ["obj", "start_time"]] }   # or paths = "anywhere"
     "event.title" = { year_of = "starts_at", pattern = '^(Summit )\\d{4}$', zone = "timezone" }
     [live]                                # rows that contain now, moved with it on the quarter hour
-    roots = ["event.status = live"]
+    roots = ["event.status = live", "show: starts <= {anchor} AND ends > {anchor}"]   # a value, or a condition
     follow = ["talk.event_id", "ticket.event_id"]   # rows pointing at a live row (by their foreign key)
+    [zones]                               # named zones: SQL of one value ({id}), {platform} the platform's zone
+    event = "coalesce((SELECT tz FROM event_setting WHERE event_id = {id}), {platform})"
+
+The quiesce of a table takes a due column (`quiesce = "send_at"`; `true`: every row), an optional
+SQL condition (`when = "status = 'queued'"`), and `set = { column = value }` or `delete = true`.
+A json rule also reads JSON kept in a text column. Zones, conditions and named zones are SQL the
+project writes about its own tables (the row is `t`), run by the rebase as the config says.
 
 Pure Python: no database, no Django. The schema it checks against comes from the caller.
 """
@@ -94,11 +102,12 @@ class Rule:
     source: str = ""
     path: list[str] = field(default_factory=list)
     pattern: str = ""
-    zone_column: str = ""
-    zone_via: str = ""
+    zone_column: str = ""  # the zone as declared (for the listing); zone_sql is what runs
     parent: str = ""
     parent_key: str = ""
     value: str = ""
+    zone_sql: str = ""    # the row's zone as an SQL expression of the row `t` ("" = the platform's)
+    condition: str = ""   # live roots by condition, quiesce's `when` (SQL of the row, {anchor} allowed)
     origin: str = ""  # where it comes from: "columns", "tables", "live", "default"
 
     @classmethod
@@ -125,10 +134,13 @@ class Compiler:
 
     def __init__(self, declared: dict[str, Any], schema: Schema, where: str = "the rules"):
         self.declared, self.schema, self.where = declared, schema, where
-        unknown = set(declared) - {"default", "tables", "columns", "live"}
+        unknown = set(declared) - {"default", "tables", "columns", "live", "zones"}
         if unknown:
             raise UserError(f"{where}: unknown section(s) {', '.join(sorted(unknown))} "
-                            "(expected default, tables, columns, live).")
+                            "(expected default, tables, columns, live, zones).")
+        self.zones = declared.get("zones", {})
+        if not isinstance(self.zones, dict) or not all(isinstance(v, str) and "{id}" in v for v in self.zones.values()):
+            raise UserError(f"{where}: [zones] maps names to SQL expressions that use {{id}}.")
 
     def fail(self, message: str) -> UserError:
         return UserError(f"{self.where}: {message}")
@@ -154,21 +166,33 @@ class Compiler:
         return found
 
     # -- columns ---------------------------------------------------------------------------------
-    def zone(self, col: Column, spec: str, rule: Rule) -> None:
-        """`zone = "timezone"` (a column of the row) or `"event_id.timezone"` (of the row it points at)."""
-        if "." not in spec:
-            self.sibling(col, spec, "zone column")
-            rule.zone_column = spec
-            return
-        via, zone = spec.split(".", 1)
-        self.sibling(col, via, "zone's foreign key")
+    def path_sql(self, col: Column, path: str, what: str) -> str:
+        """SQL for a column of the row ("name") or of the row it points at ("fk.name")."""
+        if "." not in path:
+            return f"t.{ident(self.sibling(col, path, what).name)}"
+        via, name = path.split(".", 1)
+        self.sibling(col, via, f"{what}'s foreign key")
         key = self.schema.foreign_key(col.schema, col.table, via)
         if key is None:
-            raise self.fail(f"{col.key}'s zone goes through {via}, which is not a foreign key.")
-        if self.schema.find(key.parent_schema, key.parent, zone) is None:
-            raise self.fail(f"{col.key}'s zone column {zone} is not a column of {key.parent}.")
-        rule.zone_via, rule.zone_column = via, zone
-        rule.parent, rule.parent_key = f"{key.parent_schema}.{key.parent}", key.parent_column
+            raise self.fail(f"{col.key}'s {what} goes through {via}, which is not a foreign key.")
+        if self.schema.find(key.parent_schema, key.parent, name) is None:
+            raise self.fail(f"{col.key}'s {what} {name} is not a column of {key.parent}.")
+        return (f"(SELECT p.{ident(name)} FROM {ident(key.parent_schema)}.{ident(key.parent)} p "
+                f"WHERE p.{ident(key.parent_column)} = t.{ident(via)})")
+
+    def zone(self, col: Column, spec: str, rule: Rule) -> None:
+        """`zone = "timezone"` (a column of the row), `"event_id.timezone"` (of the row it points at),
+        or `"event(order_id.event_id)"`: the named zone `event` of that value."""
+        named = re.fullmatch(r"(\w+)\(([\w.]+)\)", spec)
+        if named:
+            if named.group(1) not in self.zones:
+                raise self.fail(f"{col.key}'s zone {named.group(1)} is not in [zones].")
+            value = self.path_sql(col, named.group(2), "zone's value")
+            rule.zone_sql = self.zones[named.group(1)].replace("{id}", value).replace(
+                "{platform}", "current_setting('TimeZone')")
+        else:
+            rule.zone_sql = self.path_sql(col, spec, "zone column")
+        rule.zone_column = spec
 
     def column_rule(self, key: str, spec: Any, origin: str = "columns") -> list[Rule]:
         col = self.column(key)
@@ -225,8 +249,8 @@ class Compiler:
         paths = spec.pop("paths", "anywhere")
         if spec:
             raise self.fail(f"{col.key}: unknown setting(s) {', '.join(sorted(spec))}.")
-        if col.type not in ("json", "jsonb"):
-            raise self.fail(f"{col.key} is {col.type}, not json or jsonb.")
+        if col.type not in ("json", "jsonb", "text", "character varying"):
+            raise self.fail(f"{col.key} is {col.type}, not json, jsonb or text.")
         base.kind = "json"
         if paths == "anywhere":
             return [Rule(**{**base.__dict__, "path": ["*"]})]
@@ -247,6 +271,7 @@ class Compiler:
             due = spec.pop("quiesce")
             if due is not True:
                 rule.source = self.sibling(Column(schema, table, "", ""), due, "due column").name
+            rule.condition = str(spec.pop("when", ""))
             if spec.pop("delete", False):
                 rule.value = "delete"
             else:
@@ -264,9 +289,15 @@ class Compiler:
     def live_rules(self, live: dict) -> list[Rule]:
         out = []
         for root in live.get("roots", []):
+            condition = re.fullmatch(r"\s*([\w.]+)\s*:\s*(.+?)\s*", str(root), flags=re.DOTALL)
+            if condition:
+                schema, table = self.table(condition.group(1))
+                out.append(Rule(table_name=table, schema_name=schema, kind="live_root",
+                                condition=condition.group(2), origin="live"))
+                continue
             match = re.fullmatch(r"\s*([\w.]+)\s*=\s*(.+?)\s*", str(root))
             if not match:
-                raise self.fail(f"live root {root!r} is not 'table.column = value'.")
+                raise self.fail(f"live root {root!r} is not 'table.column = value' or 'table: condition'.")
             col = self.column(match.group(1))
             out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind="live_root",
                             value=match.group(2), origin="live"))
@@ -303,6 +334,11 @@ class Compiler:
         return rules, undeclared
 
 
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _sql_text(value: Any) -> str:
     """A config value as the text Postgres reads for the column (true/false, numbers, strings)."""
     if isinstance(value, bool):
@@ -315,7 +351,7 @@ def describe(rule: Rule) -> str:
     names = {v: k for k, v in PLAIN.items()}
     zone = ""
     if rule.zone_column:
-        zone = f" in {rule.zone_via + '.' if rule.zone_via else ''}{rule.zone_column}"
+        zone = f" in {rule.zone_column}"
     if rule.kind in SHIFTS.values():
         cycle = f" on {rule.source}" if rule.source and rule.kind in ("monthly", "yearly") else ""
         return f"{names[rule.kind]}{cycle}{zone}"
@@ -325,10 +361,11 @@ def describe(rule: Rule) -> str:
     if rule.kind == "year_token":
         return f"year of {rule.source}{zone}"
     if rule.kind == "live_root":
-        return f"live where {rule.column_name} = {rule.value}"
+        return f"live where {rule.condition or f'{rule.column_name} = {rule.value}'}"
     if rule.kind == "live_via":
         return f"live with its {rule.parent}"
     if rule.kind == "quiesce":
         action = "deleted" if rule.value == "delete" else f"{rule.path[0]} = {rule.path[1]}"
-        return f"quiesce: rows due{' by ' + rule.source if rule.source else ''} -> {action}"
+        when = f" where {rule.condition}" if rule.condition else ""
+        return f"quiesce: rows due{' by ' + rule.source if rule.source else ''}{when} -> {action}"
     return names.get(rule.kind, rule.kind)

@@ -14,16 +14,21 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from builder import project as projects
 from builder.clock import parse_instant
-from builder.postgres import server
+from builder.demo import check
+from builder.postgres import rebase, server
 from builder.postgres.embedded import EmbeddedPostgres, free_port
-from builder.snapshot import platform
+from builder.snapshot import build as building
+from builder.snapshot import django_side
 from builder.snapshot.build import BuildOptions, build
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The CPD Events demo, through its config file like any project.
+CPD = projects.load(str(PROJECT / "cpd-demo.toml"))
 # Chosen so the scenario straddles the US DST change of 2026-03-08 (platform: America/New_York).
 ANCHOR = "2026-03-15T14:30:00+00:00"
-ANCHOR_AT = parse_instant(ANCHOR)
+ANCHOR_AT = parse_instant(ANCHOR, zone="UTC")
 SEED = 4242
 
 
@@ -43,7 +48,7 @@ CLOCK = Clock()
 
 def build_snapshot(output, seed: int = SEED, scale: int = 1, anchor: str = ANCHOR, force: bool = False,
                    provider: str = "embedded"):
-    options = BuildOptions(provider=provider, seed=seed, scale=scale, anchor=parse_instant(anchor))
+    options = BuildOptions(provider=provider, seed=seed, scale=scale, anchor=parse_instant(anchor, zone="UTC"))
     return build(options, output=output, force=force, echo=lambda m: None, clock=CLOCK)
 
 
@@ -54,17 +59,34 @@ def pg():
 
 
 def manage(url: str, *args: str, media_root: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    argv, env = platform.command(list(args), url, media_root=media_root)
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=PROJECT)
+    """The platform stand-in's own `manage.py ARGS` on `url`, as its developers run it (no engine)."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": CPD.settings}
+    if media_root:
+        env["MEDIA_ROOT"] = media_root
+    proc = subprocess.run([sys.executable, "-m", "django", *args], env=env, capture_output=True, text=True,
+                          cwd=PROJECT)
     if check and proc.returncode != 0:
         raise AssertionError(f"manage {args} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 
+def named_server(url: str, **kwargs):
+    """A named-demo server for the CPD demo (its tailoring SQL for --prospect), as the CLI makes one."""
+    from builder import hooks
+    from builder.named.demos import Server
+
+    return Server(url, tailoring=hooks.tailoring(CPD), **kwargs)
+
+
+def checks(url: str, now=None):
+    """demo.check's (instant, results) for the CPD demo."""
+    return check.run(CPD, url, now)
+
+
 @pytest.fixture(scope="session")
 def template_db(pg):
     server.create_database(pg.url(), "cpd_template")
-    manage(pg.url("cpd_template"), "migrate", "--no-input", "-v", "0")
+    django_side.run(CPD, "migrate", pg.url("cpd_template"))
     return "cpd_template"
 
 
@@ -87,12 +109,20 @@ class Databases:
         return self.pg.url(name)
 
     def seeded(self, seed: int = SEED, scale: int = 1, anchor: str = ANCHOR, prefix: str = "seeded",
-               extra: tuple = ()) -> tuple[str, Path, str]:
+               ) -> tuple[str, Path, str]:
+        """The engine's seed stage (the scenario, the engine's tables) rebased to `anchor`:
+        (url, media root, what the scenario printed)."""
         url = self.empty(prefix)
         media = self.tmp.mktemp("media")
-        out = manage(url, "create_demo_data", "--seed", str(seed), "--scale", str(scale), "--anchor", anchor,
-                     *extra, media_root=str(media))
-        return url, media, out.stdout
+        lines: list[str] = []
+        options = BuildOptions(seed=seed, scale=scale, config=str(CPD.file))
+        when = parse_instant(anchor, zone="UTC")
+        assert when is not None
+        building.seed(CPD, url, options, when, media, building.compile_rules(CPD, url), echo=lines.append)
+        rebase.run(url, when)
+        with server.connect(url) as conn:  # as a build leaves it: the rebase to its anchor is part of it
+            conn.execute("UPDATE cpd_demo_snapshot SET rebased_at = NULL")
+        return url, media, "\n".join(lines)
 
 
 @pytest.fixture(scope="session")

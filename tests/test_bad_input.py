@@ -101,8 +101,8 @@ def test_prune_during_a_restore_does_not_break_it(built, dbs):
 
 
 def test_demo_status_of_a_database_that_is_not_a_demo(precious):
-    one_sentence(invoke("demo.status", "--database-url", precious), "is not a CPD demo database")
-    one_sentence(invoke("snapshot.rebase", "--database-url", precious), "is not a CPD demo database")
+    one_sentence(invoke("demo.status", "--database-url", precious), "is not a demo database")
+    one_sentence(invoke("snapshot.rebase", "--database-url", precious), "is not a demo database")
 
 
 def test_a_broken_pipe_is_not_a_traceback(built, dbs):

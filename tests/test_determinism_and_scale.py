@@ -69,15 +69,17 @@ def _refused(url, *args, expect: str):
 
 
 def test_invalid_anchor(dbs):
-    _refused(dbs.empty(), "--anchor", "next tuesday", expect="is not an ISO 8601 instant")
+    _refused(dbs.empty(), "--anchor", "next tuesday", expect="must be an ISO instant with its offset")
 
 
 def test_scale_below_one(dbs):
-    _refused(dbs.empty(), "--scale", "0", expect="--scale must be a whole number from 1 to")
+    _refused(dbs.empty(), "--anchor", ANCHOR, "--scale", "0", expect="--scale must be a whole number from 1 to")
 
 
-def test_non_empty_database_needs_reset(demo, dbs):
-    url, media, _ = dbs.seeded(prefix="reset")
+def test_non_empty_database_needs_reset(dbs, tmp_path):
+    """The product's own command, as its developers run it: --reset replaces the data, the same rows again."""
+    url, media = dbs.empty("reset"), tmp_path
+    manage(url, "create_demo_data", "--seed", str(SEED), "--anchor", ANCHOR, media_root=str(media))
     _refused(url, "--anchor", ANCHOR, expect="pass --reset")
     before = snapshot_tables(url)
     manage(url, "create_demo_data", "--seed", str(SEED), "--anchor", ANCHOR, "--reset", media_root=str(media))
@@ -87,6 +89,6 @@ def test_non_empty_database_needs_reset(demo, dbs):
 
 
 def test_unreachable_database(dbs):
-    proc = manage("postgresql://postgres@127.0.0.1:1/nowhere", "create_demo_data", check=False)
+    proc = manage("postgresql://postgres@127.0.0.1:1/nowhere", "create_demo_data", "--anchor", ANCHOR, check=False)
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "Cannot connect to the database" in proc.stderr

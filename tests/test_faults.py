@@ -28,7 +28,7 @@ def helpers_on(url):
     return server.databases_like(server.admin_url(url), server.HELPER_PREFIX)
 
 
-@pytest.mark.parametrize("point", ["manage:create_demo_data", "build:after-dump"],
+@pytest.mark.parametrize("point", ["django:seed", "build:after-dump"],
                          ids=["killed during seed", "killed during dump"])
 def test_build_killed_loses_nothing_and_the_next_build_succeeds(store, point):
     before = tree_state(store)

@@ -7,18 +7,16 @@ from datetime import datetime, timedelta, timezone
 import psycopg
 import pytest
 
-from builder.demo import check
 from builder.named import keep_live, upkeep
-from builder.named.demos import Server
 from builder.named.names import TEMPLATE_PREFIX
 from builder.postgres import conninfo, server
 from builder.postgres.marks import CONTROL
-from tests.conftest import invoke, one, one_sentence, query
+from tests.conftest import checks, invoke, named_server, one, one_sentence, query
 
 
 @pytest.fixture(scope="module")
 def demos(pg, built):
-    return Server(pg.url())
+    return named_server(pg.url())
 
 
 def quiet(*_):
@@ -52,7 +50,7 @@ def test_prospect_tailoring_speaks_the_prospects_name_and_the_plan_still_checks(
                       "AND name LIKE 'Acme%%'") == [("Acme Health Standard Certificate", "#0f766e")]
     assert {r[0] for r in query(url, "SELECT organization FROM marketing_contactlist")} == {"Acme Health"}
     assert one(url, "SELECT prospect FROM cpd_demo_snapshot") == "Acme Health"
-    _, results = check.run(url)
+    _, results = checks(url)
     assert [r.line() for r in results if not r.ok] == []
 
 
@@ -85,7 +83,7 @@ def test_keep_live_advances_the_anchor_while_a_client_stays_connected(demos):
         assert keep_live.run(demos, timedelta(seconds=1), rounds=2, echo=quiet) == 2
         later = client.execute("SELECT anchor_at FROM cpd_demo_snapshot").fetchone()[0]
         assert later > first and client.execute("SELECT 1").fetchone() == (1,)
-    _, results = check.run(demos.at("globex"))
+    _, results = checks(demos.at("globex"))
     assert [r.line() for r in results if not r.ok] == []
 
 

@@ -11,10 +11,9 @@ import pytest
 
 from builder.errors import UserError
 from builder.named import keep_live, upkeep
-from builder.named.demos import Server
 from builder.named.names import template_name
 from builder.postgres import conninfo, locks, marks, server
-from tests.conftest import build_snapshot, invoke, one, one_sentence, query, snapshot_tables
+from tests.conftest import build_snapshot, invoke, named_server, one, one_sentence, query, snapshot_tables
 
 
 def quiet(*_):
@@ -23,7 +22,7 @@ def quiet(*_):
 
 @pytest.fixture(scope="module")
 def demos(pg, built):
-    return Server(pg.url())
+    return named_server(pg.url())
 
 
 def fingerprint(url: str) -> tuple:

@@ -14,10 +14,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from builder.named.demos import Server
 from builder.postgres import server
 from builder.postgres.embedded import EmbeddedPostgres, free_port
-from tests.conftest import PROJECT, invoke, one
+from tests.conftest import PROJECT, invoke, named_server, one
 
 
 def quiet(*_):
@@ -26,7 +25,7 @@ def quiet(*_):
 
 @pytest.fixture(scope="module")
 def demos(pg, built):
-    srv = Server(pg.url())
+    srv = named_server(pg.url())
     for name in ("stuck", "broken_data", "bystander"):
         srv.new(name, str(built), echo=quiet)
     yield srv
@@ -34,7 +33,7 @@ def demos(pg, built):
         srv.drop(name, echo=quiet)
 
 
-def anchor(srv: Server, name: str):
+def anchor(srv, name: str):
     return one(srv.at(name), "SELECT anchor_at FROM cpd_demo_snapshot")
 
 
@@ -69,7 +68,7 @@ def test_keep_live_survives_a_server_restart(built):
     cluster = EmbeddedPostgres(data_dir=home, port=free_port(), durable=True)
     cluster.start()
     try:
-        Server(cluster.url()).new("survivor", str(built), echo=quiet)
+        named_server(cluster.url()).new("survivor", str(built), echo=quiet)
         proc = subprocess.Popen([sys.executable, "-m", "invoke", "demo.keep-live", "--server", cluster.url(),
                                  "--every", "2s", "--rounds", "4"], cwd=PROJECT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)

@@ -8,11 +8,9 @@ import psycopg
 import pytest
 
 from builder.clock import parse_instant
-from builder.demo import check
 from builder.errors import UserError
-from builder.plan import SCENARIO_ANCHOR
 from builder.postgres import binaries, rebase, server, tools
-from tests.conftest import ANCHOR_AT, one, query, snapshot_tables
+from tests.conftest import ANCHOR_AT, CPD, checks, one, query, snapshot_tables
 
 # The instants a sales engineer meets (local = America/New_York, the platform's timezone).
 INSTANTS = {
@@ -51,7 +49,7 @@ def source(demo):
 
 @pytest.fixture(scope="module", params=list(INSTANTS), ids=list(INSTANTS))
 def rebased(request, source, dbs):
-    now = parse_instant(INSTANTS[request.param])
+    now = parse_instant(INSTANTS[request.param], zone=CPD.timezone)
     url = dbs.copy(source, "rebase")
     line = rebase.run(url, now)
     return url, now, line
@@ -63,7 +61,7 @@ def test_demo_check_passes(rebased):
     assert re.fullmatch(r"cpd-demo \S+: rebased by [+-](\d+ days?|(\d+ days? )?\d\d:\d\d:\d\d) \(anchor "
                         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ -> \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\)", line), line
     assert line.endswith(f"-> {now:%Y-%m-%d %H:%M:%S}Z)")
-    when, results = check.run(url)
+    when, results = checks(url)
     assert when == now
     assert [r.line() for r in results if not r.ok] == []
     assert len(results) >= 25
@@ -124,7 +122,7 @@ def test_every_dated_column_of_the_platform_has_a_rule(source):
 
 
 def test_the_scenario_anchor_is_recorded_and_a_build_is_a_rebase_of_it(source):
-    assert one(source, "SELECT scenario_anchor_at FROM cpd_demo_snapshot") == SCENARIO_ANCHOR
+    assert one(source, "SELECT scenario_anchor_at FROM cpd_demo_snapshot") == CPD.scenario.fixed_anchor()
     assert one(source, "SELECT anchor_at FROM cpd_demo_snapshot") == ANCHOR_AT
 
 
@@ -177,5 +175,5 @@ def test_a_bad_now_is_refused_by_the_sql_itself(source, dbs, now):
 
 
 def test_rebase_refuses_a_database_without_snapshot_row(dbs):
-    with pytest.raises(UserError, match="not a CPD demo database"):
+    with pytest.raises(UserError, match="not a demo database"):
         rebase.run(dbs.empty(), datetime(2027, 1, 1, tzinfo=timezone.utc))

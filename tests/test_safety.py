@@ -47,7 +47,7 @@ def test_a_database_that_is_not_a_demo_is_refused_unless_forced(built, precious)
     before = fingerprint(precious)
     for task in ("demo.reset", "snapshot.restore"):
         proc = invoke(task, "--from", str(built), env_extra={"DATABASE_URL": precious})
-        line = one_sentence(proc, "is not a CPD demo database")
+        line = one_sentence(proc, "is not a demo database")
         assert conninfo.database_name(precious) in line and "--force" in line
         assert fingerprint(precious) == before
     assert helpers_on(precious) == []

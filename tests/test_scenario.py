@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.hashers import check_password
 
-from builder import plan
-from builder.config import DEFAULT_PASSWORD
-from tests.conftest import ANCHOR, SEED, one, query
+from builder.settings import DEFAULT_PASSWORD
+from cpd_events_demo import plan
+from tests.conftest import ANCHOR, CPD, SEED, one, query
 
 ANCHOR_AT = datetime.fromisoformat(ANCHOR)
 PRO, BASIC, GUEST = "organizer.pro@example.com", "organizer.basic@example.com", "speaker.guest@example.com"
@@ -301,5 +301,5 @@ def test_date_invariants_at_the_anchor(url):
 
 def test_command_prints_seed_anchor_and_counts(demo):
     out = demo[2]
-    assert f"seed {SEED}" in out and "anchor 2026-03-15T14:30:00+00:00" in out
+    assert f"seed {SEED}" in out and f"anchor {CPD.scenario.anchor}" in out
     assert "events.Registration" in out and "marketing.Contact" in out

@@ -27,8 +27,9 @@ CREATE TABLE IF NOT EXISTS {RULE_TABLE} (
   id bigserial PRIMARY KEY, schema_name text NOT NULL DEFAULT 'public', table_name text NOT NULL,
   column_name text NOT NULL DEFAULT '', kind text NOT NULL, source text NOT NULL DEFAULT '',
   path text[] NOT NULL DEFAULT '{{}}', pattern text NOT NULL DEFAULT '', zone_column text NOT NULL DEFAULT '',
-  zone_via text NOT NULL DEFAULT '', parent text NOT NULL DEFAULT '', parent_key text NOT NULL DEFAULT '',
-  value text NOT NULL DEFAULT '', origin text NOT NULL DEFAULT '');
+  parent text NOT NULL DEFAULT '', parent_key text NOT NULL DEFAULT '',
+  value text NOT NULL DEFAULT '', zone_sql text NOT NULL DEFAULT '', condition text NOT NULL DEFAULT '',
+  origin text NOT NULL DEFAULT '');
 """
 
 

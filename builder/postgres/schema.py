@@ -14,7 +14,7 @@ def read(url: str) -> Schema:
         columns = [Column(*row) for row in conn.execute(f"""
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, NULL)
               FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE {_TABLES} AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE {_TABLES} AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
              ORDER BY n.nspname, c.relname, a.attnum""")]
         keys = [ForeignKey(*row) for row in conn.execute(f"""
             SELECT n.nspname, c.relname, a.attname, pn.nspname, p.relname, pa.attname

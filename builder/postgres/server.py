@@ -151,7 +151,7 @@ def check_replaceable(url: str, force: bool = False) -> str:
         raise UserError(f"The database {name} is a named demo (or its template): it is left alone; "
                         f"use `invoke demo.reset --name {name}` to put a named demo back to pristine.")
     if kind == "other" and not force:
-        raise UserError(f"The database {name} exists and is not a CPD demo database (no cpd_demo_snapshot row): "
+        raise UserError(f"The database {name} exists and is not a demo database (no cpd_demo_snapshot row): "
                         "it is left alone; choose another target, or pass --force to replace it.")
     return kind
 

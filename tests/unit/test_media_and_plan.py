@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from builder import plan, world
 from builder.errors import UserError
 from builder.snapshot import mediafiles
+from cpd_events_demo import plan, world
 
 
 def media_module():
     # The encoders live on the scenario's side but import nothing from Django.
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("media", Path(__file__).parents[2] / "builder/scenario/media.py")
+    spec = importlib.util.spec_from_file_location("media", Path(__file__).parents[2] / "cpd_events_demo/scenario/media.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

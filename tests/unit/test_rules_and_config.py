@@ -1,0 +1,175 @@
+"""The plug-in interface without a server: a project's config file and its declared rules, compiled
+against a schema described by hand. Every mistake a platform developer can make is one sentence
+that names the file and the key."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder import project as projects
+from builder.errors import UserError
+from builder.rules import Column, Compiler, ForeignKey, Schema, describe
+
+SCHEMA = Schema(
+    columns=[Column("public", "event", "id", "bigint"), Column("public", "event", "starts_at", "timestamp with time zone"),
+             Column("public", "event", "tz", "text"), Column("public", "event", "name", "text"),
+             Column("public", "event", "status", "text"),
+             Column("public", "talk", "id", "bigint"), Column("public", "talk", "event_id", "bigint"),
+             Column("public", "talk", "starts_at", "timestamp with time zone"),
+             Column("public", "token", "expires", "timestamp with time zone"),
+             Column("public", "token", "used_at", "timestamp without time zone"),
+             Column("public", "hook", "at", "timestamp with time zone"), Column("public", "hook", "body", "jsonb"),
+             Column("public", "outbox", "send_at", "timestamp with time zone"), Column("public", "outbox", "sent", "boolean"),
+             Column("public", "session", "expire_date", "timestamp with time zone"),
+             Column("shop", "order", "placed", "date"),
+             Column("public", "cpd_demo_snapshot", "anchor_at", "timestamp with time zone")],
+    foreign_keys=[ForeignKey("public", "talk", "event_id", "public", "event", "id")])
+
+DECLARED = {
+    "tables": {"session": "purge", "outbox": {"quiesce": "send_at", "set": {"sent": True}}},
+    "columns": {
+        "event.starts_at": {"shift": "weeks", "zone": "tz"},
+        "talk.starts_at": {"shift": "weeks", "zone": "event_id.tz"},
+        "token.expires": "expire", "token.used_at": "null", "outbox.send_at": "expire",
+        "hook.at": "days", "hook.body": {"json": "at", "paths": [["a", "b"], ["ts"]]},
+        "event.name": {"year_of": "starts_at", "pattern": r"^(Summit )\d+$", "zone": "tz"},
+        "shop.order.placed": {"shift": "months", "cycle": "placed"},
+    },
+    "live": {"roots": ["event.status = live"], "follow": ["talk.event_id"]},
+}
+
+
+def compile_(declared=DECLARED):
+    return Compiler(declared, SCHEMA, "rules.toml").compile(skip_tables=("cpd_demo_snapshot",))
+
+
+def test_every_kind_compiles_to_the_rows_the_rebase_reads():
+    rules, undeclared = compile_()
+    assert undeclared == []
+    by = {(r.schema_name, r.table_name, r.column_name, tuple(r.path)): r for r in rules}
+    talk = by[("public", "talk", "starts_at", ())]
+    assert (talk.kind, talk.zone_column, talk.zone_sql) == \
+        ("weekly", "event_id.tz", '(SELECT p."tz" FROM "public"."event" p WHERE p."id" = t."event_id")')
+    assert by[("public", "event", "starts_at", ())].zone_sql == 't."tz"'
+    assert by[("public", "token", "expires", ())].kind == "expire" and by[("public", "token", "used_at", ())].kind == "null"
+    assert by[("public", "hook", "at", ())].kind == "daily"
+    assert {r.path[0] for r in rules if r.kind == "json"} == {"a", "ts"}
+    assert by[("shop", "order", "placed", ())].kind == "monthly" and by[("shop", "order", "placed", ())].source == "placed"
+    quiesce = next(r for r in rules if r.kind == "quiesce")
+    assert (quiesce.table_name, quiesce.source, quiesce.path) == ("outbox", "send_at", ["sent", "true"])
+    assert [(r.kind, r.value or r.parent) for r in rules if r.kind.startswith("live")] == \
+        [("live_root", "live"), ("live_via", "public.event")]
+    assert describe(talk) == "weeks in event_id.tz"
+    assert describe(quiesce) == "quiesce: rows due by send_at -> sent = true"
+
+
+def test_an_undeclared_dated_column_is_named_unless_there_is_a_default():
+    declared = {**DECLARED, "columns": {k: v for k, v in DECLARED["columns"].items() if k != "token.used_at"}}
+    _, undeclared = compile_(declared)
+    assert [c.key for c in undeclared] == ["token.used_at"]  # the engine's own tables are never asked for
+    rules, undeclared = compile_({**declared, "default": "keep"})
+    assert undeclared == [] and any(r.column_name == "used_at" and r.origin == "default" for r in rules)
+
+
+@pytest.mark.parametrize("columns, message", [
+    ({"event.startz": "weeks"}, "event.startz names no column"),
+    ({"nope.x": "weeks"}, "there is no table nope"),
+    ({"event.starts_at": "fortnightly"}, "unknown rule 'fortnightly'"),
+    ({"event.starts_at": {"shift": "hours"}}, "shift must be one of"),
+    ({"event.starts_at": {"shift": "weeks", "zone": "nope"}}, "the zone column of event.starts_at, nope"),
+    ({"talk.starts_at": {"shift": "weeks", "zone": "id.tz"}}, "which is not a foreign key"),
+    ({"talk.starts_at": {"shift": "weeks", "zone": "event_id.nope"}}, "nope is not a column of event"),
+    ({"event.starts_at": {"shift": "weeks", "cycle": "starts_at"}}, "a cycle is for months and years only"),
+    ({"hook.at": {"json": "at"}}, "is timestamp with time zone, not json"),
+    ({"hook.body": {"json": "at", "paths": "everywhere"}}, "paths must be"),
+    ({"event.name": {"year_of": "starts_at", "pattern": "no group"}}, "group 1 is the text before the year"),
+    ({"event.starts_at": {"shift": "weeks", "zome": "tz"}}, "unknown setting(s) zome"),
+    ({"a.b.c.d": "weeks"}, "is not table.column or schema.table.column"),
+])
+def test_a_wrong_rule_is_one_sentence_naming_it(columns, message):
+    with pytest.raises(UserError, match=re.escape(message)):
+        compile_({"columns": columns})
+
+
+def test_wrong_tables_and_live_rows_are_one_sentence():
+    for declared, message in (({"tables": {"outbox": {"quiesce": "send_at"}}}, "quiesce needs set"),
+                              ({"tables": {"nope": "purge"}}, "nope names no table"),
+                              ({"tables": {"session": "truncate"}}, "must be purge, bookkeeping"),
+                              ({"live": {"roots": ["event.status"]}}, "is not 'table.column = value'"),
+                              ({"live": {"follow": ["talk.starts_at"]}}, "which is not a foreign key"),
+                              ({"colums": {}}, "unknown section(s) colums")):
+        with pytest.raises(UserError, match=re.escape(message)):
+            compile_(declared)
+
+
+GOOD = """
+[project]
+settings = "mysite.settings"
+timezone = "Europe/Berlin"
+database = "shop_demo"
+[scenario]
+command = ["loaddemo", "--seed", "{seed}"]
+anchor = "clock"
+env = { DEMO_PASSWORD = "{password}" }
+[rules]
+default = "weeks"
+[demo]
+logins = [{ login = "admin", role = "superuser", shows = "everything" }]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "cpd-demo.toml") -> str:
+    (tmp_path / name).write_text(text)
+    return str(tmp_path / name)
+
+
+def test_a_config_is_read_with_its_defaults(tmp_path):
+    found = projects.load(write(tmp_path, GOOD))
+    assert (found.settings, found.timezone, found.database, found.name) == \
+        ("mysite.settings", "Europe/Berlin", "shop_demo", tmp_path.name)
+    assert found.scenario.command == ("loaddemo", "--seed", "{seed}") and found.scenario.anchor == "clock"
+    assert found.scenario.fixed_anchor() is None and found.rules == {"default": "weeks"}
+    assert found.path == (tmp_path.resolve(),) and found.logins[0]["login"] == "admin"
+
+
+@pytest.mark.parametrize("change, message", [
+    (("[project]", "[projekt]"), "unknown section(s) projekt"),
+    (('timezone = "Europe/Berlin"', 'timezone = "Europe/Atlantis"'), "is not a known timezone"),
+    (('database = "shop_demo"', 'database = "Shop Demo"'), "must be a lowercase identifier"),
+    (('anchor = "clock"', 'anchor = "yesterday"'), "anchor must be now, clock or an ISO instant"),
+    (('anchor = "clock"', 'anchor = "2025-01-15T10:00"'), "with its offset"),
+    (('"{seed}"]', '"{seed}", "{sed}"]'), "{sed} is not a placeholder"),
+    (('"{seed}"]', '"{seed}", "--password", "{password}"]'), "{password} may go in env, never on the command line"),
+    (('command = ["loaddemo", "--seed", "{seed}"]', 'callable = "nodots"'), "callable must look like"),
+    (('command = ["loaddemo", "--seed", "{seed}"]', ""), "needs a command or a callable"),
+    (('settings = "mysite.settings"', 'settings = "my site"'), "must name the Django settings module"),
+    (('database = "shop_demo"', 'database = "shop_demo"\npython = "no/such/venv"'), "neither an interpreter nor"),
+    (('default = "weeks"', 'file = "missing.toml"'), "file missing.toml does not exist"),
+    (("[demo]", "[demo]\nchecks = 3"), "checks must be a string"),
+])
+def test_a_wrong_config_is_one_sentence_naming_the_file_and_key(tmp_path, change, message):
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(UserError, match=re.escape(message)) as caught:
+        projects.load(path)
+    assert str(tmp_path) in str(caught.value)
+
+
+def test_bad_toml_and_a_missing_file_are_one_sentence(tmp_path):
+    with pytest.raises(UserError, match="is not valid TOML"):
+        projects.load(write(tmp_path, "[project\n"))
+    with pytest.raises(UserError, match="does not exist"):
+        projects.load(str(tmp_path / "nope.toml"))
+
+
+def test_rules_in_a_file_of_their_own(tmp_path):
+    write(tmp_path, '[columns]\n"event.starts_at" = "weeks"\n', "rules.toml")
+    found = projects.load(write(tmp_path, GOOD.replace('default = "weeks"', 'file = "rules.toml"')))
+    assert found.rules == {"columns": {"event.starts_at": "weeks"}} and found.rules_file == tmp_path / "rules.toml"
+
+
+def test_the_cpd_demos_own_config_declares_every_dated_column_explicitly():
+    """No default: a new dated column of the stand-in platform stops the build until it is declared."""
+    cpd = projects.load(str(Path(__file__).parents[2] / "cpd-demo.toml"))
+    assert "default" not in cpd.rules and len(cpd.rules["columns"]) >= 35
+    assert cpd.scenario.fixed_anchor() is not None and cpd.tailor is not None and cpd.tailor.exists()
