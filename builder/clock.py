@@ -8,8 +8,12 @@ from builder.config import platform_timezone
 from builder.errors import UserError
 
 EXAMPLE = "e.g. 2027-03-01T14:00Z, or 2027-03-01T09:00 in the platform timezone"
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# The duration grammar, also read by the image's entrypoint (snapshot.image bakes these values into
+# it): a whole number and a unit (none: seconds), from one second to MAX_DURATION. The pattern is
+# written so that Python's re and bash's POSIX ERE read it alike.
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+DURATION_PATTERN = "^ *([0-9]+) *([" + "".join(DURATION_UNITS) + "]?) *$"
+MAX_DURATION = timedelta(days=365)
 
 
 def utc_now() -> datetime:
@@ -40,21 +44,24 @@ def iso(instant: datetime) -> str:
 
 
 def parse_duration(value: str | int | None, flag: str) -> timedelta:
-    """`30s`, `15m`, `8h`, `2d`, `1w` (a bare number is seconds); at least one second."""
-    text = str(value if value is not None else "").strip()
-    if text.isdigit():
-        text += "s"
-    match = _DURATION.match(text.lower())
-    if not match or int(match.group(1)) < 1:
-        raise UserError(f"{flag} {value!r} is not a duration of at least one second (e.g. 30s, 15m, 8h, 2d).")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    """`30s`, `15m`, `8h`, `2d`, `1w` (a bare number is seconds); from one second to MAX_DURATION."""
+    match = re.match(DURATION_PATTERN, str(value if value is not None else "").strip().lower())
+    seconds = int(match.group(1)) * DURATION_UNITS[match.group(2) or "s"] if match else 0
+    if not 1 <= seconds <= MAX_DURATION.total_seconds():
+        raise UserError(f"{flag} {value!r} is not {duration_rule()}.")
+    return timedelta(seconds=seconds)
+
+
+def duration_rule() -> str:
+    """What a duration may be, as every refusal of one says it (the image's included)."""
+    return f"a duration from 1s to {format_duration(MAX_DURATION)} (e.g. 30s, 15m, 8h, 2d)"
 
 
 def format_duration(delta: timedelta) -> str:
     seconds = int(delta.total_seconds())
     for unit in ("w", "d", "h", "m"):
-        if seconds and seconds % _UNITS[unit] == 0:
-            return f"{seconds // _UNITS[unit]}{unit}"
+        if seconds and seconds % DURATION_UNITS[unit] == 0:
+            return f"{seconds // DURATION_UNITS[unit]}{unit}"
     return f"{seconds}s"
 
 
