@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.image_weight import start_period
 from builder import clock, config
 from builder.errors import UserError
 from builder.postgres.tools import PROSPECT_SQL
@@ -72,6 +73,13 @@ def test_bash_and_python_read_a_duration_alike(tmp_path, value):
     except UserError:
         expected = None
     assert (bash.stdout.strip() if bash.returncode == 0 else None) == expected, bash.stderr
+
+
+def test_the_healthcheck_start_period_covers_the_measured_first_start():
+    rows = json.loads((PROJECT / "docs" / "benchmarks" / "results.json").read_text())
+    first = [r for r in rows if r["measured"].startswith("first start making 200 demos")]
+    assert first, "invoke bench --only image records the 200-demo first start"
+    assert start_period() >= first[0]["ours"]
 
 
 def test_no_example_serves_the_superuser_beyond_loopback():
