@@ -155,6 +155,20 @@ cpd_read_demos() {
 	done
 }
 
+# usage: cpd_check_init_files — each compressed init script has its decompressor in this image
+# (the official image has xz and zstd; a minimal base may not)
+cpd_check_init_files() {
+	local f tool
+	for f in "$INITDB_DIR"/*.sql.{gz,xz,zst}; do
+		case "$f" in
+			*.gz) tool=gunzip ;; *.xz) tool=xzcat ;; *) tool=zstd ;;
+		esac
+		if [ -e "$f" ] && ! command -v "$tool" >/dev/null; then
+			cpd_refuse "$f needs $tool, which this image's base lacks: give it as .sql or .sql.gz"
+		fi
+	done
+}
+
 # usage: cpd_setup_env — the variables, checked before anything runs: a refusal is one line
 cpd_setup_env() {
 	file_env POSTGRES_PASSWORD "$CPD_DEMO_DEFAULT_PASSWORD"
@@ -177,6 +191,7 @@ cpd_setup_env() {
 		cpd_refuse "CPD_DEMO_REBASE_EVERY=$CPD_DEMO_REBASE_EVERY is not $CPD_DEMO_DURATION_RULE"
 	fi
 	cpd_read_demos
+	cpd_check_init_files
 	local var file_var
 	for var in POSTGRES_INITDB_ARGS POSTGRES_INITDB_WALDIR; do
 		file_var=${var}_FILE

@@ -102,16 +102,10 @@ docker_process_sql() {
 # *.sql.gz, *.sql.xz, *.sql.zst into POSTGRES_DB as POSTGRES_USER (the official image's rules)
 docker_process_init_files() {
 	psql=(docker_process_sql)
-	local f tool
+	local f
 	for f; do
 		[ -e "$f" ] || continue
 		CURRENT_INIT_FILE=$f
-		case "$f" in
-			*.sql.gz) tool=gunzip ;; *.sql.xz) tool=xzcat ;; *.sql.zst) tool=zstd ;; *) tool= ;;
-		esac
-		if [ -n "$tool" ] && ! command -v "$tool" >/dev/null; then
-			cpd_refuse "$f needs $tool, which this image's base lacks: give it as .sql or .sql.gz"
-		fi
 		case "$f" in
 			*.sh) if [ -x "$f" ]; then cpd_log "running $f"; "$f"; else cpd_log "sourcing $f"; . "$f"; fi ;;
 			*.sql) cpd_log "running $f"; docker_process_sql -f "$f" ;;

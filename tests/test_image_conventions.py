@@ -277,6 +277,30 @@ def test_init_scripts_run_once_and_a_failure_starts_again_from_a_clean_copy(dock
         container.remove(force=True)
 
 
+def test_compressed_scripts_run_or_are_refused_by_what_the_base_has(docker_client, image, tmp_path):
+    """*.sql.xz and *.sql.zst need xz and zstd, which the official image has and a minimal base may
+    lack: then the start is refused in one line naming the file."""
+    have = docker_client.containers.run(image, ["bash", "-c", "command -v xzcat >/dev/null && echo yes || echo no"],
+                                        remove=True).decode().strip() == "yes"
+    scripts = owned_dir(tmp_path / "initdb.d", 0, 0o755)
+    packed = subprocess.run(["xz", "-c"], input=b"CREATE TABLE from_xz (x int);\n", capture_output=True, check=True)
+    scripts.joinpath("01-table.sql.xz").write_bytes(packed.stdout)
+    scripts.joinpath("01-table.sql.xz").chmod(0o644)
+    mounts = {str(scripts): {"bind": "/docker-entrypoint-initdb.d", "mode": "ro"}}
+    if not have:
+        line = refused(docker_client, image, {"POSTGRES_PASSWORD": "pw"}, volumes=mounts)
+        assert line == ("cpd-demo: /docker-entrypoint-initdb.d/01-table.sql.xz needs xzcat, which this image's base "
+                        "lacks: give it as .sql or .sql.gz")
+        return
+    port = free_port()
+    container = start(docker_client, image, port, environment={"POSTGRES_PASSWORD": "pw"}, volumes=mounts)
+    try:
+        with login(port, password="pw", container=container) as conn:
+            assert conn.execute("SELECT to_regclass('from_xz')::text").fetchone()[0] == "from_xz"
+    finally:
+        container.remove(force=True)
+
+
 def test_clients_are_told_the_server_is_starting_until_the_rebase_is_done(docker_client, image, tmp_path):
     """A slow init script keeps the start-up open: TCP clients get Postgres's own 57P03 and
     pg_isready says "rejecting connections"; then the rebased demo answers."""
