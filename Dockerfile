@@ -44,9 +44,10 @@ USER root
 # The baked data directory (pristine/) and the media; the dump stays in the first stage.
 COPY --from=restore --chown=postgres:postgres /var/lib/cpd-demo /var/lib/cpd-demo
 # $PGDATA (a container without a volume there serves the baked directory in place; a volume gets
-# a copy of it at its first start), the sockets directory (any user, as in the official image) and
-# the init scripts' directory.
-RUN install -d -o postgres -g postgres -m 0700 /var/lib/cpd-demo/data \
+# a copy of it at its first start) and the official image's data path, both postgres-owned so a
+# new named volume mounted there is too; the sockets directory (any user, as in the official
+# image) and the init scripts' directory.
+RUN install -d -o postgres -g postgres -m 0700 /var/lib/cpd-demo/data /var/lib/postgresql/data \
  && install -d -o postgres -g postgres -m 3777 /var/run/postgresql \
  && install -d -m 0755 /docker-entrypoint-initdb.d
 COPY share/ container/setup.sh /usr/local/share/cpd-demo/

@@ -186,6 +186,21 @@ def test_host_auth_method_and_the_exposure_warning(docker_client, image):
     assert "POSTGRES_HOST_AUTH_METHOD=md5 password is not one of" in line
 
 
+def test_the_official_data_path_on_a_new_named_volume(docker_client, image):
+    """`-e PGDATA=/var/lib/postgresql/data -v vol:/var/lib/postgresql/data`, as with postgres:15."""
+    volume = docker_client.volumes.create()
+    port = free_port()
+    container = start(docker_client, image, port, environment={"PGDATA": "/var/lib/postgresql/data", "POSTGRES_PASSWORD": "pw"},
+                      volumes={volume.name: {"bind": "/var/lib/postgresql/data", "mode": "rw"}})
+    try:
+        with login(port, password="pw", container=container) as conn:
+            assert conn.execute("SHOW data_directory").fetchone()[0] == "/var/lib/postgresql/data"
+            assert conn.execute("SELECT count(*) FROM cpd_demo_snapshot").fetchone()[0] == 1
+    finally:
+        container.remove(force=True)
+        volume.remove(force=True)
+
+
 def test_a_non_empty_directory_the_image_did_not_make_is_refused_and_left_intact(docker_client, image, tmp_path, uid):
     mine = owned_dir(tmp_path / "mine", uid)
     (mine / "notes.txt").write_text("a user's own file")
