@@ -1,8 +1,10 @@
 # The CPD demo database as a Postgres image: the snapshot is restored at build time into a data
-# directory baked into the image, and rebased to "now" at every container start.
+# directory baked into the image (the pristine copy), which a container copies into $PGDATA at its
+# first start; the dates are rebased to "now" at every start.
 #
-# Build context (made by `invoke snapshot.image`): this file, container/, rebase_dates.sql, prospect.sql and
-# snapshot/ holding cpd-demo.dump, media.tar.gz and manifest.json.
+# Build context (made by `invoke snapshot.image`): this file, container/, share/ (rebase_dates.sql,
+# constants.env, tailor.sql if the product has one) and snapshot/ (cpd-demo.dump, media.tar.gz,
+# manifest.json).
 ARG BASE_IMAGE=postgres:15
 
 FROM ${BASE_IMAGE} AS restore
@@ -10,17 +12,17 @@ FROM ${BASE_IMAGE} AS restore
 ARG BUILD_ID=unknown
 LABEL io.cpd-demo.stage="restore" io.cpd-demo.build="${BUILD_ID}"
 # Outside the official image's VOLUME (/var/lib/postgresql/data): data baked there would be lost.
-ENV PGDATA=/var/lib/cpd-demo/data
+ENV PGDATA=/var/lib/cpd-demo/pristine
 USER root
-RUN mkdir -p /var/lib/cpd-demo /var/run/postgresql && chown -R postgres:postgres /var/lib/cpd-demo /var/run/postgresql
+RUN mkdir -p /var/lib/cpd-demo/media /var/run/postgresql && chown -R postgres:postgres /var/lib/cpd-demo /var/run/postgresql
 COPY --chown=postgres:postgres snapshot/cpd-demo.dump snapshot/media.tar.gz /tmp/snapshot/
+COPY share/ /usr/local/share/cpd-demo/
 COPY container/bake.sh /usr/local/bin/cpd-demo-bake
 USER postgres
-# initdb, a socket-only server, pg_restore into cpd_demo, the documented demo password; then a
-# compressed pristine copy, to initialise an empty volume mounted over the data path.
+# initdb, a socket-only server, pg_restore into cpd_demo, frozen and checkpointed, the WAL reset to
+# one empty segment: one copy of the data, and nothing a fresh start does not read.
 RUN bash /usr/local/bin/cpd-demo-bake /tmp/snapshot/cpd-demo.dump \
- && mkdir -p /var/lib/cpd-demo/media && tar -xzf /tmp/snapshot/media.tar.gz -C /var/lib/cpd-demo/media \
- && tar -C /var/lib/cpd-demo -czf /var/lib/cpd-demo/pristine-data.tar.gz data
+ && tar -xzf /tmp/snapshot/media.tar.gz -C /var/lib/cpd-demo/media
 
 FROM ${BASE_IMAGE}
 ARG VERSION=unknown
@@ -39,19 +41,27 @@ LABEL org.opencontainers.image.title="cpd-demo-db" \
 ENV PGDATA=/var/lib/cpd-demo/data \
     CPD_DEMO_VERSION=${VERSION}
 USER root
-RUN mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql && chmod 2775 /var/run/postgresql
-# Only the data directory, the media and the scripts: the dump stays in the first stage.
+# The baked data directory (pristine/) and the media; the dump stays in the first stage.
 COPY --from=restore --chown=postgres:postgres /var/lib/cpd-demo /var/lib/cpd-demo
-COPY rebase_dates.sql prospect.sql /usr/local/share/cpd-demo/
+# $PGDATA (a container without a volume there serves the baked directory in place; a volume gets
+# a copy of it at its first start) and the official image's data path, both postgres-owned so a
+# new named volume mounted there is too; the sockets directory (any user, as in the official
+# image) and the init scripts' directory.
+RUN install -d -o postgres -g postgres -m 0700 /var/lib/cpd-demo/data /var/lib/postgresql/data \
+ && install -d -o postgres -g postgres -m 3777 /var/run/postgresql \
+ && install -d -m 0755 /docker-entrypoint-initdb.d
+COPY share/ container/setup.sh /usr/local/share/cpd-demo/
+# Executable in the build context already (snapshot.image): no layer for a chmod.
 COPY container/entrypoint.sh /usr/local/bin/cpd-demo-entrypoint
-RUN chmod 0755 /usr/local/bin/cpd-demo-entrypoint
 USER postgres
 EXPOSE 5432
 STOPSIGNAL SIGINT
-# Healthy only once the dates are rebased (the entrypoint's marker) and the real server answers
-# on TCP. The port comes from postmaster.pid, so `-p 5433` after the image name is honoured too.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
-  CMD test -f /var/run/postgresql/cpd-demo.ready \
-   && pg_isready -q -h 127.0.0.1 -p "$(sed -n 4p "$PGDATA/postmaster.pid")" -d cpd_demo -U postgres || exit 1
+# Healthy only once the dates are rebased and the real server answers on TCP. The entrypoint's
+# marker holds the server's port, so `-p 5433` after the image name is honoured too.
+# The start period covers a first start that makes 200 demos (CPD_DEMO_DATABASES), as measured
+# by `invoke bench`: until then a slow first start is "starting", never "unhealthy".
+HEALTHCHECK --interval=5s --timeout=3s --start-period=180s --retries=5 \
+  CMD test -s /var/run/postgresql/cpd-demo.ready \
+   && pg_isready -q -h 127.0.0.1 -p "$(cat /var/run/postgresql/cpd-demo.ready)" -U postgres || exit 1
 ENTRYPOINT ["cpd-demo-entrypoint"]
 CMD ["postgres"]

@@ -1,6 +1,6 @@
 """`docker run` to the first answered query with rebased dates: the baked image vs an image of the
-same dump that restores at start (the /docker-entrypoint-initdb.d way). Also image size over its
-base next to the dump's size."""
+same dump that restores at start (the /docker-entrypoint-initdb.d way). Also the image's weight
+next to the dump's size: on disk, and what a pull transfers (image_weight)."""
 
 import os
 import shutil
@@ -12,9 +12,12 @@ from pathlib import Path
 import psycopg
 
 from benchmarks.common import Row, build
+from benchmarks.image_weight import first_start_with_demos, local_registry, pull_bytes_over_base, start_period
+from builder import hooks
 from builder.postgres import server
 from builder.postgres.embedded import free_port
 from builder.postgres.tools import REBASE_SQL
+from builder.project import load as load_project
 from builder.snapshot.image import build_image, docker_client
 from builder.store import manifest as artifact
 
@@ -56,6 +59,11 @@ def baseline_image(client, snapshot_dir: Path, tag: str) -> str:
 
 
 def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
+    with local_registry() as registry:
+        return _measure(repeat, scales, registry)
+
+
+def _measure(repeat: int, scales, registry: str) -> list[Row]:
     client = docker_client()
     base_size = client.images.get(BASE_IMAGE).attrs["Size"]
     rows = []
@@ -64,8 +72,9 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
         for scale in scales:
             snap = build(provider="embedded", scale=scale, output=work / f"s{scale}", echo=lambda m: None)
             src = work / f"s{scale}" / snap.version
-            ours = build_image(src, repository=f"cpd-bench-baked-{scale}", base_image=BASE_IMAGE,
-                               echo=lambda m: None)[0]
+            repository = f"{registry}/cpd-bench-baked-{scale}"
+            ours = build_image(src, repository=repository, base_image=BASE_IMAGE, push=True, echo=lambda m: None,
+                               tailoring=hooks.tailoring(load_project()))[0]
             theirs = baseline_image(client, src, f"cpd-bench-restore-at-start-{scale}:latest")
             ours_t = sorted(first_rebased_answer(client, ours) for _ in range(repeat))[repeat // 2]
             theirs_t = sorted(first_rebased_answer(client, theirs) for _ in range(repeat))[repeat // 2]
@@ -75,7 +84,14 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
             dump = snap.manifest["files"][artifact.DUMP]["size"] / 1_048_576
             rows.append(Row("image", f"image size over its base, scale {scale}", over, "dump size", dump,
                             unit="MiB"))
-            for tag in (ours, f"cpd-bench-baked-{scale}:latest", theirs):
+            pulled = pull_bytes_over_base(client, repository, snap.version, BASE_IMAGE) / 1_048_576
+            rows.append(Row("image", f"docker pull over its base, scale {scale}", pulled, "dump size", dump,
+                            unit="MiB", goal="≤ 4x at 100 and 1000"))
+            if scale == 1:
+                rows.append(Row("image", "first start making 200 demos (CPD_DEMO_DATABASES), scale 1",
+                                first_start_with_demos(client, ours), "HEALTHCHECK start period", start_period(),
+                                goal="≤ 1x: healthy, never unhealthy"))
+            for tag in (ours, f"{repository}:latest", theirs):
                 client.images.remove(tag, force=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

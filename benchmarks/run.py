@@ -20,6 +20,7 @@ GROUP_OF = {"pipeline": ("seed", "restore", "rebase", "build"), "image": ("image
             "demo": ("demo",), "named": ("named",), "scaling": ("scale",), "profile": ()}
 ORDER = ("seed", "restore", "rebase", "build", "image", "named", "s3", "demo", "scale")
 ALL = "pipeline,image,s3,demo,named,scaling,profile"
+WEIGHT = "docker pull over its base"  # image_start's rows, shown again in the README's image section
 
 
 def merged(new_rows: list[Row], measured: set[str]) -> list[Row]:
@@ -32,11 +33,14 @@ def merged(new_rows: list[Row], measured: set[str]) -> list[Row]:
     return sorted(rows, key=lambda r: ORDER.index(r.group))
 
 
-def write_readme(table: str) -> None:
+def write_readme(table: str, weight: str) -> None:
+    """The full table, and the image's weight again in the image section."""
     readme = PROJECT / "README.md"
     text = readme.read_text()
-    block = f"<!-- bench:start -->\n{table}<!-- bench:end -->"
-    readme.write_text(re.sub(r"<!-- bench:start -->.*?<!-- bench:end -->", lambda m: block, text, flags=re.S))
+    for name, body in (("bench", table), ("weight", weight)):
+        block = f"<!-- {name}:start -->\n{body}<!-- {name}:end -->"
+        text = re.sub(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", lambda m: block, text, flags=re.S)
+    readme.write_text(text)
 
 
 def scale_of(row: Row) -> int | None:
@@ -124,7 +128,7 @@ def main() -> None:
               f"{datetime.now(timezone.utc):%Y-%m-%d}.")
     text = markdown(rows, header)
     (OUT / "results.md").write_text(text)
-    write_readme(text)
+    write_readme(text, markdown([r for r in rows if r.measured.startswith(WEIGHT)], header))
     chart(rows, OUT / "chart.png")
     print(text)
 

@@ -7,11 +7,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from builder.errors import UserError
 
 EXAMPLE = "e.g. 2027-03-01T14:00Z, or 2027-03-01T09:00 in the platform timezone"
-# Durations: a whole number and one lowercase unit. Capitals are refused rather than guessed:
-# 1M could be a minute or a month, and a demo dropped a minute after it was made is a lost demo.
+# The duration grammar, also read by the image's entrypoint (snapshot.image bakes these values into
+# it): a whole number and one lowercase unit (none: seconds), from one second to MAX_DURATION. The
+# pattern is written so that Python's re and bash's POSIX ERE read it alike. Capitals are refused
+# rather than guessed: 1M could be a minute or a month, and a demo dropped a minute after it was
+# made is a lost demo.
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-DURATION_MAX = timedelta(days=366)
-_DURATION = re.compile(r"(\d+)([smhdw])")
+DURATION_PATTERN = "^ *([0-9]+) *([" + "".join(DURATION_UNITS) + "]?) *$"
+MAX_DURATION = timedelta(days=365)
 YEARS = (1900, 2199)  # instants a demo may represent: beyond them dates stop meaning anything
 
 
@@ -44,21 +47,22 @@ def iso(instant: datetime) -> str:
     return instant.astimezone(timezone.utc).isoformat()
 
 
-def parse_duration(value: str | int | None, flag: str, longest: timedelta = DURATION_MAX) -> timedelta:
-    """`30s`, `15m`, `8h`, `2d`, `1w` (a bare number is seconds): from one second to `longest`."""
+def parse_duration(value: str | int | None, flag: str, longest: timedelta = MAX_DURATION) -> timedelta:
+    """`30s`, `15m`, `8h`, `2d`, `1w` (a bare number is seconds); from one second to `longest`."""
     text = str(value if value is not None else "").strip()
-    if text.isdigit():
-        text += "s"
-    match = _DURATION.fullmatch(text)
-    if match is None and re.fullmatch(r"\d+\s*[A-Za-z]+", text):
+    match = re.match(DURATION_PATTERN, text)
+    if match is None and re.fullmatch(r"\d+ *[A-Za-z]+", text):
         raise UserError(f"{flag} {value!r}: write the unit as one lowercase letter, s, m (minutes), h, d or w "
                         "(capitals and words are refused: 1M could mean a minute or a month).")
-    if not match or int(match.group(1)) < 1:
-        raise UserError(f"{flag} {value!r} is not a duration of at least one second (e.g. 30s, 15m, 8h, 2d).")
-    seconds = int(match.group(1)) * DURATION_UNITS[match.group(2)]
-    if seconds > longest.total_seconds():
-        raise UserError(f"{flag} {value!r} is longer than {format_duration(longest)}.")
+    seconds = int(match.group(1)) * DURATION_UNITS[match.group(2) or "s"] if match else 0
+    if not 1 <= seconds <= longest.total_seconds():
+        raise UserError(f"{flag} {value!r} is not {duration_rule(longest)}.")
     return timedelta(seconds=seconds)
+
+
+def duration_rule(longest: timedelta = MAX_DURATION) -> str:
+    """What a duration may be, as every refusal of one says it (the image's included)."""
+    return f"a duration from 1s to {format_duration(longest)} (e.g. 30s, 15m, 8h, 2d)"
 
 
 def format_duration(delta: timedelta) -> str:

@@ -278,6 +278,51 @@ def registry(tmp_path_factory):
     proc.wait()
 
 
+# Set in the builder's environment while the image is built: it must reach no layer and no label.
+IMAGE_BUILD_SECRET = "aws-secret-that-must-not-leak-4711"
+
+
+@pytest.fixture(scope="session")
+def image_snapshot(tmp_path_factory):
+    """The scale-1 snapshot the image tests share: (its directory, the build result)."""
+    root = tmp_path_factory.mktemp("img-snapshots")
+    result = build_snapshot(root)
+    return root / result.version, result
+
+
+@pytest.fixture(scope="session")
+def pushed_image(docker_client, registry, image_snapshot):
+    """The image of image_snapshot, built once for the session with a secret in the builder's
+    environment, pushed (both tags), dropped locally and pulled back: (repository, version, image id).
+    Every container and image made from it is removed at the end."""
+    from builder.snapshot.image import build_image
+
+    repository = f"{registry}/cpd-demo-db"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = IMAGE_BUILD_SECRET
+    try:
+        from builder import hooks
+
+        tags = build_image(image_snapshot[0], repository=repository, base_image=BASE_IMAGE, push=True,
+                           echo=lambda m: None, tailoring=hooks.tailoring(CPD))
+    finally:
+        os.environ.pop("AWS_SECRET_ACCESS_KEY", None)
+    image = docker_client.images.get(tags[0])
+    for tag in tags:
+        docker_client.images.remove(tag, force=True)
+    # Back from the registry (on loopback): every test runs on the pulled image.
+    pulled = docker_client.images.pull(repository, tag=image_snapshot[1].version)
+    assert pulled.id == image.id
+    yield repository, image_snapshot[1].version, image.id
+    for c in docker_client.containers.list(all=True, filters={"ancestor": image.id}):
+        c.remove(force=True)
+    for img in docker_client.images.list(name=repository):
+        docker_client.images.remove(img.id, force=True)
+    try:
+        docker_client.images.remove(image.id, force=True)
+    except Exception:  # already gone with its tags
+        pass
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A snapshots directory holding one build of the scenario, for the module."""

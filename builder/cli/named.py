@@ -66,7 +66,7 @@ def reset(proj, name: str, server: str | None, from_: str | None, version: str |
     "name": NAME_HELP, "server": SERVER_HELP, "from_": FROM_HELP, "version": VERSION_HELP, "now": NOW_HELP,
     "prospect": 'The prospect\'s organisation, e.g. "Acme Health": the demo speaks its name.',
     "prospect_color": "The prospect's colour for certificates, e.g. #0f766e (with --prospect).",
-    "ttl": "Drop the demo with demo.gc after this long: 30s, 15m, 8h, 2d, at most 366d (default: keep).",
+    "ttl": "Drop the demo with demo.gc after this long: 30s, 15m, 8h, 2d, at most 365d (default: keep).",
     "by": BY_HELP, "config": CONFIG_HELP,
 })
 @tool
