@@ -96,7 +96,9 @@ BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
     RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a demo database';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'cpd_demo_rule'::regclass AND attname = 'schema_name') THEN
+  -- The rule table's layout is this file's contract with the build: an older dump lacks columns.
+  IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'cpd_demo_rule'::regclass AND NOT attisdropped
+         AND attname IN ('schema_name', 'zone_sql', 'condition', 'parent_key')) < 4 THEN
     RAISE EXCEPTION 'this demo database was built by an older version of cpd-demo-db: build it again';
   END IF;
   SELECT * INTO meta FROM cpd_demo_snapshot ORDER BY id LIMIT 1 FOR UPDATE;

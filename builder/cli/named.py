@@ -49,7 +49,7 @@ def print_demo(proj, demos, demo) -> None:
 
     say(f"demo {demo.name}" + (f" for {demo.prospect}" if demo.prospect else "") + f" · {demo.version}")
     print_status_and_logins(proj, demos.at(demo.name), True)
-    say(f"database: {conninfo.display(demos.demo_url(demo.name))}"
+    say(f"database: {conninfo.display(demos.demo_url(demo.name, demo))}"
         f"   (`invoke demo.url --name {demo.name}` prints it with the password)")
 
 

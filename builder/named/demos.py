@@ -57,9 +57,9 @@ class Server:
             raise UserError(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
         return demo
 
-    def demo_url(self, name: str) -> str:
+    def demo_url(self, name: str, demo: Demo | None = None) -> str:
         """The demo's own connection URL, with its login and password: only one that works."""
-        demo = self.show(name)
+        demo = demo or self.show(name)
         if demo.status() in ("making", "dropping") or demo.problem:
             why = demo.problem or f"it is being {'made' if demo.state == 'making' else 'dropped'}"
             raise UserError(f"The demo {name} cannot be reached now: {why} "
@@ -150,11 +150,14 @@ class Server:
                     sql.Identifier(staging), sql.Identifier(template)))
             self.registry.close_to_public(staging, owner_role=name, comment=marks.DEMO)
             with server.connect(self.at(staging)) as conn:
-                with conn.transaction():
-                    rebase_sql.run_in(conn, now)
-                    if prospect and self.tailoring is not None:
-                        rebase_sql.tailor_in(conn, self.tailoring, prospect, color)
-                    grant(conn, name)
+                try:
+                    with conn.transaction():
+                        rebase_sql.run_in(conn, now)
+                        if prospect and self.tailoring is not None:
+                            rebase_sql.tailor_in(conn, self.tailoring, prospect, color)
+                        grant(conn, name)
+                except psycopg.Error as exc:
+                    raise UserError(f"Making the copy of {name} failed: {rebase_sql.first_line(exc)}") from None
                 report = rebase_sql.report_in(conn)
                 anchor = server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
             faults.checkpoint("named:copied")
@@ -170,7 +173,7 @@ class Server:
               echo: Echo = print, locked: bool = False) -> Demo:
         """Back to pristine from its template (or moved to `version` from `source`), rebased and
         tailored again, its login as it was made; sessions on it are ended."""
-        self.show(name)
+        validate(name)
         with (contextlib.nullcontext() if locked else locks.take_or_refuse(self.admin, name)):
             demo = self.show(name)
             if demo.state != "ready":

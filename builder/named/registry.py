@@ -136,17 +136,24 @@ class Registry:
         self.url = url
         self.admin = server.admin_url(url)
         self.dedicated = dedicated
+        self._exists = False  # once seen, for the life of this command (it is never dropped under one)
 
     def at(self, database: str) -> str:
         return conninfo.with_database(self.url, database)
 
     def exists(self) -> bool:
         """Whether this server has a registry of the tool's (one sentence if the name is taken by another)."""
-        if not server.database_exists(self.admin, CONTROL):
+        if self._exists:
+            return True
+        with server.connect(self.admin) as conn:
+            row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                               (CONTROL,)).fetchone()
+        if row is None:
             return False
-        if server.database_comment(self.admin, CONTROL) != marks.CONTROL_COMMENT:
+        if row[0] != marks.CONTROL_COMMENT:
             raise UserError(f"The database {CONTROL} on this server was not made by this tool: it is left alone, "
                             "and named demos cannot be kept here until it is renamed or dropped.")
+        self._exists = True
         return True
 
     def ensure(self) -> None:

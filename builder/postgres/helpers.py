@@ -53,10 +53,9 @@ def held(admin: str, purpose: str, target: str) -> Iterator[str]:
 def reap(admin: str, target: str | None = None) -> list[str]:
     """Drop the work databases whose maker is gone (their lock is free), of `target` or of any;
     returns their names."""
-    if target is None:
-        names = server.databases_like(admin, HELPER_PREFIX)
-    else:
-        names = [n for purpose in PURPOSES for n in server.databases_like(admin, name(purpose, target) + "_")]
+    names = server.databases_like(admin, HELPER_PREFIX)
+    if target is not None:
+        names = [n for n in names if any(n.startswith(name(purpose, target) + "_") for purpose in PURPOSES)]
     dropped = []
     for helper in names:
         if locks.is_free(admin, locks.helper_key(helper)):
