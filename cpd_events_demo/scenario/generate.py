@@ -303,15 +303,20 @@ class Scenario:
                                        exp_year=year + (3 if key == "pro" else self.rng.randint(1, 4)),
                                        is_default=True, stripe_payment_method_id=f"pm_{self.token(24)}"))
         self.copy.insert(PaymentMethod, cards)
-        f.ConnectAccountFactory.create(user=self.users["pro"], charges_enabled=True, payouts_enabled=True)
+        stripe_account = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+        f.ConnectAccountFactory.create(user=self.users["pro"], charges_enabled=True, payouts_enabled=True,
+                                       stripe_account_id=f"acct_1{self.token(16, stripe_account)}")
         for org in world.ORGANIZERS:
             if org.stripe and org.status != "canceled" and org.plan != "organizer":
-                f.ConnectAccountFactory.create(user=self.users[org.key], charges_enabled=True, payouts_enabled=True)
-        self.zoom = f.ZoomConnectionFactory.create(user=self.users["pro"], connected_at=self.cal.human(
+                f.ConnectAccountFactory.create(user=self.users[org.key], charges_enabled=True, payouts_enabled=True,
+                                               stripe_account_id=f"acct_1{self.token(16, stripe_account)}")
+        self.zoom = f.ZoomConnectionFactory.create(user=self.users["pro"], zoom_user_id=self.token(22),
+                                                   connected_at=self.cal.human(
             self.cal.ago(days=210), self.cal.ago(days=200), "America/New_York"))
         for org in world.ORGANIZERS:
             if org.zoom:
-                f.ZoomConnectionFactory.create(user=self.users[org.key], connected_at=self.cal.human(
+                f.ZoomConnectionFactory.create(user=self.users[org.key], zoom_user_id=self.token(22),
+                                               connected_at=self.cal.human(
                     self.cal.ago(days=31 * org.months), self.cal.ago(days=31 * max(org.months - 1, 0) + 1),
                     org.timezone))
         paid = sum(1 for i in invoices if i.status == "paid")
@@ -348,7 +353,8 @@ class Scenario:
         current = periods[-1]
         sub = f.SubscriptionFactory.create(user=user, plan=self.plans[code], status=status,
                                     current_period_start=current[0], current_period_end=current[1],
-                                    cancel_at_period_end=status == "canceled")
+                                    cancel_at_period_end=status == "canceled",
+                                    stripe_subscription_id=f"sub_{self.token(16)}")
         if price == 0 or status == "trialing":
             return sub
         prefix = self.token(8, "ABCDEF0123456789")
@@ -609,7 +615,7 @@ class Scenario:
             for _ in range(self.volume(world.REGISTRATIONS["meetup_guests"])):
                 who = self.registrant(taken, learner_share=0.2)
                 add(who, "confirmed", "free", at=self.cal.human(
-                    self.cal.ago(days=9), floor_quarter(self.anchor) - timedelta(hours=2), who.timezone, skew=1.5))
+                    event.starts_at - timedelta(days=9), event.starts_at - timedelta(hours=1), who.timezone, skew=1.5))
             return regs
         if key.startswith("next-"):
             count = world.SERIES_NEXT_REGISTRATIONS[int(key.split("-")[1])]
