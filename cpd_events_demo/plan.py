@@ -182,15 +182,19 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Seat:
-    """A persona's own registration for an event: how she registered, when she was there, what she said."""
+    """A persona's own registration for an event, and what she did there.
+
+    `payment` "paid" is the price less her promo code's discount. She registered between `days_ago`
+    days before the anchor (None: while registration was open, two days before the start at the
+    latest). At each live session of an event that is over she was there for `stays`: (joined, left)
+    in minutes after the session's start, None for a minute after its end (the default: all of it).
+    """
     persona: str
     status: str                     # confirmed, waitlisted, pending, cancelled
-    payment: str                    # paid (the price less her promo code's discount), free, unpaid
+    payment: str                    # paid, free, unpaid, refunded
     promo: str | None = None
-    days_ago: tuple[float, float] | None = None  # registered between these many days before the anchor;
-    #                                              None: while registration was open, two days before the start at the latest
-    stays: tuple[tuple[int, int | None], ...] = ((-2, None),)  # at each live session of an event that is over: joined
-    #                                              and left, minutes after its start (None: a minute after its end)
+    days_ago: tuple[float, float] | None = None
+    stays: tuple[tuple[int, int | None], ...] = ((-2, None),)
     feedback: Feedback | None = None
 
 
