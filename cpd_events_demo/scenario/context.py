@@ -37,7 +37,8 @@ class Batch:
 
 
 class Drawn:
-    """Every row drawn, in order, with its id (per model, from 1, in the order drawn)."""
+    """Every row drawn, in order, with its id: per model, from 1, in the order drawn (the command
+    writes into empty tables)."""
 
     def __init__(self) -> None:
         self.batches: list[Batch] = []
