@@ -58,7 +58,7 @@ class Writer:
             written.add(model)
         reset_sequences(written)
 
-    def column(self, field: models.Field, names: set[str]) -> Callable[[Row], Any]:
+    def column(self, field: models.Field, names: tuple[str, ...]) -> Callable[[Row], Any]:
         """How a COPY column gets its value from a row (the model's default where the row has none)."""
         name = field.name
         if name not in names:
@@ -72,7 +72,7 @@ class Writer:
             return lambda row: field.get_db_prep_save(getattr(row, name), connection)
         return lambda row: getattr(row, name)
 
-    def arguments(self, model: type[models.Model], names: set[str], row: Row) -> dict[str, Any]:
+    def arguments(self, model: type[models.Model], names: tuple[str, ...], row: Row) -> dict[str, Any]:
         """A row's values as its factory takes them: the rows it points at as saved instances."""
         out = {}
         for name in names:
@@ -101,10 +101,10 @@ class Writer:
         copy_rows(through, ends, ((row.id, target.id) for row in rows for target in getattr(row, m2m.name)))
 
 
-def row_fields(kind: type[Row], model: type[models.Model]) -> set[str]:
-    """The row's field names; each must be one of the model's (a typo is an error, not a default)."""
-    names = {f.name for f in dataclasses.fields(kind)}
+def row_fields(kind: type[Row], model: type[models.Model]) -> tuple[str, ...]:
+    """The row's field names, in order; each must be one of the model's (a typo is an error, not a default)."""
+    names = tuple(f.name for f in dataclasses.fields(kind))
     known = {f.name for f in model._meta.get_fields() if f.concrete or f.many_to_many}
-    if names - known:
-        raise TypeError(f"{kind.__name__}: {model._meta.label} has no field {', '.join(sorted(names - known))}")
+    if unknown := [name for name in names if name not in known]:
+        raise TypeError(f"{kind.__name__}: {model._meta.label} has no field {', '.join(unknown)}")
     return names
