@@ -301,11 +301,12 @@ cpd_wait_status() {
 	return 1
 }
 
-# usage: cpd_stop PID — fast shutdown of a postmaster, waiting for its end. Repeated: a server
-# still starting has not installed its handlers yet, and a background job ignores SIGINT until then.
+# usage: cpd_stop PID [SIGNAL] — a postmaster's shutdown (fast, SIGINT, unless another signal is
+# given), waiting for its end. Repeated: a server still starting has not installed its handlers
+# yet, and a background job ignores SIGINT until then.
 cpd_stop() {
 	if [ -n "$1" ]; then
-		while kill -INT "$1" 2>/dev/null; do
+		while kill "-${2:-INT}" "$1" 2>/dev/null; do
 			sleep 0.02
 		done
 		wait "$1" 2>/dev/null || true
@@ -437,7 +438,9 @@ _main() {
 	if [ -n "$FIRST_START_DUE" ]; then
 		rm -f "$PGDATA/$FIRST_START"
 	fi
-	cpd_stop "$PLACEHOLDER_PID"
+	# Immediate (SIGQUIT): the placeholder holds nothing, and its port closes at once, so clients
+	# see "starting up" or a refused connection, hardly ever its "shutting down".
+	cpd_stop "$PLACEHOLDER_PID" QUIT
 	PLACEHOLDER_PID=
 	env -u POSTGRES_PASSWORD postgres "$@" &
 	CPD_SERVER_PID=$!

@@ -3,10 +3,13 @@ sessions, courses. One registry: the scenario, the checks, the status and logins
 and the README's persona table all read it. Pure Python (no Django): the engine's host loads the
 hooks that read it.
 
+Each event carries its registration policy: the personas' own seats (how they registered, how long
+they stayed, what they said), then who else registers and how.
+
 Times are given on the scenario's calendar: `week` 0 is the week (Monday to Sunday, platform
 timezone) of the instant the scenario is generated around (cpd-demo.toml's [scenario] anchor, a
-Wednesday at 10:00 in New York); `weekday` 0 is Monday; `start` is the
-local wall-clock time in the event's own timezone. The choices the plan leaves open are marked
+Wednesday at 10:00 in New York); `weekday` 0 is Monday; `start` is the local wall-clock time in the
+event's own timezone. The choices the plan leaves open are marked
 "(chosen)" and listed in docs/scenario.md.
 """
 
@@ -98,6 +101,22 @@ PRO_BILLING_DAY = 12
 
 
 @dataclass(frozen=True)
+class SubscriptionSpec:
+    persona: str
+    plan: str
+    status: str
+    months: int                     # subscribed this long: a paid invoice a month
+    billing_day: int | None = None  # of the month; None: drawn (1–28)
+
+
+SUBSCRIPTIONS: tuple[SubscriptionSpec, ...] = (
+    SubscriptionSpec("pro", "pro", "active", PRO_INVOICES, PRO_BILLING_DAY),
+    SubscriptionSpec("basic", "basic", "active", 10),          # the free plan: no invoices
+    SubscriptionSpec("churned", "organizer", "past_due", 7),   # the latest renewal failed: dunning
+)
+
+
+@dataclass(frozen=True)
 class TemplateSpec:
     name: str
     owner: str | None       # persona key, or None for the system
@@ -142,6 +161,59 @@ CONTACT_LISTS: tuple[tuple[str, int, str | None], ...] = (
 
 
 @dataclass(frozen=True)
+class SpeakerSpec:
+    persona: str
+    name: str     # as a programme prints it
+    bio: str
+
+
+SPEAKERS: tuple[SpeakerSpec, ...] = (
+    SpeakerSpec("speaker", "Prof. Alan Grant", PERSONA["speaker"].bio),
+    SpeakerSpec("pro", "Dr. Sarah Chen", "Physician and medical educator."),
+)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rating: int
+    comment: str
+    minutes_after: int  # the event's end
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A persona's own registration for an event, and what she did there.
+
+    `payment` "paid" is the price less her promo code's discount. She registered between `days_ago`
+    days before the anchor (None: while registration was open, two days before the start at the
+    latest). At each live session of an event that is over she was there for `stays`: (joined, left)
+    in minutes after the session's start, None for a minute after its end (the default: all of it).
+    """
+    persona: str
+    status: str                     # confirmed, waitlisted, pending, cancelled
+    payment: str                    # paid, free, unpaid, refunded
+    promo: str | None = None
+    days_ago: tuple[float, float] | None = None
+    stays: tuple[tuple[int, int | None], ...] = ((-2, None),)
+    feedback: Feedback | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationPolicy:
+    """Who registers for an event, and how: the plan's personas (seats) first, then generated people."""
+    seats: tuple[Seat, ...] = ()
+    count: int = 0                  # generated registrations, at scale 1
+    sold_out: bool = False          # instead of `count`: confirmed registrations fill the (scaled) capacity
+    extra: tuple[tuple[str, str, int], ...] = ()  # then (status, payment, count at scale 1): pending, the waitlist...
+    learner_share: float = 0.6      # of generated registrants, those with an account; the rest register as guests
+    first_learners: bool = False    # instead: the platform's first learners, in order
+    cancelled: float = 0.0          # the share of generated registrations cancelled since (refunded if paid)
+    promos: tuple[tuple[str | None, int], ...] = ()  # codes generated paying registrants used, weighted (None: none)
+    opens_days: int = 28            # registration opens this many days before the start
+    ramp: float = 2.2               # > 1: registrations crowd toward the close
+
+
+@dataclass(frozen=True)
 class SessionSpec:
     title: str
     session_type: str
@@ -174,6 +246,9 @@ class EventSpec:
     zoom: bool
     description: str
     sessions: tuple[SessionSpec, ...] = field(default_factory=tuple)
+    registrations: RegistrationPolicy = RegistrationPolicy()
+    year_in_title: bool = False     # the title ends with the year it starts in (its own timezone)
+    zoom_log: bool = False          # Zoom's webhooks for it are kept: joins, leaves, the recording
 
 
 # Event A: the flagship. One day (chosen), so the plan's three sessions fill each of its days.
@@ -184,14 +259,29 @@ FLAGSHIP = EventSpec(
     description="The flagship conference on clinical innovation: keynotes, breakouts and recordings.",
     sessions=(SessionSpec("Keynote", "live", "Main Hall", 0, "09:00", 90, ("speaker", "pro")),
               SessionSpec("Breakout A: Ethics", "live", "Room 101", 0, "11:00", 60, ("speaker",)),
-              SessionSpec("Breakout B: Tech", "recorded", "", 0, "13:30", 60, ("pro",))))
+              SessionSpec("Breakout B: Tech", "recorded", "", 0, "13:30", 60, ("pro",))),
+    # Sold out (chosen), so Bob's waitlist place is real; 50+ generated registrations for stats density.
+    registrations=RegistrationPolicy(
+        seats=(Seat("alice", "confirmed", "paid", promo="EARLYBIRD25", days_ago=(21, 19)),
+               Seat("bob", "waitlisted", "unpaid", days_ago=(4, 2))),
+        sold_out=True, promos=((None, 55), ("EARLYBIRD25", 35), ("COMMUNITY10", 10)),
+        extra=(("pending", "unpaid", 3), ("cancelled", "refunded", 3), ("waitlisted", "unpaid", 2)),
+        opens_days=63),
+    year_in_title=True)
 
 # Event B: the most recent episode of the pro's weekly series (Thursdays at noon, chosen).
 WEBINAR = EventSpec(
     "webinar", "Weekly Health Webinar", "pro", "webinar", "online", "completed", week=-1, weekday=3,
     start="12:00", days=1, end="13:00", timezone="America/New_York", price_cents=0, capacity=500, cpd_credits=1,
     certificates=True, venue="", zoom=True, description="This week: managing hypertension in primary care.",
-    sessions=(SessionSpec("Managing Hypertension in Primary Care", "live", "", 0, "12:00", 60, ("pro",)),))
+    sessions=(SessionSpec("Managing Hypertension in Primary Care", "live", "", 0, "12:00", 60, ("pro",)),),
+    # Certificates follow attendance: Alice stays throughout; Bob's 30 of 60 minutes fall short.
+    registrations=RegistrationPolicy(
+        seats=(Seat("alice", "confirmed", "free", feedback=Feedback(5, "Excellent content!", minutes_after=12)),
+               Seat("bob", "confirmed", "free", stays=((10, 25), (35, 50)),
+                    feedback=Feedback(3, "Audio issues", minutes_after=187))),
+        count=40, first_learners=True, cancelled=0.08),
+    zoom_log=True)
 
 # Event C: live now. Its times are set around the anchor (an hour ago, for three hours), not on the calendar.
 MEETUP = EventSpec(
@@ -199,14 +289,13 @@ MEETUP = EventSpec(
     end="", timezone="America/Chicago", price_cents=0, capacity=60, cpd_credits=0, certificates=False,
     venue="The Commons Café, 12 Main Street, Springfield", zoom=False,
     description="Informal networking for local health workers. Free, no registration fee.",
-    sessions=(SessionSpec("Networking & Lightning Talks", "live", "Back Room", 0, "", 180),))
+    sessions=(SessionSpec("Networking & Lightning Talks", "live", "Back Room", 0, "", 180),),
+    registrations=RegistrationPolicy(seats=(Seat("bob", "confirmed", "free", days_ago=(3, 2)),), count=20,
+                                     learner_share=0.2, opens_days=9, ramp=1.5))
 MEETUP_STARTED_MINUTES_AGO = 60
 MEETUP_MINUTES = 180
 
-# Earlier and next episodes of the weekly series, titled by topic (so "Weekly Health Webinar" names one event).
-SERIES_PAST_TOPICS = ("Sleep Medicine Update", "Vaccines in Adult Practice", "Chronic Pain Without Opioids",
-                      "Heart Failure in Primary Care", "Antibiotic Stewardship Basics")
-SERIES_NEXT_TOPICS = ("Asthma Action Plans", "Screening for Depression in Primary Care")
+EVENTS: tuple[EventSpec, ...] = (FLAGSHIP, WEBINAR, MEETUP)
 
 
 @dataclass(frozen=True)
@@ -214,6 +303,15 @@ class ModuleSpec:
     title: str
     content_type: str
     content_url: str = ""
+    document: tuple[str, ...] = ()  # a PDF module's text (a real PDF)
+
+
+@dataclass(frozen=True)
+class AssignmentSpec:
+    title: str
+    instructions: str
+    rubric: tuple[dict, ...]
+    paper: tuple[str, ...]          # what a submitted paper says (real PDF uploads)
 
 
 @dataclass(frozen=True)
@@ -226,13 +324,30 @@ class CourseSpec:
     cpd_credits: int
     description: str
     modules: tuple[ModuleSpec, ...]
+    requires: tuple[str, str] | None = None  # a hybrid course's live session: (event key, session title)
+    assignment: AssignmentSpec | None = None  # on its assignment module
 
+
+QUIZ_PASSING_SCORE = 70   # on a course's quiz module
+RUBRIC = (
+    {"criterion": "Clinical accuracy", "weight": 40, "levels": ["inaccurate", "mostly accurate", "accurate"]},
+    {"criterion": "Critical analysis", "weight": 30, "levels": ["descriptive", "some analysis", "insightful"]},
+    {"criterion": "Evidence and references", "weight": 20, "levels": ["none", "some", "thorough"]},
+    {"criterion": "Clarity and structure", "weight": 10, "levels": ["unclear", "adequate", "excellent"]},
+)
+FINAL_PAPER = AssignmentSpec(
+    "Final Paper", "Upload a 2,000-word paper (PDF) on adopting one surgical technology in your setting.", RUBRIC,
+    ("Adopting robotic-assisted laparoscopy in a regional hospital:",
+     "costs, training pathway, outcomes and patient safety."))
 
 COURSE_A = CourseSpec(
     "ethics", "Medical Ethics 101", "medical-ethics-101", "online", 0, 3,   # free (chosen)
     "Self-paced introduction to clinical ethics.",
     (ModuleSpec("Module 1: Intro", "video", "https://media.example.com/medical-ethics-101/intro.mp4"),
-     ModuleSpec("Module 2: Case Studies", "pdf"),
+     ModuleSpec("Module 2: Case Studies", "pdf", document=(
+         "Case 1: Informed consent in emergency care.", "Case 2: Confidentiality and the duty to warn.",
+         "Case 3: Allocation of scarce ICU beds.",
+         "Read each case and note the principles in tension before the assessment.")),
      ModuleSpec("Module 3: Assessment", "quiz")))
 COURSE_B = CourseSpec(
     "surgery", "Advanced Surgery Tech", "advanced-surgery-tech", "hybrid", 49900, 8,
@@ -240,16 +355,12 @@ COURSE_B = CourseSpec(
     (ModuleSpec("Module 1: Robotic Surgery Foundations", "video",
                 "https://media.example.com/advanced-surgery-tech/robotics.mp4"),
      ModuleSpec("Module 2: Imaging & Navigation", "video", "https://media.example.com/advanced-surgery-tech/imaging.mp4"),
-     ModuleSpec("Module 3: Final Paper", "assignment")))
-QUIZ_PASSING_SCORE = 70
-RUBRIC = (
-    {"criterion": "Clinical accuracy", "weight": 40, "levels": ["inaccurate", "mostly accurate", "accurate"]},
-    {"criterion": "Critical analysis", "weight": 30, "levels": ["descriptive", "some analysis", "insightful"]},
-    {"criterion": "Evidence and references", "weight": 20, "levels": ["none", "some", "thorough"]},
-    {"criterion": "Clarity and structure", "weight": 10, "levels": ["unclear", "adequate", "excellent"]},
-)
+     ModuleSpec("Module 3: Final Paper", "assignment")),
+    requires=("flagship", "Keynote"), assignment=FINAL_PAPER)
+COURSES: tuple[CourseSpec, ...] = (COURSE_A, COURSE_B)
 
-FEEDBACK = (("alice", 5, "Excellent content!"), ("bob", 3, "Audio issues"))  # on Event B
+# The personas' feedback on Event B (as its seats give it): (persona, rating, comment).
+FEEDBACK = tuple((s.persona, s.feedback.rating, s.feedback.comment) for s in WEBINAR.registrations.seats if s.feedback)
 
 CPD_REQUIREMENT = "Medical Board"   # Alice's, for the calendar year it covers: "Medical Board <year>"
 CPD_REQUIRED_CREDITS = 50

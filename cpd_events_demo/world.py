@@ -1,11 +1,12 @@
-"""The living platform around the plan: other organizers and their events, the organisations people
-work at, and the rhythms of their activity. Pure data (no Django); `cpd_events_demo/scenario/generate.py` draws from it
-with the scenario's one seeded random generator. Counts here are at scale 1.
+"""The living platform around the plan: other organizers and their events (each with its
+registration policy), the weekly series around Event B, the organisations people work at, and the
+rhythms of their activity. Pure data (no Django); the scenario's steps (`cpd_events_demo/scenario/`)
+draw from it with the scenario's one seeded random generator. Counts here are at scale 1.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from cpd_events_demo.plan import EventSpec, SessionSpec
+from cpd_events_demo.plan import WEBINAR, EventSpec, RegistrationPolicy, SessionSpec
 
 # Organisations people work at, with reserved (never deliverable) email domains.
 ORGANISATIONS: tuple[tuple[str, str], ...] = (
@@ -83,6 +84,11 @@ ORGANIZERS: tuple[Organizer, ...] = (
 )
 CANCELED_MONTHS_AGO = 2
 
+# Of generated registrations for an ordinary event, the share cancelled since (refunded where paid).
+CANCELLED = 0.06
+# An event still taking registrations has taken them for three weeks at least (the ramp shows).
+OPEN_AT_LEAST_DAYS = 21
+
 # Their events, and one more of the basic organizer's: past and upcoming, in US timezones only
 # (they share the platform's DST rules, so rows that hang off an event move exactly with it).
 BACKGROUND_EVENTS: tuple[EventSpec, ...] = (
@@ -91,29 +97,34 @@ BACKGROUND_EVENTS: tuple[EventSpec, ...] = (
               capacity=40, cpd_credits=3, certificates=True, venue="Lakeside Conference Center, Room B, Evanston, IL",
               zoom=False, description="Hands-on assessment and dressing selection for chronic wounds.",
               sessions=(SessionSpec("Assessment and Staging", "live", "Room B", 0, "09:00", 90),
-                        SessionSpec("Dressings Lab", "live", "Room B", 0, "11:00", 90))),
+                        SessionSpec("Dressings Lab", "live", "Room B", 0, "11:00", 90)),
+              registrations=RegistrationPolicy(count=25, cancelled=CANCELLED, opens_days=63)),
     EventSpec("triage", "Pediatric Triage Refresher", "lakeside", "webinar", "online", "published", week=2,
               weekday=2, start="13:00", days=1, end="14:00", timezone="America/Chicago", price_cents=0, capacity=300,
               cpd_credits=1, certificates=True, venue="", zoom=False,
               description="Recognising the sick child: a one-hour refresher for triage nurses.",
-              sessions=(SessionSpec("Pediatric Triage Refresher", "live", "", 0, "13:00", 60),)),
+              sessions=(SessionSpec("Pediatric Triage Refresher", "live", "", 0, "13:00", 60),),
+              registrations=RegistrationPolicy(count=15, cancelled=CANCELLED)),
     EventSpec("stewardship", "Antimicrobial Stewardship Masterclass", "summit", "webinar", "online", "completed",
               week=-2, weekday=1, start="11:00", days=1, end="12:30", timezone="America/Denver", price_cents=2500,
               capacity=250, cpd_credits=1, certificates=True, venue="", zoom=True,
               description="Choosing, dosing and stopping antibiotics well.",
-              sessions=(SessionSpec("Antimicrobial Stewardship Masterclass", "live", "", 0, "11:00", 90),)),
+              sessions=(SessionSpec("Antimicrobial Stewardship Masterclass", "live", "", 0, "11:00", 90),),
+              registrations=RegistrationPolicy(count=25, cancelled=CANCELLED)),
     EventSpec("diabetes", "Diabetes Care Update", "summit", "webinar", "online", "published", week=3, weekday=1,
               start="11:00", days=1, end="12:00", timezone="America/Denver", price_cents=0, capacity=400,
               cpd_credits=1, certificates=True, venue="", zoom=True,
               description="New agents, new targets: what changed this year.",
-              sessions=(SessionSpec("Diabetes Care Update", "live", "", 0, "11:00", 60),)),
+              sessions=(SessionSpec("Diabetes Care Update", "live", "", 0, "11:00", 60),),
+              registrations=RegistrationPolicy(count=15, cancelled=CANCELLED)),
     EventSpec("mhfa", "Mental Health First Aid Training", "coastal", "conference", "in_person", "completed",
               week=-5, weekday=4, start="09:00", days=1, end="16:00", timezone="America/Los_Angeles",
               price_cents=15000, capacity=30, cpd_credits=6, certificates=True,
               venue="Coastal Training Rooms, 220 Harbor Blvd, Santa Barbara, CA", zoom=False,
               description="A full-day certified course for emergency staff.",
               sessions=(SessionSpec("Recognising a Crisis", "live", "Training Room 1", 0, "09:00", 180),
-                        SessionSpec("De-escalation Practice", "live", "Training Room 1", 0, "13:00", 180))),
+                        SessionSpec("De-escalation Practice", "live", "Training Room 1", 0, "13:00", 180)),
+              registrations=RegistrationPolicy(count=25, cancelled=CANCELLED, opens_days=63)),
     EventSpec("em-summit", "Coastal Emergency Medicine Summit", "coastal", "conference", "hybrid", "published",
               week=9, weekday=3, start="08:00", days=2, end="13:00", timezone="America/Los_Angeles",
               price_cents=34900, capacity=150, cpd_credits=12, certificates=True,
@@ -125,19 +136,33 @@ BACKGROUND_EVENTS: tuple[EventSpec, ...] = (
                         SessionSpec("Toxicology Cases", "live", "Salon A", 0, "13:30", 90),
                         SessionSpec("ED Throughput Workshop", "live", "Salon B", 0, "15:30", 90),
                         SessionSpec("Pediatric Emergencies", "live", "Grand Ballroom", 1, "08:30", 90),
-                        SessionSpec("Closing Panel", "live", "Grand Ballroom", 1, "11:00", 90))),
+                        SessionSpec("Closing Panel", "live", "Grand Ballroom", 1, "11:00", 90)),
+              registrations=RegistrationPolicy(count=40, cancelled=CANCELLED, opens_days=63)),
     EventSpec("social", "Riverside Care Workers Social", "basic", "meetup", "in_person", "completed", week=-4,
               weekday=2, start="18:00", days=1, end="20:00", timezone="America/Chicago", price_cents=0, capacity=40,
               cpd_credits=0, certificates=False, venue="The Commons Café, 12 Main Street, Springfield", zoom=False,
               description="Monthly social for local care workers.",
-              sessions=(SessionSpec("Social Evening", "live", "Back Room", 0, "18:00", 120),)),
+              sessions=(SessionSpec("Social Evening", "live", "Back Room", 0, "18:00", 120),),
+              registrations=RegistrationPolicy(count=25, cancelled=CANCELLED)),
 )
 
-# Registrations at scale 1: confirmed seats fill a sold-out event; others take a share of capacity.
-REGISTRATIONS = {"series_past": 18, "background_past": 25, "background_next": 15, "summit": 40,
-                 "webinar_learners": 40, "meetup_guests": 20}
-SERIES_NEXT_REGISTRATIONS = (10, 4)  # the next episode, the one after
-FLAGSHIP_EXTRA = {"pending": 3, "cancelled": 3, "waitlisted": 2}  # beyond the sold-out seats, at scale 1
+
+def _episode(key: str, topic: str, week: int, status: str, registrations: int) -> EventSpec:
+    return replace(WEBINAR, key=key, title=topic, week=week, status=status, description=f"This week: {topic.lower()}.",
+                   sessions=tuple(replace(s, title=topic) for s in WEBINAR.sessions),
+                   registrations=RegistrationPolicy(count=registrations, cancelled=CANCELLED), zoom_log=False)
+
+
+# The earlier and next episodes of the pro's weekly series around Event B, titled by their topic
+# (so "Weekly Health Webinar" names one event).
+SERIES: tuple[EventSpec, ...] = (
+    *(_episode(f"series-{n}", topic, -n, "completed", 18) for n, topic in enumerate(
+        ("Sleep Medicine Update", "Vaccines in Adult Practice", "Chronic Pain Without Opioids",
+         "Heart Failure in Primary Care", "Antibiotic Stewardship Basics"), start=2)),
+    _episode("next-0", "Asthma Action Plans", 0, "published", 10),
+    _episode("next-1", "Screening for Depression in Primary Care", 1, "published", 4),
+)
+
 LEARNERS = 150
 COURSE_LEARNERS = {"ethics": 30, "surgery": 10, "surgery_submissions": 3}
 

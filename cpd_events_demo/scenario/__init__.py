@@ -1,2 +1,16 @@
-"""The CPD Events demo's scenario (Django side): the create_demo_data command, the generator, the
-factories, the bulk loader and the media encoders."""
+"""The CPD Events demo's scenario: `create_demo_data` walks its steps in the plan's order of
+operations, each drawing plain rows (no database), and writes what each step drew.
+
+    steps.py        the ordered steps: users.py, billing.py, assets.py, events.py, learning.py,
+                    engagement.py (registrations.py, attendance.py, zoom.py, enrollments.py), outcomes.py
+    context.py      what the steps share, declared in one place (the one seeded RNG among it)
+    rows.py         the rows as plain objects, shaped like the platform's models
+    calendar.py     the anchor's calendar: weekdays, local times, human hours, billing days
+    people.py       generated people: names, organisations, emails at reserved domains
+    media.py        real PNG and PDF files for the rows that point at files
+    persist.py      [Django] the one place rows are written: COPY for volume, factories for singular items
+    bulk.py, factories.py, management/commands/create_demo_data.py   [Django]
+
+The steps import no model and touch no database: a test runs them all in memory
+(tests/unit/test_scenario_steps.py), the plan's promises checked on the rows they draw.
+"""

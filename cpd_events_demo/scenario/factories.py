@@ -1,15 +1,16 @@
-"""factory_boy factories: the shape of one row of each model the scenario writes one at a time.
+"""factory_boy factories: the shape of one row of each model the scenario writes one at a time
+(the plan's singular items; `persist.py` creates them from the rows the steps drew).
 
-The scenario (`cpd_events_demo/scenario/generate.py`) decides counts, relationships and dates; volume rows (users,
-registrations, attendance...) go in by COPY instead. Faker and factory_boy are seeded together by
-`generate.seed_randomness`. Dates have no defaults on purpose: every date comes from the scenario.
+The steps decide every value, count, relationship and date; volume rows (users, registrations,
+attendance...) go in by COPY instead. factory_boy is seeded by the writer all the same, so a
+default a factory draws is deterministic too. Dates have no defaults on purpose.
 """
 
 import factory
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
-from cpd_platform.accounts.models import Profile, User
+from cpd_platform.accounts.models import CPDRequirement, Profile, User
 from cpd_platform.billing.models import ConnectAccount, Plan, Subscription
 from cpd_platform.credentials.models import BadgeTemplate, CertificateTemplate
 from cpd_platform.events.models import Event, Session, Speaker
@@ -48,6 +49,15 @@ class ProfileFactory(DjangoModelFactory[Profile]):
     organization = factory.Faker("company")
     timezone = "America/New_York"
     onboarding_completed = True
+
+
+class CPDRequirementFactory(DjangoModelFactory[CPDRequirement]):
+    class Meta:
+        model = CPDRequirement
+
+    user = factory.SubFactory(UserFactory)
+    name = "Medical Board"
+    required_credits = 50
 
 
 class PlanFactory(DjangoModelFactory[Plan]):
@@ -209,6 +219,7 @@ class AssignmentFactory(DjangoModelFactory[Assignment]):
     title = factory.Faker("sentence", nb_words=2)
 
 
-ALL = (UserFactory, ProfileFactory, PlanFactory, SubscriptionFactory, ConnectAccountFactory, ZoomConnectionFactory,
+ALL = (UserFactory, ProfileFactory, CPDRequirementFactory, PlanFactory,
+       SubscriptionFactory, ConnectAccountFactory, ZoomConnectionFactory,
        CertificateTemplateFactory, BadgeTemplateFactory, ContactListFactory, TagFactory, PromoCodeFactory,
        EventFactory, SpeakerFactory, SessionFactory, CourseFactory, ModuleFactory, QuizFactory, AssignmentFactory)

@@ -1,12 +1,20 @@
 """Real, valid media files for the rows that point at files (badges, certificate art, PDFs).
 
 Written without imaging libraries: small PNG and PDF encoders are enough, and their output
-depends only on their arguments, so the same scenario gives byte-identical media.
+depends only on their arguments, so the same scenario gives byte-identical media. The steps draw a
+`Media` (a name under MEDIA_ROOT and its bytes) for a row's file field; `persist.py` writes it.
 """
 
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Media:
+    name: str   # relative to MEDIA_ROOT, as the file field stores it
+    data: bytes
 
 
 def _hex_rgb(color: str) -> tuple[int, int, int]:
@@ -95,9 +103,9 @@ def pdf(title: str, lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def write(media_root: str | Path, name: str, data: bytes) -> str:
-    """Write `data` at MEDIA_ROOT/name (overwriting) and return `name` for the FileField."""
-    path = Path(media_root) / name
+def write(media_root: str | Path, file: Media) -> str:
+    """Write the file under MEDIA_ROOT (overwriting) and return its name for the file field."""
+    path = Path(media_root) / file.name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return name
+    path.write_bytes(file.data)
+    return file.name

@@ -11,21 +11,10 @@ import pytest
 from builder.errors import UserError
 from builder.snapshot import mediafiles
 from cpd_events_demo import plan, world
-
-
-def media_module():
-    # The encoders live on the scenario's side but import nothing from Django.
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("media", Path(__file__).parents[2] / "cpd_events_demo/scenario/media.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from cpd_events_demo.scenario import media
 
 
 def test_png_is_valid_and_deterministic():
-    media = media_module()
     data = media.badge_png("#d4a017", size=32)
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data == media.badge_png("#d4a017", size=32)
     length, kind = struct.unpack(">I4s", data[8:16])
@@ -36,7 +25,7 @@ def test_png_is_valid_and_deterministic():
 
 
 def test_pdf_has_a_valid_cross_reference():
-    data = media_module().pdf("Title (with parens)", ["a line", "another \\ line"])
+    data = media.pdf("Title (with parens)", ["a line", "another \\ line"])
     assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
     xref = int(data.rsplit(b"startxref", 1)[1].split()[0])
     lines = data[xref:].split(b"\n")
@@ -90,7 +79,7 @@ def test_one_persona_registry_every_address_reserved_but_the_admin():
 
 def test_scheduled_things_are_on_weekdays_at_office_hours_in_us_zones():
     us = {"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"}
-    for spec in (plan.FLAGSHIP, plan.WEBINAR, *world.BACKGROUND_EVENTS):
+    for spec in (plan.FLAGSHIP, plan.WEBINAR, *world.SERIES, *world.BACKGROUND_EVENTS):
         assert spec.timezone in us, spec.key  # the platform's DST rules: rows move exactly with events
         if spec.event_type in ("conference", "webinar"):
             assert spec.weekday < 5 and "08:00" <= spec.start <= "18:00", spec.key

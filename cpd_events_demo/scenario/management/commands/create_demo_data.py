@@ -1,6 +1,8 @@
 """The CPD Events demo's own demo-data command, as any Django project has one: it fills an empty,
-migrated database with the plan and the world around it, generated around --anchor."""
+migrated database with the plan and the world around it, generated around --anchor. It walks the
+scenario's steps in the plan's order, writing what each drew and printing a line for it."""
 
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -11,8 +13,10 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Model
 
-from cpd_events_demo.scenario.generate import Options, Scenario
+from cpd_events_demo.scenario.context import Context, Options
 from cpd_events_demo.scenario.models import platform_models
+from cpd_events_demo.scenario.persist import Writer, password_hash
+from cpd_events_demo.scenario.steps import STEPS
 
 MEDIA_DIRS = ("badges", "certificate_templates", "modules", "submissions")
 MAX_SCALE = 5000
@@ -34,8 +38,6 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Empty the database first instead of refusing.")
 
     def handle(self, *args, **opts):
-        import os
-
         try:
             anchor = datetime.fromisoformat(opts["anchor"])
         except ValueError:
@@ -61,10 +63,10 @@ class Command(BaseCommand):
             )
         media_root = Path(opts["media_root"] or settings.MEDIA_ROOT)
         password = opts["password"] or os.environ.get("CPD_DEMO_PASSWORD") or "cpd-demo-only"
-        options = Options(anchor=anchor, seed=opts["seed"], scale=opts["scale"], password=password,
-                          media_root=str(media_root))
+        options = Options(anchor=anchor, seed=opts["seed"], scale=opts["scale"], timezone=settings.TIME_ZONE,
+                          password=password_hash(password, opts["seed"]))
         self.stdout.write(f"seed {options.seed}, scale {options.scale}, anchor {anchor.isoformat()}")
-        scenario = Scenario(options)
+        scenario, writer = Context(options), Writer(media_root, options.seed)
         try:
             # One transaction: a failed reseed leaves the previous data in place.
             with transaction.atomic():
@@ -72,8 +74,10 @@ class Command(BaseCommand):
                     _empty_scenario_tables()
                     for sub in MEDIA_DIRS:
                         shutil.rmtree(media_root / sub, ignore_errors=True)
-                for line in scenario.run():
-                    self.stdout.write(f"  {line}")
+                for label, step in STEPS:
+                    summary = step(scenario)
+                    writer.write(scenario.drawn.unwritten())
+                    self.stdout.write(f"  {label}: {summary}")
         except BaseException:
             for sub in MEDIA_DIRS:
                 shutil.rmtree(media_root / sub, ignore_errors=True)
