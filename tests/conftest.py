@@ -229,6 +229,7 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 # start their own registry unless CPD_DEMO_REGISTRY names one.
 
 BASE_IMAGE = os.environ.get("CPD_DEMO_BASE_IMAGE", "cpd-demo-base-postgres:15")
+STAGE_LABEL = "io.cpd-demo.stage=restore"  # the image's first stage, which holds the dump
 
 
 def docker_unavailable(reason: str):
@@ -254,6 +255,8 @@ def docker_client():
         if made.returncode != 0:
             docker_unavailable(f"the base image {BASE_IMAGE} is missing and could not be made: "
                                f"{(made.stderr or made.stdout).strip()[-300:]}")
+    # First-stage images already here (left by a run killed before its cleanup): not this run's.
+    client.stage_images_before = {i.id for i in client.images.list(all=True, filters={"label": STAGE_LABEL})}
     return client
 
 
