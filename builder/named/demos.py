@@ -224,8 +224,8 @@ class Server:
             if sessions:
                 echo(f"  ended {sessions} open session(s) on {name}: its clients must reconnect")
                 notes.add(f"ended {sessions} open session(s): its clients must reconnect")
-            notes.add(f"moved from {demo.version} to {version_now}" if version_now != demo.version
-                      else f"version {version_now}")
+            if version_now != demo.version:
+                notes.add(f"moved from {demo.version} to {version_now}")
             # A reset restarts the expiry timer (never shortening an extended one).
             self.registry.write("UPDATE demo SET reset_at = now(), reset_by = %s, anchor_at = %s, template = %s, "
                                 "version = %s, verifier = %s, shows = %s, expires_at = greatest(expires_at, "
