@@ -28,15 +28,15 @@ def serve(host: str, port: int) -> None:
     from builder.console import boot
 
     boot.prepare(_context(host))
-    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from waitress import serve as waitress_serve
     from whitenoise import WhiteNoise
 
     from builder.console.engine import engine
+    from builder.console.settings import STATIC_DIR
 
     eng = engine()  # the project and its hooks load now: a bad config stops here, not at the first request
-    app = WhiteNoise(get_wsgi_application(), root=str(settings.STATIC_DIR), prefix="static/", max_age=3600)
+    app = WhiteNoise(get_wsgi_application(), root=str(STATIC_DIR), prefix="static/", max_age=3600)
     shown = f"[{host}]" if ":" in host else host
     print(f"console for the demos on {eng.where} at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)
     waitress_serve(app, host=host, port=port, threads=SETTINGS.console_threads, ident="cpd-demo console",

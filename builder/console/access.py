@@ -112,6 +112,10 @@ def body(request: HttpRequest) -> dict:
     return found
 
 
+def _unused(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
 def api(*methods: str) -> Callable:
     """An API view: a session (with its CSRF token) or a bearer token, else 401; errors as JSON."""
 
@@ -127,7 +131,7 @@ def api(*methods: str) -> Callable:
             elif not request.user.is_authenticated:
                 return error(401, "Log in first: the console's session, or Authorization: Bearer TOKEN.")
             else:  # a browser's session: the same CSRF rule as its forms
-                refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+                refused = CsrfViewMiddleware(_unused).process_view(request, view, args, kwargs)
                 if refused is not None:
                     return refused
             if request.method not in methods:

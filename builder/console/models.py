@@ -19,6 +19,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    objects: "models.Manager[ApiToken]" = models.Manager()
 
     @classmethod
     def issue(cls, user) -> str:
@@ -33,3 +34,4 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    objects: "models.Manager[LoginFailure]" = models.Manager()

@@ -122,7 +122,6 @@ class Server:
                     self.registry.write("UPDATE demo SET state = 'ready', created_at = now(), anchor_at = %s, "
                                         "expires_at = %s, ttl = %s, shows = %s WHERE name = %s",
                                         (anchor, utc_now() + ttl if ttl else None, ttl, shows, name))
-                    notes.add(f"version {version}")
                 except BaseException:
                     self._undo_new(name)
                     raise

@@ -78,10 +78,17 @@
     }
   });
 
-  // One click, one action: a submitted form's button is disabled until the page comes back.
+  // One click, one action: a submitted form's button is disabled until the page comes back. A
+  // reset of a demo someone is connected to asks first: their session will be ended.
   document.addEventListener("submit", (ev) => {
     const form = ev.target;
     if (form.method === "dialog") return;
+    const reset = $("button[name=reset]", form);
+    const conns = reset ? Number(reset.dataset.conns || 0) : 0;
+    if (conns > 0 && !confirm(`${conns} client(s) are connected to this demo: a reset ends their sessions. Reset it?`)) {
+      ev.preventDefault();
+      return;
+    }
     setTimeout(() => $$("button", form).forEach((b) => { b.disabled = true; }), 0);
   });
 
