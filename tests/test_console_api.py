@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from builder.postgres import locks
-from tests.conftest import CONSOLE_PASSWORD, invoke, one_sentence
+from tests.conftest import CONSOLE_PASSWORD, build_snapshot, invoke, one_sentence
 
 ROUTES = [("GET", "/api/demos"), ("POST", "/api/demos"), ("GET", "/api/demos/api_one"),
           ("DELETE", "/api/demos/api_one"), ("POST", "/api/demos/api_one/reset"),
@@ -198,3 +198,15 @@ def test_a_session_needs_its_csrf_token_and_wrong_passwords_are_slowed_down(cons
     right = guesser.post(console.base + "/login/", data={"username": "bob", "password": CONSOLE_PASSWORD,
                                                          "csrfmiddlewaretoken": token}, timeout=30)
     assert right.status_code == 429  # even the right password waits its turn
+
+
+def test_moving_a_demo_to_the_newest_snapshot(console, api_one):
+    before = call(console, "GET", "/api/demos/api_one").json()["demo"]["version"]
+    newer = build_snapshot(console.snapshots, seed=777).version  # the nightly build publishes a new version
+    moved = call(console, "POST", "/api/demos/api_one/reset", json={"version": "newest"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["demo"]["version"] == newer != before
+    error_of(call(console, "POST", "/api/demos/api_one/reset", json={"version": "20990101T000000Z-deadbeef"}), 400,
+             "20990101T000000Z-deadbeef")
+    entry = call(console, "GET", "/api/log?demo=api_one").json()["entries"][1]
+    assert entry["action"] == "reset" and f"moved from {before} to {newer}" in entry["detail"]

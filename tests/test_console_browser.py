@@ -131,8 +131,9 @@ def test_a_sales_engineer_makes_resets_extends_protects_and_drops_a_demo(console
     assert dialog.is_visible() and dialog.locator("tbody tr").count() >= 3 and "password" in dialog.inner_text()
     page.screenshot(path=str(ARTIFACTS / "console-logins.png"))
     dialog.locator("button:has-text('Close')").click()
-    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('#toast').classList.contains('show')")
     shot(page, "page")
+    page.screenshot(path=str(ARTIFACTS / "console-demos.png"))  # the first screen, as a person sees it
 
     # Drop, confirmed in a dialog.
     page.locator("#demo-acme_0930 details.menu summary[aria-label='More actions']").click()

@@ -65,7 +65,7 @@ def reset(request: HttpRequest, name: str) -> JsonResponse:
     validate(name)
     version = _text(body(request), "version") or None
     if version == "newest":
-        version = eng.newest() or "latest"
+        version = "latest"  # the store's own pointer, read now
     lines: list[str] = []
     found = srv.reset(name, source=eng.ctx.snapshots if version else None, version=version, echo=lines.append)
     return JsonResponse({"demo": as_json(found, utc_now(), eng.newest()),

@@ -31,11 +31,13 @@ def relative(instant: datetime | None, now: datetime) -> str:
 
 
 def version_label(version: str) -> str:
-    """20261123T210155Z-488c1fb6 as "23 Nov 2026 21:01 UTC": when the snapshot was built."""
+    """20261123T210155Z-488c1fb6 as "23 Nov 2026 21:01 UTC · 488c1fb6": when the snapshot was built, and
+    the start of its content digest (two builds of one minute differ there)."""
     try:
-        return datetime.strptime(version[:16], "%Y%m%dT%H%M%SZ").strftime("%d %b %Y %H:%M UTC").lstrip("0")
+        built = datetime.strptime(version[:16], "%Y%m%dT%H%M%SZ").strftime("%d %b %Y %H:%M UTC").lstrip("0")
     except ValueError:
         return version
+    return f"{built} · {version[17:]}" if len(version) > 17 else built
 
 
 def size(n: int) -> str:
@@ -76,7 +78,7 @@ class Row:
     @property
     def version_date(self) -> str:
         """The day its snapshot was built (the full version is in the cell's title)."""
-        return version_label(self.demo.version).rsplit(" ", 2)[0]
+        return version_label(self.demo.version).split(" · ")[0].rsplit(" ", 2)[0]
 
     @classmethod
     def of(cls, demo: Demo, now: datetime, newest: str | None, job: Job | None = None) -> "Row":
