@@ -40,7 +40,7 @@ def statements(url: str, snapshots: Path) -> int:
     from django.test import Client
 
     client = Client()
-    client.force_login(User.objects.get(username="bench"))
+    client.force_login(User.objects.get(username="bench"))  # type: ignore[arg-type]  # the console's own User
     client.get("/")  # warm: the project's hooks, the store listing
     count = 0
     original = psycopg.Cursor.execute
