@@ -156,6 +156,8 @@ def test_the_usage_log_records_console_and_cli_actions_with_who(console, api_one
     assert invoke("demo.protect", "--name", "api_one", *server, "--by", "erin").returncode == 0
     one_sentence(invoke("demo.extend", "--name", "nosuch", *server), "There is no demo named nosuch")
     assert invoke("demo.gc", *server, "--by", "nightly").returncode == 0
+    kept = invoke("demo.keep-live", *server, "--rounds", "1", "--every", "1s", "--by", "cron")
+    assert kept.returncode == 0, kept.stderr
     shown = invoke("demo.log", "--name", "api_one", *server)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
@@ -165,7 +167,9 @@ def test_the_usage_log_records_console_and_cli_actions_with_who(console, api_one
     assert re.search(r"\balice\s+new\s+api_one\s+[\d.]+\s+ok: for Acme Health", shown.stdout), shown.stdout
     entries = call(console, "GET", "/api/log").json()["entries"]
     whos = {(e["by"], e["action"]) for e in entries}
-    assert {("dave", "reset"), ("erin", "protect"), ("nightly", "gc"), ("alice", "new"), ("bob", "reset")} <= whos
+    assert {("dave", "reset"), ("erin", "protect"), ("nightly", "gc"), ("alice", "new"), ("cron", "keep-live")} <= whos
+    round_ = next(e for e in entries if e["action"] == "keep-live")
+    assert re.match(r"round 1: rebased \d+ of \d+ demo\(s\)", round_["detail"]) and round_["demo"] is None
     import getpass
     assert (getpass.getuser(), "extend") in whos
     invoke("demo.protect", "--name", "api_one", "--off", *server)

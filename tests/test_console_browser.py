@@ -132,7 +132,9 @@ def test_a_sales_engineer_makes_resets_extends_protects_and_drops_a_demo(console
     page.screenshot(path=str(ARTIFACTS / "console-logins.png"))
     dialog.locator("button:has-text('Close')").click()
     page.wait_for_function("!document.querySelector('#toast').classList.contains('show')")
+    page.wait_for_timeout(400)  # its fade
     shot(page, "page")
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "console-demos.png"))  # the first screen, as a person sees it
 
     # Drop, confirmed in a dialog.

@@ -15,7 +15,7 @@ from builder.postgres import conninfo
 from builder.settings import DEFAULT_PASSWORD
 from builder.store import open_store
 
-VERSIONS_KEPT_FOR = 30.0  # seconds a listing of the snapshot store is reused (an S3 one costs a request)
+VERSIONS_KEPT_FOR = 30.0  # seconds a listing of a remote store (S3: a request) is reused
 
 
 @dataclass
@@ -49,8 +49,8 @@ class Engine:
     def _store(self) -> tuple[list[str], str | None]:
         with self._lock:
             at, found, latest = self._versions
-            if time.monotonic() - at < VERSIONS_KEPT_FOR:
-                return found, latest
+            if "://" in self.ctx.snapshots and time.monotonic() - at < VERSIONS_KEPT_FOR:
+                return found, latest  # a remote store is asked twice a minute at most; a directory every time
         try:
             store = open_store(self.ctx.snapshots)
             found = sorted(store.versions())
