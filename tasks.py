@@ -9,16 +9,16 @@ import sys
 
 from invoke import Collection, task
 
-from builder.cli import db, demo, snapshot, tool
+from builder.cli import console, db, demo, snapshot, tool
 
 
 @task(name="bench", auto_shortflags=False, help={
     "repeat": "Runs per measurement (default 3); medians are reported.",
     "quick": "Scales 1 and 10 only: a smoke run.",
     "large": "Also scale 1000 (several minutes more).",
-    "only": "Comma-separated subset: pipeline,image,s3,demo,named,scaling,profile."})
+    "only": "Comma-separated subset: pipeline,image,s3,demo,named,console,scaling,profile."})
 @tool
-def bench(c, repeat="3", quick=False, large=False, only="pipeline,image,s3,demo,named,scaling,profile"):
+def bench(c, repeat="3", quick=False, large=False, only="pipeline,image,s3,demo,named,console,scaling,profile"):
     """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/ and the README table."""
     from builder.clock import parse_int
 
@@ -27,4 +27,4 @@ def bench(c, repeat="3", quick=False, large=False, only="pipeline,image,s3,demo,
     os.execv(sys.executable, args)
 
 
-ns = Collection(snapshot.collection, db.collection, demo.collection, bench)
+ns = Collection(snapshot.collection, db.collection, demo.collection, console.collection, bench)

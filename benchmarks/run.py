@@ -1,6 +1,6 @@
 """Run every benchmark in one go; write docs/benchmarks/results.md and docs/benchmarks/chart.png.
 
-    python -m benchmarks.run [--repeat 3] [--quick] [--large] [--only pipeline,image,s3,demo,named,scaling,profile]
+    python -m benchmarks.run [--repeat 3] [--quick] [--large] [--only pipeline,image,s3,demo,named,console,scaling,profile]
 """
 
 import argparse
@@ -17,9 +17,10 @@ from benchmarks.common import Row, markdown
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "docs" / "benchmarks"
 GROUP_OF = {"pipeline": ("seed", "restore", "rebase", "build"), "image": ("image",), "s3": ("s3",),
-            "demo": ("demo",), "named": ("named",), "scaling": ("scale",), "profile": ()}
-ORDER = ("seed", "restore", "rebase", "build", "image", "named", "s3", "demo", "scale")
-ALL = "pipeline,image,s3,demo,named,scaling,profile"
+            "demo": ("demo",), "named": ("named",), "console": ("console",), "scaling": ("scale",),
+            "profile": ()}
+ORDER = ("seed", "restore", "rebase", "build", "image", "named", "console", "s3", "demo", "scale")
+ALL = "pipeline,image,s3,demo,named,console,scaling,profile"
 WEIGHT = "docker pull over its base"  # image_start's rows, shown again in the README's image section
 
 
@@ -105,6 +106,10 @@ def main() -> None:
         named_rows, sizing = named_demos.measure(args.repeat, scales=scales)
         rows += named_rows
         (OUT / "team-server-sizing.json").write_text(json.dumps(sizing, indent=1) + "\n")
+    if "console" in wanted:
+        from benchmarks import console
+
+        rows += console.measure(args.repeat)
     if "s3" in wanted:
         from benchmarks import s3_restore
 

@@ -24,9 +24,31 @@ from typing import Any
 import psycopg
 
 from builder.errors import UserError
+from builder.postgres import meta
 from builder.project import Project
 
 Facts = dict[str, Any]
+StatusHook = Callable[[psycopg.Connection, Facts], list[str]]
+
+
+def facts(snapshot: meta.Snapshot) -> Facts:
+    """What the engine tells a project's hooks about the data."""
+    return {"timezone": snapshot.timezone, "scale": snapshot.scale, "seed": snapshot.seed,
+            "anchor_at": snapshot.anchor_at, "version": snapshot.version, "prospect": snapshot.prospect}
+
+
+def status_now(hook: StatusHook | None, conn: psycopg.Connection) -> list[str]:
+    """The project's status lines for the demo database on `conn` ([] without a hook). A hook that
+    fails gives one line saying so: what a buyer sees is information, never a reason to fail a reset."""
+    if hook is None:
+        return []
+    try:
+        return [line.strip() for line in hook(conn, facts(meta.read(conn, "the demo"))) if line.strip()]
+    except Exception as exc:  # the project's own code: anything it raises is reported, not raised
+        if not conn.autocommit and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            conn.rollback()
+        text = str(exc).strip()
+        return [f"(the project's status hook failed: {text.splitlines()[0] if text else type(exc).__name__})"]
 
 
 def _callable(project: Project, spec: str, what: str) -> Callable:
@@ -71,7 +93,7 @@ def checks(project: Project) -> Callable[[psycopg.Connection, datetime, Facts], 
     return run_sql
 
 
-def status(project: Project) -> Callable[[psycopg.Connection, Facts], list[str]] | None:
+def status(project: Project) -> StatusHook | None:
     if not project.status:
         return None
     if not project.status.endswith(".sql"):

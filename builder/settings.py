@@ -99,6 +99,44 @@ class Settings:
         return _whole("S3_MULTIPART_THRESHOLD", 64 * 1024 * 1024, 1, 5 * 1024 ** 3)
 
     @property
+    def console_password(self) -> str:
+        """CPD_DEMO_CONSOLE_PASSWORD: the password `console.adduser` gives (else it asks)."""
+        return os.environ.get("CPD_DEMO_CONSOLE_PASSWORD", "")
+
+    @property
+    def console_server(self) -> str:
+        """CPD_DEMO_CONSOLE_SERVER: the superuser URL of the console's demo server (set by console.serve;
+        in a container, from a secret)."""
+        return _get("CONSOLE_SERVER")
+
+    @property
+    def console_dedicated(self) -> bool:
+        """CPD_DEMO_CONSOLE_DEDICATED=1: that server is the tool's own (the local demo server)."""
+        return _get("CONSOLE_DEDICATED") == "1"
+
+    @property
+    def console_secret_key(self) -> str:
+        """CPD_DEMO_CONSOLE_SECRET_KEY: signs sessions and CSRF tokens (default: one made once and kept
+        in the server's control database, so every replica and restart shares it)."""
+        return _get("CONSOLE_SECRET_KEY")
+
+    @property
+    def console_allowed_hosts(self) -> list[str]:
+        """CPD_DEMO_CONSOLE_ALLOWED_HOSTS: comma-separated host names the console answers to besides
+        loopback (e.g. the Service's or the ingress's name)."""
+        return [h.strip() for h in _get("CONSOLE_ALLOWED_HOSTS").split(",") if h.strip()]
+
+    @property
+    def console_secure_cookies(self) -> bool:
+        """CPD_DEMO_CONSOLE_SECURE_COOKIES=1: behind HTTPS, cookies travel over HTTPS only."""
+        return _get("CONSOLE_SECURE_COOKIES") == "1"
+
+    @property
+    def console_threads(self) -> int:
+        """CPD_DEMO_CONSOLE_THREADS: requests the console serves at once (default 8)."""
+        return _whole("CONSOLE_THREADS", 8, 1, 64)
+
+    @property
     def s3_part_size(self) -> int:
         return max(5 * 1024 * 1024, _whole("S3_PART_SIZE", 16 * 1024 * 1024, 1, 5 * 1024 ** 3))
 

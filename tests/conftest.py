@@ -346,3 +346,43 @@ def start_invoke_until(args: list[str], ready, env: dict | None = None, timeout:
         assert time.monotonic() < deadline, "the process did not get ready in time"
         time.sleep(0.005)
     return proc
+
+
+# -- The console ----------------------------------------------------------------------------------
+CONSOLE_PASSWORD = "console-test-pass"
+
+
+class Console:
+    """A console served on the session's cluster: its base URL, its users' API tokens, its snapshots."""
+
+    def __init__(self, base: str, tokens: dict[str, str], snapshots: Path, server_url: str):
+        self.base, self.tokens, self.snapshots, self.server_url = base, tokens, snapshots, server_url
+
+    def headers(self, user: str = "alice") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
+
+@pytest.fixture(scope="session")
+def console(pg, tmp_path_factory):
+    """`invoke console.serve` on the session's cluster, with users alice and bob (each with an API token)."""
+    snapshots = tmp_path_factory.mktemp("console-snapshots")
+    build_snapshot(snapshots)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["CPD_DEMO_CONSOLE_PASSWORD"] = CONSOLE_PASSWORD
+    tokens = {}
+    for user in ("alice", "bob"):
+        made = invoke("console.adduser", "--username", user, "--server", pg.url(), "--token", env=env)
+        assert made.returncode == 0, made.stderr
+        tokens[user] = made.stdout.splitlines()[-1]
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("console-log") / "console.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "console.serve", "--server", pg.url(), "--port", str(port),
+                             "--from", str(snapshots)], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        wait_for_port(port, timeout=60)
+        yield Console(f"http://127.0.0.1:{port}", tokens, snapshots, pg.url())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

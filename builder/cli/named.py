@@ -1,5 +1,5 @@
-"""`invoke demo.new/url/list/drop/gc/repair/keep-live` (and `demo.reset --name`): named demos on
-one server, a database and a login each."""
+"""`invoke demo.new/url/list/drop/gc/repair/keep-live/extend/protect/log` (and `demo.reset --name`):
+named demos on one server, a database and a login each; every action goes into the server's usage log."""
 
 from invoke import task
 
@@ -29,11 +29,11 @@ def server_for(server_url: str | None, proj, by: str | None = None):
     from builder.demo import server as demo_server
     from builder.named.demos import Server
 
-    tailoring = hooks.tailoring(proj)
+    tailoring, status = hooks.tailoring(proj), hooks.status(proj)
     if not server_url:
         local.ensure_local_server()
-        return Server(demo_server.server().url("postgres"), dedicated=True, by=by, tailoring=tailoring)
-    return Server(server_url, by=by, tailoring=tailoring)
+        return Server(demo_server.server().url("postgres"), dedicated=True, by=by, tailoring=tailoring, status=status)
+    return Server(server_url, by=by, tailoring=tailoring, status=status)
 
 
 def need_name(name: str | None, task_name: str) -> str:
@@ -104,39 +104,79 @@ def demo_list(c, server=None, config=None):
         say(line)
 
 
-@task(name="drop", auto_shortflags=False, help={"name": NAME_HELP, "server": SERVER_HELP, "config": CONFIG_HELP})
+@task(name="drop", auto_shortflags=False, help={"name": NAME_HELP, "server": SERVER_HELP, "by": BY_HELP,
+                                                "config": CONFIG_HELP})
 @tool
-def demo_drop(c, name=None, server=None, config=None):
+def demo_drop(c, name=None, server=None, by=None, config=None):
     """Drop a named demo and its login, with whatever the login left in any database (only what this tool made)."""
-    server_for(server, project(config)).drop(need_name(name, "demo.drop"), echo=say)
+    server_for(server, project(config), by).drop(need_name(name, "demo.drop"), echo=say)
 
 
-@task(name="gc", auto_shortflags=False, help={"server": SERVER_HELP, "config": CONFIG_HELP})
+@task(name="gc", auto_shortflags=False, help={"server": SERVER_HELP, "by": BY_HELP, "config": CONFIG_HELP})
 @tool
-def demo_gc(c, server=None, config=None):
-    """Drop named demos past their --ttl, unused templates and what stopped commands left."""
+def demo_gc(c, server=None, by=None, config=None):
+    """Drop named demos past their --ttl (unless protected), unused templates and what stopped commands left."""
     from builder.named import upkeep
 
-    say(upkeep.gc(server_for(server, project(config)), echo=say).summary())
+    say(upkeep.gc(server_for(server, project(config), by), echo=say).summary())
 
 
 @task(name="repair", auto_shortflags=False, help={"name": "Repair only this demo (default: all).",
-                                                  "server": SERVER_HELP, "config": CONFIG_HELP})
+                                                  "server": SERVER_HELP, "by": BY_HELP, "config": CONFIG_HELP})
 @tool
-def demo_repair(c, name=None, server=None, config=None):
+def demo_repair(c, name=None, server=None, by=None, config=None):
     """Bring the registry and the server back into agreement: broken demos made whole or forgotten."""
     from builder.named import upkeep
     from builder.named.names import validate
 
-    say(upkeep.repair(server_for(server, project(config)), validate(name) if name else None, echo=say)
+    say(upkeep.repair(server_for(server, project(config), by), validate(name) if name else None, echo=say)
         .summary("removed"))
+
+
+@task(name="extend", auto_shortflags=False, help={
+    "name": NAME_HELP, "ttl": "How much longer to keep it: 1h, 1d (default), 7d; at most 366d.",
+    "server": SERVER_HELP, "by": BY_HELP, "config": CONFIG_HELP})
+@tool
+def demo_extend(c, name=None, ttl="1d", server=None, by=None, config=None):
+    """Push a named demo's expiry further (from now if it has expired already)."""
+    from builder.clock import parse_duration
+
+    life = parse_duration(ttl, "--ttl")
+    demo = server_for(server, project(config), by).extend(need_name(name, "demo.extend"), life)
+    say(f"{demo.name} now expires {demo.expires_at.astimezone():%Y-%m-%d %H:%M %Z}")
+
+
+@task(name="protect", auto_shortflags=False, help={
+    "name": NAME_HELP, "off": "Let demo.gc drop it again once it has expired.", "server": SERVER_HELP, "by": BY_HELP,
+    "config": CONFIG_HELP})
+@tool
+def demo_protect(c, name=None, off=False, server=None, by=None, config=None):
+    """Keep a named demo from demo.gc whatever its expiry (--off: let gc have it again)."""
+    demo = server_for(server, project(config), by).protect(need_name(name, "demo.protect"), not off)
+    say(f"{demo.name} is {'protected from' if demo.protected else 'no longer protected from'} demo.gc")
+
+
+@task(name="log", auto_shortflags=False, help={
+    "name": "Only this demo's entries (gc and keep-live rounds that name it too).", "server": SERVER_HELP,
+    "limit": "How many of the newest entries (default 50).", "config": CONFIG_HELP})
+@tool
+def demo_log(c, name=None, server=None, limit="50", config=None):
+    """The usage log: who did what to which demo, when, how long it took, and whether it worked."""
+    from builder.clock import parse_int
+    from builder.named import usage
+    from builder.named.names import validate
+
+    demos = server_for(server, project(config))
+    for line in usage.lines(usage.entries(demos.registry, validate(name) if name else None,
+                                          parse_int(limit, "--limit", 1, 100_000))):
+        say(line)
 
 
 @task(name="keep-live", auto_shortflags=False, help={
     "server": SERVER_HELP, "every": "How often to rebase every demo to now: 30s, 15m (default), 8h; at most 7d.",
-    "rounds": "Stop after this many rounds (default: run until stopped).", "config": CONFIG_HELP})
+    "rounds": "Stop after this many rounds (default: run until stopped).", "by": BY_HELP, "config": CONFIG_HELP})
 @tool
-def demo_keep_live(c, server=None, every="15m", rounds=None, config=None):
+def demo_keep_live(c, server=None, every="15m", rounds=None, by=None, config=None):
     """Keep every named demo live all day: rebase each to now at an interval (connections stay open)."""
     from datetime import timedelta
 
@@ -147,8 +187,9 @@ def demo_keep_live(c, server=None, every="15m", rounds=None, config=None):
     count = parse_int(rounds, "--rounds", 1, 1_000_000) if rounds is not None else None
     say(f"rebasing every demo every {format_duration(interval)}" + (f", {count} round(s)" if count else
                                                                    " (Ctrl-C to stop)"))
-    done = keep_live.run(server_for(server, project(config)), interval, rounds=count, echo=say)
+    done = keep_live.run(server_for(server, project(config), by), interval, rounds=count, echo=say)
     say(f"{done} round(s) done")
 
 
-TASKS = (demo_new, demo_url, demo_list, demo_drop, demo_gc, demo_repair, demo_keep_live)
+TASKS = (demo_new, demo_url, demo_list, demo_drop, demo_gc, demo_repair, demo_keep_live, demo_extend, demo_protect,
+         demo_log)

@@ -7,8 +7,8 @@ from datetime import datetime
 import psycopg
 
 from builder import hooks
-from builder.demo.report import facts
 from builder.errors import UserError
+from builder.hooks import facts
 from builder.postgres import meta
 from builder.postgres.server import connect
 from builder.project import Project

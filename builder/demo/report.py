@@ -5,16 +5,11 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from builder import hooks
+from builder.hooks import facts
 from builder.postgres import meta
 from builder.postgres.server import connect
 from builder.project import Project
 from builder.settings import DEFAULT_PASSWORD
-
-
-def facts(snapshot: meta.Snapshot) -> hooks.Facts:
-    """What the engine tells a project's hooks about the data."""
-    return {"timezone": snapshot.timezone, "scale": snapshot.scale, "seed": snapshot.seed,
-            "anchor_at": snapshot.anchor_at, "version": snapshot.version, "prospect": snapshot.prospect}
 
 
 def status_lines(project: Project, url: str) -> list[str]:

@@ -9,16 +9,16 @@ command killed at any step leaves only what the next command on that name, `demo
 import contextlib
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 import psycopg
 from psycopg import sql
 
-from builder import faults
-from builder.clock import utc_now
-from builder.errors import UserError
-from builder.named import templates
+from builder import faults, hooks
+from builder.clock import format_duration, utc_now
+from builder.errors import NotFound, UserError
+from builder.named import templates, usage
 from builder.named.names import check_prospect, validate
 from builder.named.registry import Demo, Registry, who
 from builder.postgres import conninfo, helpers, locks, marks, meta, roles, scram, server
@@ -36,12 +36,34 @@ class Server:
     """A Postgres server holding named demos, reached with a superuser URL. `dedicated`: the tool's
     own server (the local demo server), whose maintenance databases are closed to demo logins too."""
 
-    def __init__(self, url: str, dedicated: bool = False, by: str | None = None, tailoring: str | None = None):
-        """`tailoring`: the project's tailoring SQL (its config's [demo] tailor), for --prospect."""
-        self.registry = Registry(url, dedicated)
+    def __init__(self, url: str, dedicated: bool = False, by: str | None = None, tailoring: str | None = None,
+                 status: hooks.StatusHook | None = None, registry: Registry | None = None):
+        """`tailoring`: the project's tailoring SQL (its config's [demo] tailor), for --prospect;
+        `status`: its status hook, whose lines (what a buyer sees) are stored at every rebase;
+        `registry`: one already made ready (a long-lived caller's, shared by its requests)."""
+        self.registry = registry or Registry(url, dedicated)
         self.url, self.admin = self.registry.url, self.registry.admin
         self.by = by or who()
         self.tailoring = tailoring
+        self.status = status
+        self._acting = 0
+
+    @contextlib.contextmanager
+    def logged(self, action: str, demo: str | None = None) -> Iterator[usage.Notes]:
+        """The usage log's line for this action; an action inside another (a drop inside gc) is the outer one's."""
+        if self._acting:
+            yield usage.Notes()
+            return
+        self._acting += 1
+        try:
+            with usage.logged(self.registry, self.by, action, demo) as notes:
+                yield notes
+        finally:
+            self._acting -= 1
+
+    def lock(self, name: str, doing: str) -> locks.AdvisoryLock:
+        """The demo's lock, labelled with what this command does and for whom, or one sentence (Busy)."""
+        return locks.take_or_refuse(self.admin, name, doing=f"{doing} by {self.by}")
 
     def at(self, database: str) -> str:
         return self.registry.at(database)
@@ -54,7 +76,7 @@ class Server:
         validate(name)
         demo = self.registry.demo(name)
         if demo is None:
-            raise UserError(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
+            raise NotFound(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
         return demo
 
     def demo_url(self, name: str, demo: Demo | None = None) -> str:
@@ -77,7 +99,11 @@ class Server:
             raise UserError("This project has no tailoring SQL ([demo] tailor in its config): --prospect cannot be used.")
         limit = SETTINGS.connection_limit
         self.registry.ensure()
-        with locks.take_or_refuse(self.admin, name):
+        with self.logged("new", name) as notes, self.lock(name, "making"):
+            if prospect:
+                notes.add(f"for {prospect}")
+            if ttl:
+                notes.add(f"expires in {format_duration(ttl)}")
             self._clear_leftovers(name, echo)
             template, version, use = templates.take(self.registry, source, version, echo)
             with use:
@@ -91,11 +117,11 @@ class Server:
                 try:
                     roles.make_or_restore(self.admin, name, verifier, limit)
                     faults.checkpoint("named:new:login")
-                    anchor, _ = self._copy_in(name, template, now, prospect, color, echo)
+                    anchor, _, shows = self._copy_in(name, template, now, prospect, color, echo)
                     faults.checkpoint("named:new:swapped")
                     self.registry.write("UPDATE demo SET state = 'ready', created_at = now(), anchor_at = %s, "
-                                        "expires_at = %s WHERE name = %s",
-                                        (anchor, utc_now() + ttl if ttl else None, name))
+                                        "expires_at = %s, ttl = %s, shows = %s WHERE name = %s",
+                                        (anchor, utc_now() + ttl if ttl else None, ttl, shows, name))
                 except BaseException:
                     self._undo_new(name)
                     raise
@@ -139,10 +165,10 @@ class Server:
 
     # -- the copy ------------------------------------------------------------------------------
     def _copy_in(self, name: str, template: str, now: datetime | None, prospect: str, color: str,
-                 echo: Echo) -> tuple[datetime, int]:
+                 echo: Echo) -> tuple[datetime, int, list[str]]:
         """A pristine copy of the template, rebased, tailored and granted to the demo's login in one
         transaction, swapped in for the demo's database; (the instant it represents, the sessions
-        the swap ended)."""
+        the swap ended, the project's status lines: what a buyer sees now)."""
         started = time.monotonic()
         with helpers.held(self.admin, "stage", name) as staging:
             with server.connect(self.admin) as conn:
@@ -160,13 +186,14 @@ class Server:
                     raise UserError(f"Making the copy of {name} failed: {rebase_sql.first_line(exc)}") from None
                 report = rebase_sql.report_in(conn)
                 anchor = server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
+                shows = hooks.status_now(self.status, conn)
             faults.checkpoint("named:copied")
             with server.connect(self.admin) as conn:
                 sessions = server.scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,))
             helpers.swap(self.admin, staging, name)
         echo(f"  {report}")
         echo(f"  copied, rebased{' and tailored' if prospect else ''} in {time.monotonic() - started:.2f} s")
-        return anchor, sessions
+        return anchor, sessions, shows
 
     # -- reset -----------------------------------------------------------------------------------
     def reset(self, name: str, now: datetime | None = None, source: str | None = None, version: str | None = None,
@@ -174,7 +201,8 @@ class Server:
         """Back to pristine from its template (or moved to `version` from `source`), rebased and
         tailored again, its login as it was made; sessions on it are ended."""
         validate(name)
-        with (contextlib.nullcontext() if locked else locks.take_or_refuse(self.admin, name)):
+        with self.logged("reset", name) as notes, \
+                (contextlib.nullcontext() if locked else self.lock(name, "resetting")):
             demo = self.show(name)
             if demo.state != "ready":
                 raise UserError(f"A demo.{'new' if demo.state == 'making' else 'drop'} of {name} was stopped midway: "
@@ -193,13 +221,18 @@ class Server:
             with use:
                 verifier = self.registry.verifier(name) or scram.verifier(self.registry.password(name) or "")
                 roles.make_or_restore(self.admin, name, verifier, SETTINGS.connection_limit)
-                anchor, sessions = self._copy_in(name, template, now, demo.prospect, demo.color, echo)
+                anchor, sessions, shows = self._copy_in(name, template, now, demo.prospect, demo.color, echo)
                 version_now = self.registry.query("SELECT version FROM template WHERE name = %s", (template,))[0][0]
             if sessions:
                 echo(f"  ended {sessions} open session(s) on {name}: its clients must reconnect")
+                notes.add(f"ended {sessions} open session(s): its clients must reconnect")
+            if version_now != demo.version:
+                notes.add(f"moved from {demo.version} to {version_now}")
+            # A reset restarts the expiry timer (never shortening an extended one).
             self.registry.write("UPDATE demo SET reset_at = now(), reset_by = %s, anchor_at = %s, template = %s, "
-                                "version = %s, verifier = %s WHERE name = %s",
-                                (self.by, anchor, template, version_now, verifier, name), secret=True)
+                                "version = %s, verifier = %s, shows = %s, expires_at = greatest(expires_at, "
+                                "now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
+                                (self.by, anchor, template, version_now, verifier, shows, name), secret=True)
         return self.show(name)
 
     # -- drop --------------------------------------------------------------------------------------
@@ -207,12 +240,16 @@ class Server:
         """Drop the demo's database (only if it carries the demo mark) and its login with everything
         it owns or was granted in any database; say exactly what was left, if anything."""
         validate(name)
-        lock = None if locked else locks.take_or_refuse(self.admin, name)
+        with self.logged("drop", name):
+            self._drop(name, echo, locked)
+
+    def _drop(self, name: str, echo: Echo, locked: bool) -> None:
+        lock = None if locked else self.lock(name, "dropping")
         notes = []
         try:
             demo = self.registry.demo(name)
             if demo is None:
-                raise UserError(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
+                raise NotFound(f"There is no demo named {name} on this server (`invoke demo.list` shows them).")
             if demo.state == "making":
                 self._undo_new(name)
                 echo(f"cleared what a stopped demo.new left of {name}")
@@ -237,6 +274,25 @@ class Server:
         for note in notes:
             echo(note)
         echo(f"dropped the demo {name} and its login")
+
+    # -- extend and protect ------------------------------------------------------------------------
+    def extend(self, name: str, ttl: timedelta) -> Demo:
+        """Push the demo's expiry `ttl` further (from now if it has expired already)."""
+        if self.show(name).expires_at is None:
+            raise UserError(f"The demo {name} never expires: there is nothing to extend.")
+        with self.logged("extend", name) as notes:
+            self.registry.write("UPDATE demo SET expires_at = greatest(expires_at, now()) + %s WHERE name = %s",
+                                (ttl, name))
+            demo = self.show(name)
+            notes.add(f"by {format_duration(ttl)}, to {demo.expires_at:%Y-%m-%d %H:%M %Z}")
+        return demo
+
+    def protect(self, name: str, protected: bool = True) -> Demo:
+        """Keep the demo from gc whatever its expiry (or let gc have it again)."""
+        self.show(name)
+        with self.logged("protect" if protected else "unprotect", name):
+            self.registry.write("UPDATE demo SET protected = %s WHERE name = %s", (protected, name))
+        return self.show(name)
 
 
 def grant(conn: psycopg.Connection, role: str) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import psycopg
 
+from builder import hooks
 from builder.errors import UserError
 from builder.named.demos import Server
 from builder.named.registry import Demo
@@ -25,7 +26,7 @@ STATEMENT_TIMEOUT = "10min"  # far above a rebase at scale 1000; a rebase never 
 
 def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
     """Rebase one demo to `now`; its line of the round."""
-    with locks.AdvisoryLock(srv.admin, locks.database_key(demo.name)) as lock:
+    with locks.AdvisoryLock(srv.admin, locks.database_key(demo.name), label=f"rebasing by {srv.by}") as lock:
         if not lock.try_acquire():
             return "busy (a reset or a drop?): next round"
         if demo.state != "ready" or demo.problem:
@@ -33,7 +34,7 @@ def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
         ended = 0
         for attempt in (1, 2):
             try:
-                report, anchor = _rebase(srv.at(demo.name), now)
+                report, anchor, shows = _rebase(srv.at(demo.name), now, srv.status)
             except (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled):
                 if attempt == 2:
                     return "skipped: a client still holds its rows after its idle sessions were ended"
@@ -41,18 +42,19 @@ def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
                 continue
             except psycopg.Error as exc:
                 return f"skipped: the rebase failed: {rebase_sql.first_line(exc)}"
-            srv.registry.write("UPDATE demo SET anchor_at = %s WHERE name = %s", (anchor, demo.name))
+            srv.registry.write("UPDATE demo SET anchor_at = %s, shows = %s WHERE name = %s", (anchor, shows, demo.name))
             return report + (f"; ended {ended} session(s) whose open transaction held its rows" if ended else "")
     return "skipped"
 
 
-def _rebase(url: str, now: datetime | None) -> tuple[str, datetime]:
+def _rebase(url: str, now: datetime | None, status: hooks.StatusHook | None) -> tuple[str, datetime, list[str]]:
     with server.connect(url) as conn:
         conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         conn.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
         with conn.transaction():
             rebase_sql.run_in(conn, now)
-        return rebase_sql.report_in(conn), server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
+        return (rebase_sql.report_in(conn), server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}"),
+                hooks.status_now(status, conn))
 
 
 def _end_writers(admin: str, database: str) -> int:
@@ -73,19 +75,34 @@ def run(srv: Server, every: timedelta, rounds: int | None = None, echo: Echo = p
     done = 0
     while rounds is None or done < rounds:
         started = time.monotonic()
-        try:
-            demos = srv.demos()
-        except UserError as exc:
-            echo(f"round {done + 1}: {exc} Trying again next round.")
-            demos = []
+        _round(srv, done + 1, echo)
+        done += 1
+        if rounds is not None and done >= rounds:
+            break
+        sleep(max(0.0, every.total_seconds() - (time.monotonic() - started)))
+    return done
+
+
+def _round(srv: Server, number: int, echo: Echo) -> None:
+    """One round, one line of the usage log: how many demos were rebased, and what happened to the others."""
+    try:
+        demos = srv.demos()
+    except UserError as exc:
+        echo(f"round {number}: {exc} Trying again next round.")
+        return
+    rebased, others = 0, []
+    with srv.logged("keep-live") as notes:
         for demo in demos:
             try:
                 line = rebase_one(srv, demo)
             except UserError as exc:  # the server went away mid-round
                 line = f"skipped: {exc}"
             echo(f"  {demo.name}: {line}")
-        done += 1
-        if rounds is not None and done >= rounds:
-            break
-        sleep(max(0.0, every.total_seconds() - (time.monotonic() - started)))
-    return done
+            head, _, ended = line.partition("; ended ")
+            if "rebased by" in head:
+                rebased += 1
+                if ended:  # a client's session was ended: the log says whose demo
+                    others.append(f"{demo.name}: ended {ended}")
+            else:
+                others.append(f"{demo.name}: {line}")
+        notes.add(f"round {number}: rebased {rebased} of {len(demos)} demo(s)" + "".join(f"; {o}" for o in others))

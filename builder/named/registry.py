@@ -31,29 +31,38 @@ ALTER TABLE demo ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'ready',
   ADD COLUMN IF NOT EXISTS anchor_at timestamptz,
   ADD COLUMN IF NOT EXISTS created_by text NOT NULL DEFAULT '',
   ADD COLUMN IF NOT EXISTS reset_by text NOT NULL DEFAULT '',
-  ADD COLUMN IF NOT EXISTS protected boolean NOT NULL DEFAULT false;
+  ADD COLUMN IF NOT EXISTS protected boolean NOT NULL DEFAULT false,
+  ADD COLUMN IF NOT EXISTS ttl interval,
+  ADD COLUMN IF NOT EXISTS shows text[] NOT NULL DEFAULT '{}';
+-- Who did what, from the console and the command line: one row per action, kept for a year.
+CREATE TABLE IF NOT EXISTS usage (
+  id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), by text NOT NULL, action text NOT NULL,
+  demo text, seconds double precision NOT NULL, ok boolean NOT NULL, detail text NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS usage_at ON usage (at DESC);
+CREATE INDEX IF NOT EXISTS usage_demo ON usage (demo, at DESC);
 -- A database dropped while the listing runs has no size: the listing goes on.
 CREATE OR REPLACE FUNCTION database_size(db oid) RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN RETURN pg_database_size(db); EXCEPTION WHEN OTHERS THEN RETURN NULL; END $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 """
 # Every demo with what the server says of it: its database, mark, size and sessions, its login,
-# and whether a command holds its lock. One query, whatever the number of demos.
+# and what the command holding its lock (if any) said it is doing. One query, whatever the number of demos.
 LISTING = """
 SELECT d.name, d.state, d.prospect, d.color, d.version, d.template, d.created_at, d.created_by, d.reset_at,
-       d.reset_by, d.expires_at, d.anchor_at, d.protected,
+       d.reset_by, d.expires_at, d.anchor_at, d.protected, d.shows,
        db.oid IS NOT NULL, shobj_description(db.oid, 'pg_database'), coalesce(database_size(db.oid), 0),
        (SELECT count(*) FROM pg_stat_activity a WHERE a.datid = db.oid),
        r.rolname IS NOT NULL, coalesce(d.verifier = '' OR r.rolpassword = d.verifier, false),
-       EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database ad ON ad.oid = l.database AND ad.datname = %(admin)s
-                WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
-                  AND ((l.classid::bigint << 32) | l.objid::bigint)
-                      = hashtextextended(%(key)s || d.name, 0))
+       (SELECT coalesce(a.application_name, '') FROM pg_locks l
+                JOIN pg_database ad ON ad.oid = l.database AND ad.datname = %(admin)s
+                LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+           AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(%(key)s || d.name, 0) LIMIT 1)
   FROM demo d LEFT JOIN pg_database db ON db.datname = d.name LEFT JOIN pg_authid r ON r.rolname = d.name
 """
 FIELDS = ("name", "state", "prospect", "color", "version", "template", "created_at", "created_by", "reset_at",
-          "reset_by", "expires_at", "anchor_at", "protected", "has_database", "mark", "size", "connections",
-          "has_login", "login_ok", "busy")
+          "reset_by", "expires_at", "anchor_at", "protected", "shows", "has_database", "mark", "size", "connections",
+          "has_login", "login_ok", "busy_with")
 
 
 @dataclass
@@ -73,6 +82,7 @@ class Demo:
     expires_at: datetime | None = None
     anchor_at: datetime | None = None
     protected: bool = False
+    shows: list[str] = field(default_factory=list)  # the project's status lines at the latest rebase
     has_database: bool = False
     mark: str | None = None
     size: int = 0
@@ -80,7 +90,15 @@ class Demo:
     has_login: bool = False
     login_ok: bool = False
     busy: bool = False
+    busy_with: str = ""  # what the command holding its lock said it is doing ("resetting by alice")
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "Demo":
+        values = dict(zip(FIELDS, row, strict=True))
+        holder = values.pop("busy_with")
+        label = holder[len(locks.LABEL):] if holder and holder.startswith(locks.LABEL) else ""
+        return cls(**values, busy=holder is not None, busy_with=label)
 
     @property
     def problem(self) -> str:
@@ -137,13 +155,14 @@ class Registry:
         self.admin = server.admin_url(url)
         self.dedicated = dedicated
         self._exists = False  # once seen, for the life of this command (it is never dropped under one)
+        self.known = False  # made ready by this process (a long-lived one, the console, asks once)
 
     def at(self, database: str) -> str:
         return conninfo.with_database(self.url, database)
 
     def exists(self) -> bool:
         """Whether this server has a registry of the tool's (one sentence if the name is taken by another)."""
-        if self._exists:
+        if self._exists or self.known:
             return True
         with server.connect(self.admin) as conn:
             row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
@@ -168,6 +187,7 @@ class Registry:
                         self.close_to_public(database)
             with server.connect(self.at(CONTROL)) as conn:
                 conn.execute(SCHEMA)
+        self.known = True
 
     def close_to_public(self, database: str, owner_role: str | None = None, comment: str | None = None) -> None:
         """Only superusers (and the demo's own login) may connect; the tool's mark, if given."""
@@ -199,7 +219,7 @@ class Registry:
         where = " WHERE d.name = %(name)s" if name else ""
         rows = self.query(LISTING + where + " ORDER BY d.name",
                           {"admin": server.ADMIN_DATABASE, "key": locks.database_key(""), "name": name})
-        return [Demo(**dict(zip(FIELDS, row, strict=True))) for row in rows]
+        return [Demo.from_row(row) for row in rows]
 
     def demo(self, name: str) -> Demo | None:
         found = self.demos(name)

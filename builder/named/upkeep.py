@@ -61,6 +61,13 @@ def _attempt(report: Report, what: str, echo: Echo, action: Callable[[], None]) 
 
 def gc(srv: Server, echo: Echo = print) -> Report:
     """Drop expired demos, unused templates, and what stopped commands left behind."""
+    with srv.logged("gc") as notes:
+        report = _gc(srv, echo)
+        notes.add(report.summary())
+    return report
+
+
+def _gc(srv: Server, echo: Echo) -> Report:
     report = Report()
     if srv.registry.exists():
         now = utc_now()
@@ -89,17 +96,19 @@ def repair(srv: Server, name: str | None = None, echo: Echo = print) -> Report:
     then what stopped commands left behind."""
     report = Report()
     demos = [srv.show(name)] if name else srv.demos()
-    for demo in demos:
-        _attempt(report, demo.name, echo, partial(_repair_one, srv, demo, report, echo))
-    if not name:
-        _orphans(srv, report, echo)
-        dropped, _ = templates.drop_unused(srv.registry, echo)
-        report.templates += dropped
+    with srv.logged("repair", name) as notes:
+        for demo in demos:
+            _attempt(report, demo.name, echo, partial(_repair_one, srv, demo, report, echo))
+        if not name:
+            _orphans(srv, report, echo)
+            dropped, _ = templates.drop_unused(srv.registry, echo)
+            report.templates += dropped
+        notes.add(report.summary("removed"))
     return report
 
 
 def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
-    with locks.take_or_refuse(srv.admin, demo.name, f"the demo {demo.name}"):
+    with locks.take_or_refuse(srv.admin, demo.name, f"the demo {demo.name}", doing=f"repairing by {srv.by}"):
         demo = srv.show(demo.name)
         if demo.state != "ready":
             srv.drop(demo.name, echo=echo, locked=True)

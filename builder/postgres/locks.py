@@ -1,12 +1,15 @@
 """Advisory locks: who works on what. A session-level lock lives on its own admin connection and is
 released when the holder closes it or dies (a kill -9 included), so a free lock means its owner is
-gone. `try_acquire` never waits: the loser gets a sentence, not a queue."""
+gone. `try_acquire` never waits: the loser gets a sentence, not a queue. A lock may carry a label
+(what its holder is doing, and for whom) as its connection's application_name, so the loser is told
+who is in the way, and a listing can say what a busy demo is busy with."""
 
 import time
+from typing import Any
 
 import psycopg
 
-from builder.errors import UserError
+from builder.errors import Busy, UserError
 from builder.postgres import conninfo
 from builder.postgres.server import connection_error_reason, scalar
 
@@ -14,6 +17,17 @@ from builder.postgres.server import connection_error_reason, scalar
 def database_key(name: str) -> str:
     """The lock of everything that replaces, resets or drops the database `name`."""
     return f"cpd-demo:database:{name}"
+
+
+LABEL = "cpd-demo: "  # the application_name prefix of a labelled lock's connection
+# The holder of an advisory lock on the current database: its label and how long it has held it.
+HOLDER = """
+SELECT a.application_name, extract(epoch FROM now() - coalesce(a.state_change, a.backend_start))
+  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+ WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted AND l.mode = 'ExclusiveLock'
+   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+   AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(%s, 0)
+ LIMIT 1"""
 
 
 def helper_key(name: str) -> str:
@@ -24,8 +38,9 @@ def helper_key(name: str) -> str:
 class AdvisoryLock:
     """An advisory lock on `key`; `shared` ones coexist with each other, not with an exclusive one."""
 
-    def __init__(self, admin: str, key: str, shared: bool = False):
-        self.admin, self.key, self.shared = admin, key, shared
+    def __init__(self, admin: str, key: str, shared: bool = False, label: str = ""):
+        """`label`: what the holder does, e.g. "resetting by alice" (at most 63 bytes are kept)."""
+        self.admin, self.key, self.shared, self.label = admin, key, shared, label
         self.conn: psycopg.Connection | None = None
 
     def acquire(self, timeout: float | None = None) -> None:
@@ -41,7 +56,8 @@ class AdvisoryLock:
             return True
         try:
             conninfo.params(self.admin)
-            conn = psycopg.connect(self.admin, autocommit=True, connect_timeout=10)
+            extra: dict[str, Any] = {"application_name": label_of(self.label)} if self.label else {}
+            conn = psycopg.connect(self.admin, autocommit=True, connect_timeout=10, **extra)
         except psycopg.OperationalError as exc:
             raise UserError(f"Cannot connect to {conninfo.display(self.admin)}: "
                             f"{connection_error_reason(exc)}.") from None
@@ -73,9 +89,35 @@ def is_free(admin: str, key: str) -> bool:
     return False
 
 
-def take_or_refuse(admin: str, name: str, what: str = "") -> AdvisoryLock:
-    """The database lock of `name`, or one sentence: another command is working on it."""
-    lock = AdvisoryLock(admin, database_key(name))
+def label_of(doing: str) -> str:
+    """The application_name of a lock doing `doing`: printable ASCII (what Postgres keeps), 63 bytes."""
+    text = "".join(ch if " " <= ch <= "~" else "?" for ch in LABEL + doing)
+    return text[:63]
+
+
+def holder(admin: str, key: str) -> tuple[str, float] | None:
+    """What the holder of the exclusive lock `key` said it is doing, and for how many seconds; None
+    when nobody holds it or its holder gave no label."""
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+            row = conn.execute(HOLDER, (key,)).fetchone()
+    except psycopg.Error:
+        return None
+    if row is None or not str(row[0]).startswith(LABEL):
+        return None
+    return str(row[0])[len(LABEL):], float(row[1] or 0)
+
+
+def take_or_refuse(admin: str, name: str, what: str = "", doing: str = "") -> AdvisoryLock:
+    """The database lock of `name` (labelled `doing`, e.g. "resetting by alice"), or one sentence
+    naming who is working on it (Busy)."""
+    lock = AdvisoryLock(admin, database_key(name), label=doing)
     if not lock.try_acquire():
-        raise UserError(f"Another command is working on {what or name}: try again when it has finished.")
+        found = holder(admin, database_key(name))
+        if found is None:
+            raise Busy(f"Another command is working on {what or name}: try again when it has finished.")
+        activity, seconds = found
+        verb, _, by = activity.partition(" by ")
+        raise Busy(f"{by or 'someone'} is {verb} {what or name} (for {seconds:.0f} s): "
+                   f"try again when it has finished.", holder=activity)
     return lock

@@ -8,8 +8,8 @@ from pathlib import Path
 from cpd_events_demo import plan, world
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE = [*ROOT.glob("builder/**/*.py"), *ROOT.glob("builder/**/*.sql"), *ROOT.glob("container/*"),
-          ROOT / "Dockerfile"]
+ENGINE = [*ROOT.glob("builder/**/*.py"), *ROOT.glob("builder/**/*.sql"), *ROOT.glob("builder/console/templates/**/*"),
+          *ROOT.glob("builder/console/static/**/*"), *ROOT.glob("container/*"), ROOT / "Dockerfile"]
 APPS = sorted(p.name for p in (ROOT / "cpd_platform").iterdir() if (p / "models.py").exists())
 
 

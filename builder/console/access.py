@@ -1,0 +1,150 @@
+"""Who may use the console: the login form and its throttle on wrong passwords, API tokens, and the
+API's answers to anyone else (401) and to every error (JSON, one sentence, the status it deserves).
+
+Nothing about demos reaches a client that is not logged in: the page redirects to the login form,
+which names no demo, and the API answers 401 before it looks anything up.
+"""
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.contrib.auth.views import LoginView
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from builder.console.models import ApiToken, LoginFailure, digest
+from builder.errors import Busy, NotFound, UserError
+
+FREE_TRIES = 5                     # wrong passwords for one user before waits begin
+FREE_TRIES_PER_ADDRESS = 20        # ...and from one address (a proxy may stand for a whole team)
+WINDOW = timedelta(minutes=15)     # how long a wrong password counts
+LONGEST_WAIT = 900                 # seconds
+FAILURE_DELAY = 0.5                # seconds every wrong password costs its sender
+
+
+def address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def wait_for(username: str, where: str) -> int:
+    """Seconds before another try is heard for this user or from this address (0: now)."""
+    recent = LoginFailure.objects.filter(at__gte=timezone.now() - WINDOW)
+    over = max(recent.filter(username=username).count() - FREE_TRIES,
+               recent.filter(address=where).count() - FREE_TRIES_PER_ADDRESS)
+    if over < 0:
+        return 0
+    last = recent.filter(Q(username=username) | Q(address=where)).order_by("-at").values_list("at", flat=True).first()
+    if last is None:
+        return 0
+    left = min(LONGEST_WAIT, 15 * 2 ** over) - (timezone.now() - last).total_seconds()
+    return max(0, int(left + 0.999))
+
+
+class Login(LoginView):
+    """Django's login form, slowed down for a guesser: each wrong password costs half a second, and
+    after five in a quarter of an hour (per user or per address) each further try must wait, twice
+    as long every time, up to a quarter of an hour."""
+
+    template_name = "console/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        username = str(request.POST.get("username", ""))[:150]
+        wait = wait_for(username, address(request))
+        if wait:
+            return render(request, self.template_name, {"form": self.get_form_class()(request),
+                                                        "throttled": wait}, status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form again: a wrong password
+            LoginFailure.objects.filter(at__lt=timezone.now() - WINDOW).delete()
+            LoginFailure.objects.create(username=username, address=address(request))
+            time.sleep(FAILURE_DELAY)
+        else:
+            LoginFailure.objects.filter(username=username).delete()
+        return response
+
+
+def error(status: int, message: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="cpd-demo console"'
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return error(403, "This request has no valid CSRF token: send the X-CSRFToken header with a session, "
+                          "or use Authorization: Bearer TOKEN.")
+    return render(request, "console/expired.html", status=403)
+
+
+def _bearer(request: HttpRequest):
+    """(user, whether a bearer token was sent)."""
+    header = str(request.META.get("HTTP_AUTHORIZATION", ""))
+    if not header.lower().startswith("bearer "):
+        return None, False
+    token = ApiToken.objects.select_related("user").filter(digest=digest(header[7:].strip()),
+                                                           user__is_active=True).first()
+    if token is None:
+        return None, True
+    if token.last_used_at is None or timezone.now() - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user, True
+
+
+def body(request: HttpRequest) -> dict:
+    """The request's JSON object ({} when it sent none)."""
+    if not request.body:
+        return {}
+    try:
+        found = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise UserError("The request body must be a JSON object.") from None
+    if not isinstance(found, dict):
+        raise UserError("The request body must be a JSON object.")
+    return found
+
+
+def _unused(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+def api(*methods: str) -> Callable:
+    """An API view: a session (with its CSRF token) or a bearer token, else 401; errors as JSON."""
+
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        @functools.wraps(view)
+        def inner(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user, bearer = _bearer(request)
+            if bearer:
+                if user is None:
+                    return error(401, "That API token is not valid: `invoke console.adduser --token` makes one.")
+                request.user = user
+            elif not request.user.is_authenticated:
+                return error(401, "Log in first: the console's session, or Authorization: Bearer TOKEN.")
+            else:  # a browser's session: the same CSRF rule as its forms
+                refused = CsrfViewMiddleware(_unused).process_view(request, view, args, kwargs)
+                if refused is not None:
+                    return refused
+            if request.method not in methods:
+                return error(405, f"{request.path} answers {' and '.join(methods)} only.")
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                return error(404, str(exc))
+            except Busy as exc:
+                return error(409, str(exc))
+            except UserError as exc:
+                return error(400, str(exc))
+
+        return inner
+
+    return wrap
