@@ -14,9 +14,10 @@ import psycopg
 import pytest
 import yaml
 
+from builder import hooks
 from builder.postgres.embedded import free_port
 from builder.snapshot.image import build_image
-from tests.conftest import ANCHOR, BASE_IMAGE, PROJECT, SEED, build_snapshot, docker_unavailable
+from tests.conftest import ANCHOR, BASE_IMAGE, CPD, PROJECT, SEED, build_snapshot, docker_unavailable
 
 pytestmark = pytest.mark.docker
 SECRET = "aws-secret-that-must-not-leak-4711"
@@ -36,7 +37,8 @@ def pushed(docker_client, registry, snapshot):
     repository = f"{registry}/cpd-demo-db"
     os.environ["AWS_SECRET_ACCESS_KEY"] = SECRET
     try:
-        tags = build_image(snapshot[0], repository=repository, base_image=BASE_IMAGE, push=True, echo=lambda m: None)
+        tags = build_image(snapshot[0], repository=repository, base_image=BASE_IMAGE, push=True, echo=lambda m: None,
+                           tailoring=hooks.tailoring(CPD))  # as `snapshot.image` passes the config's
     finally:
         os.environ.pop("AWS_SECRET_ACCESS_KEY", None)
     image = docker_client.images.get(tags[0])
