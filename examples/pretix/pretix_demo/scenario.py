@@ -103,9 +103,9 @@ class World:
         self.seed, self.scale, self.anchor, self.password = seed, scale, anchor, password
         self.rnd = random.Random(seed)
         self.counts: dict[str, int] = {}
-        self.org = self.admin = self.summit = self.summit_item = self.meetup = None
+        # Made by the steps below, in order.
+        self.org = self.admin = self.summit = self.summit_item = self.meetup = self.meetup_item = self.pending = None
         self.subevents: list = []
-        self.pending = None
 
     def make(self) -> None:
         for step in (self.organizer, self.events, self.series, self.live_event, self.orders, self.vouchers,
@@ -258,17 +258,18 @@ class World:
             token.organizers.add(self.org)
 
     def session(self) -> None:
+        """The admin's control-panel session, under the key the seed gives (a session store would draw
+        its own key for one it has not seen)."""
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.contrib.sessions.backends.db import SessionStore
+        from django.contrib.sessions.models import Session
 
-        session = SessionStore(session_key=keys.session_key(self.seed))
-        session[SESSION_KEY] = str(self.admin.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = self.admin.get_session_auth_hash()
-        session["pretix_auth_login_time"] = session["pretix_auth_last_used"] = int(self.anchor.timestamp())
-        session["pretix_auth_long_session"] = True
-        session.set_expiry(self.anchor + dt.timedelta(days=14))
-        session.save()
+        data = {SESSION_KEY: str(self.admin.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: self.admin.get_session_auth_hash(), "pretix_auth_long_session": True,
+                "pretix_auth_login_time": int(self.anchor.timestamp()),
+                "pretix_auth_last_used": int(self.anchor.timestamp())}
+        Session.objects.create(session_key=keys.session_key(self.seed), session_data=SessionStore().encode(data),
+                               expire_date=self.anchor + dt.timedelta(days=14))
 
     # -- what would fire ---------------------------------------------------------------------------
     def outbox(self) -> None:
