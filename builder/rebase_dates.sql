@@ -26,6 +26,8 @@
 --               written (Z, +00:00, another offset, none, date only, fractions kept) and, at a path,
 --               epoch seconds or milliseconds. JSON kept in a text column is read where it parses and
 --               written back, when it moved, in jsonb's own form (keys in its order, its spacing).
+--               A json rule of a shift kind (value weekly, daily) moves each timestamp as that shift
+--               moves a value of its own, in the rule's zone: for documents no column dates.
 --   year_token  the year in a text (a pattern) becomes the year of its source, in the row's zone.
 --   purge       a whole table emptied (sessions, caches); it runs before the shifts.
 --   quiesce     outbox and scheduled-job rows due by now after the shift (and meeting the rule's
@@ -236,16 +238,53 @@ BEGIN
         FROM (SELECT CASE WHEN jsonb_typeof(v) = 'number' THEN (v #>> '{}')::numeric + extract(epoch FROM d)
                           * CASE WHEN abs((v #>> '{}')::numeric) >= 100000000000 THEN 1000 ELSE 1 END END AS moved) x $f$;
     -- Every string anywhere in a document that is an ISO date or timestamp (numbers are left: an
-    -- epoch number is told from a count only at a declared path).
-    CREATE OR REPLACE FUNCTION pg_temp.cpd_json_anywhere(v jsonb, d interval) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $f$
+    -- epoch number is told from a count only at a declared path). With `a` (a json rule of a shift
+    -- kind), each moves as that shift moves a value of its own: see cpd_json_wall.
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_json_anywhere(v jsonb, d interval, a timestamptz DEFAULT NULL,
+                                                         kp integer DEFAULT 0, kf integer DEFAULT 0, z text DEFAULT NULL)
+      RETURNS jsonb LANGUAGE plpgsql STABLE AS $f$
     BEGIN
       RETURN CASE jsonb_typeof(v)
-        WHEN 'object' THEN coalesce((SELECT jsonb_object_agg(key, pg_temp.cpd_json_anywhere(value, d)) FROM jsonb_each(v)), v)
-        WHEN 'array' THEN coalesce((SELECT jsonb_agg(pg_temp.cpd_json_anywhere(value, d) ORDER BY i)
-                                      FROM jsonb_array_elements(v) WITH ORDINALITY a(value, i)), v)
-        WHEN 'string' THEN CASE WHEN (v #>> '{}') ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d.*)?$'
-                                THEN to_jsonb(pg_temp.cpd_iso(v #>> '{}', d)) ELSE v END
+        WHEN 'object' THEN coalesce((SELECT jsonb_object_agg(key, pg_temp.cpd_json_anywhere(value, d, a, kp, kf, z))
+                                       FROM jsonb_each(v)), v)
+        WHEN 'array' THEN coalesce((SELECT jsonb_agg(pg_temp.cpd_json_anywhere(value, d, a, kp, kf, z) ORDER BY i)
+                                      FROM jsonb_array_elements(v) WITH ORDINALITY x(value, i)), v)
+        WHEN 'string' THEN CASE WHEN (v #>> '{}') !~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d.*)?$' THEN v
+                                WHEN a IS NULL THEN to_jsonb(pg_temp.cpd_iso(v #>> '{}', d))
+                                ELSE pg_temp.cpd_json_wall(v, a, kp, kf, z) END
         ELSE v END;
+    END $f$;
+    -- How far a weekly (daily) rule moves an instant: kp days if it was past at the anchor `a`, else
+    -- kf days, of wall-clock time in zone z (exact seconds: the instant keeps its local time).
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_wall_at(ts timestamptz, a timestamptz, kp integer, kf integer, z text)
+      RETURNS interval LANGUAGE sql STABLE AS $f$
+      SELECT make_interval(secs => extract(epoch FROM ((ts AT TIME ZONE z) + make_interval(days => CASE WHEN ts <= a
+                                  THEN kp ELSE kf END)) AT TIME ZONE z - ts)) $f$;
+    -- A JSON value (at a path, or a string found anywhere) moved as a weekly (daily) rule moves a
+    -- value of its own: an ISO text with an offset by the instant's own shift, one with no offset or
+    -- a date by whole days of wall clock (read in zone z), an epoch number (seconds, or milliseconds
+    -- when that large) by its instant's shift. Anything else is left.
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_json_wall(v jsonb, a timestamptz, kp integer, kf integer, z text)
+      RETURNS jsonb LANGUAGE plpgsql STABLE AS $f$
+    DECLARE
+      s text := v #>> '{}';
+      d interval;
+    BEGIN
+      IF jsonb_typeof(v) = 'number' THEN
+        d := pg_temp.cpd_wall_at(to_timestamp(s::numeric / CASE WHEN abs(s::numeric) >= 100000000000 THEN 1000 ELSE 1 END),
+                                 a, kp, kf, z);
+      ELSIF jsonb_typeof(v) <> 'string' THEN
+        RETURN v;
+      ELSIF s ~ '^\d{4}-\d\d-\d\d$' THEN
+        d := make_interval(days => CASE WHEN s::date <= (a AT TIME ZONE z)::date THEN kp ELSE kf END);
+      ELSIF s ~ '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?$' THEN
+        d := make_interval(days => CASE WHEN s::timestamp AT TIME ZONE z <= a THEN kp ELSE kf END);
+      ELSIF s ~ '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d(:?\d\d)?)$' THEN
+        d := pg_temp.cpd_wall_at(s::timestamptz, a, kp, kf, z);
+      ELSE
+        RETURN v;
+      END IF;
+      RETURN pg_temp.cpd_json_value(v, d);
     END $f$;
   END IF;
 
@@ -352,9 +391,25 @@ BEGIN
       val := CASE WHEN src_type = 'text' THEN format('pg_temp.cpd_jsonb(t.%I)', r.column_name)
                   ELSE format('t.%I', r.column_name) || src_type END;
       e := val;
-      FOR j IN SELECT ru.path, ru.source FROM cpd_demo_rule ru
+      FOR j IN SELECT ru.path, ru.source, ru.value, ru.zone_sql FROM cpd_demo_rule ru
                 WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
                   AND ru.column_name = r.column_name ORDER BY ru.id LOOP
+        IF j.value IN ('weekly', 'daily') THEN
+          -- Each timestamp moves as that shift moves a value of its own, in the rule's zone.
+          k_past := CASE WHEN j.value = 'weekly' THEN 7 * dk_past ELSE dd_past END;
+          k_future := CASE WHEN j.value = 'weekly' THEN 7 * dk_future ELSE dd_future END;
+          CONTINUE WHEN k_past = 0 AND k_future = 0;
+          zone_sql := CASE WHEN j.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', j.zone_sql, zone)
+                           ELSE quote_literal(zone) END;
+          step := format('%L::timestamptz, %s, %s, %s', meta.anchor_at, k_past, k_future, zone_sql);
+          IF j.path = ARRAY['*'] THEN
+            e := format('pg_temp.cpd_json_anywhere(%s, NULL, %s)', e, step);
+          ELSE
+            e := format('jsonb_set_lax(%s, %L, pg_temp.cpd_json_wall(%s #> %L, %s), false, ''return_target'')',
+                        e, j.path, val, j.path, step);
+          END IF;
+          CONTINUE;
+        END IF;
         IF j.source = '' THEN
           delta := format('%L::interval', exact);
         ELSE

@@ -16,6 +16,7 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
     "invoice.issued_at" = { shift = "months", cycle = "period_start" }
     "token.expires" = "expire"            # weeks, days, months, years, keep, null, expire
     "hook.payload" = { json = "occurred_at", paths = [["event_ts"], ["obj", "start_time"]] }   # or paths = "anywhere"
+    "gate.rules" = { json = "weeks", zone = "event(event_id)" }   # each timestamp as a weeks rule moves it
     "event.title" = { year_of = "starts_at", pattern = '^(Summit )\\d{4}$', zone = "timezone" }
     [live]                                # rows that contain now, moved with it on the quarter hour
     roots = ["event.status = live", "show: starts <= {anchor} AND ends > {anchor}"]   # a value, or a condition
@@ -25,8 +26,11 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
 
 The quiesce of a table takes a due column (`quiesce = "send_at"`; `true`: every row), an optional
 SQL condition (`when = "status = 'queued'"`), and `set = { column = value }` or `delete = true`.
-A json rule also reads JSON kept in a text column. Zones, conditions and named zones are SQL the
-project writes about its own tables (the row is `t`), run by the rebase as the config says.
+A json rule's timestamps move as far as the column it names did (`json = "now"`: as far as now did),
+or with `json = "weeks"` / `"days"` each as that shift moves a value of its own (in the rule's zone):
+for documents no column of the row dates. A json rule also reads JSON kept in a text column.
+Zones, conditions and named zones are SQL the project writes about its own tables (the row is
+`t`), run by the rebase as the config says.
 
 Pure Python: no database, no Django. The schema it checks against comes from the caller.
 """
@@ -244,7 +248,13 @@ class Compiler:
 
     def json_rules(self, col: Column, spec: dict, base: Rule) -> list[Rule]:
         follows = spec.pop("json")
-        if follows != "now":
+        if follows in ("weeks", "days"):
+            base.value = SHIFTS[follows]  # each timestamp moves as that shift moves a value of its own
+            if "zone" in spec:
+                self.zone(col, spec.pop("zone"), base)
+        elif "zone" in spec:
+            raise self.fail(f"{col.key}: a zone is for json = weeks or days (each timestamp on its own).")
+        elif follows != "now":
             base.source = self.sibling(col, follows, "column its timestamps follow").name
         paths = spec.pop("paths", "anywhere")
         if spec:
@@ -357,6 +367,8 @@ def describe(rule: Rule) -> str:
         return f"{names[rule.kind]}{cycle}{zone}"
     if rule.kind == "json":
         where = "anywhere" if rule.path == ["*"] else "/".join(rule.path)
+        if rule.value:
+            return f"json at {where}, each by {names[rule.value]}{zone}"
         return f"json at {where}, following {rule.source or 'now'}"
     if rule.kind == "year_token":
         return f"year of {rule.source}{zone}"

@@ -52,6 +52,34 @@ def build_snapshot(output, seed: int = SEED, scale: int = 1, anchor: str = ANCHO
     return build(options, output=output, force=force, echo=lambda m: None, clock=CLOCK)
 
 
+# -- S3: moto's server on 127.0.0.1, reached through boto3's standard variables -----------------------
+BUCKET = "cpd-demo-snapshots"
+CREDS = {"AWS_ACCESS_KEY_ID": "cpd-test-key", "AWS_SECRET_ACCESS_KEY": "cpd-test-secret-do-not-print",
+         "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@pytest.fixture(scope="module")
+def s3():
+    """A bucket on moto's S3 server, for the module: boto3's variables point at it meanwhile."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    saved = {k: os.environ.get(k) for k in [*CREDS, "AWS_ENDPOINT_URL"]}
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    os.environ.update(CREDS, AWS_ENDPOINT_URL=f"http://{host}:{port}")
+    client = boto3.client("s3")
+    client.create_bucket(Bucket=BUCKET)
+    yield client
+    server.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def pg():
     with EmbeddedPostgres() as cluster:

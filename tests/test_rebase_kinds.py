@@ -4,13 +4,16 @@ quiesce, JSON in every ISO form and epoch values, year tokens; tables with a uui
 primary key, in another schema, partitioned, with a generated column, a user trigger and a check
 over two dates. And the round trip back to the anchor."""
 
+import json
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from builder.postgres import meta, rebase, schema
+from builder.errors import UserError
+from builder.postgres import meta, rebase, schema, server
 from builder.rules import Compiler
+from builder.snapshot.restore import check_counts
 from tests.conftest import one, query
 
 UTC = timezone.utc
@@ -22,11 +25,12 @@ CREATE SCHEMA shop;
 CREATE TABLE venue (id bigint PRIMARY KEY, tz text NOT NULL);
 CREATE TABLE zone_setting (venue_id bigint, key text, value text);
 CREATE TABLE show (id uuid PRIMARY KEY, venue_id bigint REFERENCES venue, title text, status text,
-                   starts timestamptz, ends timestamptz, CHECK (starts < ends));
+                   starts timestamptz, ends timestamptz, gates jsonb, doors jsonb, CHECK (starts < ends));
 CREATE TABLE ticket (show_id uuid REFERENCES show, seat int, sold timestamptz, PRIMARY KEY (show_id, seat));
 CREATE TABLE token (key text, expires timestamptz, used timestamptz);  -- no primary key
 CREATE TABLE session (key text PRIMARY KEY, expire_date timestamptz);
 CREATE TABLE outbox (id serial PRIMARY KEY, send_at timestamptz, state text);
+CREATE TABLE retry (id serial PRIMARY KEY, due timestamptz);
 CREATE TABLE hook (id serial PRIMARY KEY, at timestamptz, body jsonb, raw text, day date);
 CREATE TABLE shop."order" (id bigint, placed timestamptz, placed_day date GENERATED ALWAYS AS
                            ((placed AT TIME ZONE 'UTC')::date) STORED) PARTITION BY RANGE (id);
@@ -39,11 +43,16 @@ CREATE TRIGGER audit_show AFTER UPDATE ON show FOR EACH ROW EXECUTE FUNCTION aud
 RULES = {
     "tables": {"session": "purge",
                "outbox": {"quiesce": "send_at", "when": "state = 'queued'", "set": {"state": "cancelled"}},
+               "retry": {"quiesce": "due", "delete": True},
                "audit": "bookkeeping"},
     "columns": {
         "show.starts": {"shift": "weeks", "zone": "venue_id.tz"},
         "show.ends": {"shift": "weeks", "zone": "venue_id.tz"},
         "show.title": {"year_of": "starts", "pattern": r"^(Gala )\d+$", "zone": "venue_id.tz"},
+        # Documents no column dates: each time moves as a weeks (days) rule would move it, in the show's zone.
+        "show.gates": {"json": "weeks", "zone": "venue_id.tz"},
+        "show.doors": {"json": "days", "zone": "venue_id.tz", "paths": [["epoch"], ["day"]]},
+        "retry.due": "weeks",
         "ticket.sold": {"shift": "weeks", "zone": "venue(show_id.venue_id)"},
         "token.expires": "expire", "token.used": "null",
         "session.expire_date": "weeks", "outbox.send_at": "weeks",
@@ -72,12 +81,18 @@ def source(dbs):
         conn.execute(DDL)
         conn.execute("INSERT INTO venue VALUES (1, 'America/New_York'), (2, 'Europe/Berlin')")
         conn.execute("INSERT INTO zone_setting VALUES (1, 'tz', 'America/New_York'), (2, 'tz', 'Europe/Berlin')")
-        # A Thursday 09:00 gala in New York, seven weeks on (after the US DST change, before Europe's).
-        conn.execute("INSERT INTO show VALUES (%s, 1, 'Gala 2026', 'on', %s, %s), (%s, 2, 'Live', 'live', %s, %s), "
-                     "(%s, 2, 'Old', 'done', %s, %s)",
-                     (GALA, local(NY, 2026, 4, 23, 9), local(NY, 2026, 4, 23, 17),
+        # A Thursday 09:00 gala in New York, seven weeks on (after the US DST change, before Europe's),
+        # with its gate times in every form, one announced before the anchor, and a time of day.
+        gates = {"open": "2026-04-23T12:00:00Z", "close": "2026-04-23T21:00:00+00:00", "announced": "2026-02-10T15:00:00Z",
+                 "local": "2026-04-23T08:00:00-04:00", "naive": "2026-04-23 08:00", "day": "2026-04-23", "tod": "14:00",
+                 "n": 5}
+        doors = {"epoch": int(local(NY, 2026, 4, 23, 8).timestamp()), "day": "2026-04-23", "other": "2026-04-23"}
+        conn.execute("INSERT INTO show VALUES (%s, 1, 'Gala 2026', 'on', %s, %s, %s, %s), "
+                     "(%s, 2, 'Live', 'live', %s, %s, NULL, NULL), (%s, 2, 'Old', 'done', %s, %s, NULL, NULL)",
+                     (GALA, local(NY, 2026, 4, 23, 9), local(NY, 2026, 4, 23, 17), json.dumps(gates), json.dumps(doors),
                       LIVE, ANCHOR - timedelta(hours=1), ANCHOR + timedelta(hours=2),
                       OLD, local(BERLIN, 2026, 2, 10, 19), local(BERLIN, 2026, 2, 10, 21)))
+        conn.execute("INSERT INTO retry (due) VALUES (%s), (%s)", (ANCHOR - timedelta(days=1), ANCHOR + timedelta(days=30)))
         conn.execute("INSERT INTO ticket VALUES (%s, 1, %s), (%s, 1, %s)",
                      (GALA, local(BERLIN, 2026, 3, 2, 10), LIVE, ANCHOR - timedelta(minutes=30)))
         conn.execute("INSERT INTO token VALUES ('old', %s, %s), ('new', %s, NULL)",
@@ -90,8 +105,6 @@ def source(dbs):
                 "naive": "2026-03-03 15:00", "day": "2026-03-03", "frac": "2026-03-03T15:00:00.250Z",
                 "ms": 1772550000000, "s": 1772550000, "count": 42, "note": "2026 was a year",
                 "deep": [{"when": "2026-03-03T15:00:00Z"}]}
-        import json
-
         conn.execute("INSERT INTO hook (at, body, raw, day) VALUES (%s, %s, %s, '2026-03-03'), (%s, '{}', 'not json', NULL)",
                      (at, json.dumps(body), json.dumps({"at": "2026-03-03T15:00:00+00:00", "n": 7}), at))
         conn.execute('INSERT INTO shop."order" (id, placed) VALUES (5, %s), (150, %s)',
@@ -167,6 +180,34 @@ def test_json_timestamps_move_in_the_form_they_were_written(moved, source):
     assert raw.startswith("{") and f'"{(datetime(2026, 3, 3, 15, tzinfo=UTC) + shift):%Y-%m-%dT%H:%M:%S}+00:00"' in raw
     assert query(url, "SELECT raw FROM hook WHERE day IS NULL") == [("not json",)]
     assert day < now.date()
+
+
+def test_json_no_column_dates_moves_each_time_as_its_shift_would(moved):
+    """`json = "weeks"`: each time moves as a weeks rule moves a value of its own (past ones 10 weeks,
+    upcoming ones 11, in New York's wall clock across DST), in the form it was written; `days` at paths."""
+    url, _ = moved
+    gates, doors, starts = query(url, "SELECT gates, doors, starts FROM show WHERE id = %s", (GALA,))[0]
+    opens = starts - timedelta(hours=1)
+    assert opens.astimezone(NY) == local(NY, 2026, 7, 9, 8)  # 11 weeks on, 08:00 local as built
+    assert gates == {"open": opens.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "close": (starts + timedelta(hours=8)).astimezone(UTC).isoformat(),
+                     "announced": "2026-04-21T14:00:00Z",  # 10 weeks on: 10:00 New York, now on summer time
+                     "local": "2026-07-09T08:00:00-04:00", "naive": "2026-07-09 08:00", "day": "2026-07-09",
+                     "tod": "14:00", "n": 5}
+    assert doors == {"epoch": int((local(NY, 2026, 4, 23, 8) + timedelta(days=73)).timestamp()), "day": "2026-07-05",
+                     "other": "2026-04-23"}  # 73 days on; not at a declared path: left
+
+
+def test_a_restore_counts_every_row_but_those_the_rebase_removes(moved, source):
+    url, _ = moved
+    counts = server.table_row_counts(source)
+    assert (counts["session"], counts["retry"]) == (1, 2)
+    assert (one(url, "SELECT count(*) FROM session"), one(url, "SELECT count(*) FROM retry")) == (0, 1)
+    check_counts(url, counts)  # purged and quiesced-by-delete tables may hold fewer rows
+    with pytest.raises(UserError, match="venue has 2 rows, expected 3"):
+        check_counts(url, {**counts, "venue": 3})
+    with pytest.raises(UserError, match="retry has 1 rows, expected at most 0"):
+        check_counts(url, {**counts, "retry": 0})
 
 
 def test_any_key_any_schema_partitions_generated_columns_and_no_trigger_fired(moved, source):

@@ -11,7 +11,6 @@ import time
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from builder.errors import UserError
 from builder.postgres import server
@@ -19,30 +18,8 @@ from builder.postgres.embedded import free_port
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.s3 import S3Store
-from tests.conftest import SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables
+from tests.conftest import BUCKET, CREDS, SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables
 from tests.store_contract import StoreContract
-
-BUCKET = "cpd-demo-snapshots"
-CREDS = {"AWS_ACCESS_KEY_ID": "cpd-test-key", "AWS_SECRET_ACCESS_KEY": "cpd-test-secret-do-not-print",
-         "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-@pytest.fixture(scope="module")
-def s3():
-    saved = {k: os.environ.get(k) for k in [*CREDS, "AWS_ENDPOINT_URL"]}
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    os.environ.update(CREDS, AWS_ENDPOINT_URL=f"http://{host}:{port}")
-    client = boto3.client("s3")
-    client.create_bucket(Bucket=BUCKET)
-    yield client
-    server.stop()
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
 
 
 @pytest.fixture(scope="module")

@@ -133,7 +133,7 @@ def demo_admin(c, database_url=None, port="8000", name=None, server=None, config
         url = named.server_for(server, proj).demo_url(named.need_name(name, "demo.admin"))
     else:
         url = target_url(database_url, proj.database)
-    say(f"the project's pages on http://127.0.0.1:{number}/admin/ (Ctrl-C to stop)")
+    say(f"the project's pages on http://127.0.0.1:{number}/ (Ctrl-C to stop)")
     # exec: the server is this process, so it ends with the task (a kill, Ctrl-C) and leaves nothing behind.
     media = str(demo_server.media_root()) if not name and not database_url and not os.environ.get("DATABASE_URL") \
         else None

@@ -14,7 +14,7 @@ from psycopg import sql
 from builder.clock import iso
 from builder.errors import UserError
 from builder.postgres import conninfo, meta
-from builder.postgres.server import connect
+from builder.postgres.server import connect, table_key
 from builder.postgres.tools import REBASE_SQL
 from builder.rules import REWRITING
 
@@ -95,6 +95,13 @@ def not_content(url: str) -> list[tuple[str, str]]:
     """Tables that are not content (the engine's own, bookkeeping, purged ones): the digest leaves them out."""
     tables = [("public", t) for t in meta.TABLES]
     return tables + [(r.schema_name, r.table_name) for r in meta.rules(url, ("bookkeeping", "purge"))]
+
+
+def thinned(url: str) -> set[str]:
+    """Tables whose rows a rebase may remove (purged ones, quiesced ones that delete what fell due):
+    after a restore they hold at most the rows the manifest counted."""
+    return {table_key(r.schema_name, r.table_name) for r in meta.rules(url, ("purge", "quiesce"))
+            if r.kind == "purge" or r.value == "delete"}
 
 
 def sql_table(schema: str, table: str) -> str:

@@ -1,5 +1,6 @@
 """The engine names no product: no table of the CPD platform, no persona, no title of its plan,
-nothing of its packages, anywhere in the engine's code, SQL, image files or deploy forms. The CPD
+nothing of its packages, nothing of the pretix example (examples/pretix), anywhere in the engine's
+code, SQL, image files or deploy forms. The CPD
 demo reaches the engine only through cpd-demo.toml (import-linter keeps the imports apart)."""
 
 import re
@@ -16,7 +17,7 @@ APPS = sorted(p.name for p in (ROOT / "cpd_platform").iterdir() if (p / "models.
 def product_words() -> list[str]:
     words = [p.email for p in plan.PERSONAS] + [f"{p.first_name} {p.last_name}" for p in plan.PERSONAS]
     words += [plan.FLAGSHIP.title, plan.WEBINAR.title, plan.MEETUP.title, "HealthTech", "cpd_platform",
-              "cpd_events_demo", "create_demo_data", "cpdevents"]
+              "cpd_events_demo", "create_demo_data", "cpdevents", "pretix", "Liberty Summit", "Open Day"]
     words += [e.title for e in world.BACKGROUND_EVENTS]
     return words
 

@@ -64,6 +64,22 @@ def test_every_kind_compiles_to_the_rows_the_rebase_reads():
     assert describe(quiesce) == "quiesce: rows due by send_at -> sent = true"
 
 
+def test_json_that_no_column_dates_moves_each_time_by_a_shift_in_a_zone():
+    rules, _ = compile_({"columns": {"talk.starts_at": "weeks",
+                                     "hook.body": {"json": "weeks"}},
+                         "tables": {}})
+    body = next(r for r in rules if r.column_name == "body")
+    assert (body.kind, body.value, body.source, body.path, body.zone_sql) == ("json", "weekly", "", ["*"], "")
+    assert describe(body) == "json at anywhere, each by weeks"
+    schema = Schema(SCHEMA.columns + [Column("public", "talk", "gates", "jsonb")], SCHEMA.foreign_keys)
+    rules, _ = Compiler({"columns": {"talk.gates": {"json": "days", "zone": "event_id.tz", "paths": [["open"]]}}},
+                        schema, "rules.toml").compile(skip_tables=("cpd_demo_snapshot",))
+    gates = next(r for r in rules if r.column_name == "gates")
+    assert (gates.value, gates.path, gates.zone_sql) == \
+        ("daily", ["open"], '(SELECT p."tz" FROM "public"."event" p WHERE p."id" = t."event_id")')
+    assert describe(gates) == "json at open, each by days in event_id.tz"
+
+
 def test_an_undeclared_dated_column_is_named_unless_there_is_a_default():
     declared = {**DECLARED, "columns": {k: v for k, v in DECLARED["columns"].items() if k != "token.used_at"}}
     _, undeclared = compile_(declared)
@@ -83,6 +99,8 @@ def test_an_undeclared_dated_column_is_named_unless_there_is_a_default():
     ({"event.starts_at": {"shift": "weeks", "cycle": "starts_at"}}, "a cycle is for months and years only"),
     ({"hook.at": {"json": "at"}}, "is timestamp with time zone, not json"),
     ({"hook.body": {"json": "at", "paths": "everywhere"}}, "paths must be"),
+    ({"hook.body": {"json": "at", "zone": "tz"}}, "a zone is for json = weeks or days"),
+    ({"hook.body": {"json": "weeks", "zone": "nope"}}, "the zone column of hook.body, nope"),
     ({"event.name": {"year_of": "starts_at", "pattern": "no group"}}, "group 1 is the text before the year"),
     ({"event.starts_at": {"shift": "weeks", "zome": "tz"}}, "unknown setting(s) zome"),
     ({"a.b.c.d": "weeks"}, "is not table.column or schema.table.column"),

@@ -1,0 +1,1 @@
+"""pretix's demo, kept outside pretix's code: its settings wrapper and its scenario."""
