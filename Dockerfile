@@ -19,7 +19,7 @@ COPY --chown=postgres:postgres snapshot/cpd-demo.dump snapshot/media.tar.gz /tmp
 COPY share/ /usr/local/share/cpd-demo/
 COPY container/bake.sh /usr/local/bin/cpd-demo-bake
 USER postgres
-# initdb, a socket-only server, pg_restore into cpd_demo, frozen and checkpointed, the WAL reset to
+# initdb, a socket-only server, pg_restore into the demo database, frozen and checkpointed, the WAL reset to
 # one empty segment: one copy of the data, and nothing a fresh start does not read.
 RUN bash /usr/local/bin/cpd-demo-bake /tmp/snapshot/cpd-demo.dump \
  && tar -xzf /tmp/snapshot/media.tar.gz -C /var/lib/cpd-demo/media

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build-time restore: a new cluster in $PGDATA holding the dump as database cpd_demo, made as small
+# Build-time restore: a new cluster in $PGDATA holding the dump as the demo database (named as the
+# project's config names it: CPD_DEMO_DATABASE, from constants.env), made as small
 # as a fresh start allows (it is the image's one copy of the data: what a pull transfers).
 #   cpd-demo-bake DUMP
 set -Eeo pipefail
@@ -31,16 +32,16 @@ EOF
 
 pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c fsync=off" -w start >/dev/null
 psql() { command psql -X -v ON_ERROR_STOP=1 --no-psqlrc -q -h /var/run/postgresql -U postgres "$@"; }
-psql -d postgres <<-'EOSQL'
-	CREATE DATABASE cpd_demo;
+psql -d postgres -v db="$CPD_DEMO_DATABASE" <<-'EOSQL'
+	CREATE DATABASE :"db";
 	-- How the entrypoint finds the demo database, whatever POSTGRES_DB renamed it to.
-	COMMENT ON DATABASE cpd_demo IS 'cpd-demo-db: the demo database (POSTGRES_DB)';
+	COMMENT ON DATABASE :"db" IS 'cpd-demo-db: the demo database (POSTGRES_DB)';
 EOSQL
-pg_restore --no-owner --no-privileges --exit-on-error -h /var/run/postgresql -U postgres -d cpd_demo "$dump"
+pg_restore --no-owner --no-privileges --exit-on-error -h /var/run/postgresql -U postgres -d "$CPD_DEMO_DATABASE" "$dump"
 psql -d postgres -v password="$CPD_DEMO_DEFAULT_PASSWORD" <<<"ALTER ROLE postgres PASSWORD :'password';"
 # Frozen with hint bits set: a start reads these pages without writing them back, and no
 # autovacuum rewrites them later.
-for db in cpd_demo postgres template1; do
+for db in "$CPD_DEMO_DATABASE" postgres template1; do
 	psql -d "$db" -c "VACUUM (FREEZE, ANALYZE)"
 done
 psql -d postgres -c "CHECKPOINT"

@@ -9,7 +9,7 @@
 #
 #   POSTGRES_PASSWORD[_FILE]   the superuser's password (default: the documented demo password)
 #   POSTGRES_USER[_FILE]       the superuser (default postgres); it owns the demo databases
-#   POSTGRES_DB[_FILE]         the demo database's name (default cpd_demo; on a volume, renamed)
+#   POSTGRES_DB[_FILE]         the demo database's name (default: the project's, CPD_DEMO_DATABASE; on a volume, renamed)
 #   POSTGRES_HOST_AUTH_METHOD  how TCP clients log in (default: the method of password_encryption)
 #   CPD_DEMO_DATABASES[_FILE]  more demos, copies of the first: acme,globex or acme:Acme Health,globex
 #                              (CPD_DEMO_PROSPECTS[_FILE]=Acme Health,Globex Care also works)
@@ -173,7 +173,7 @@ cpd_check_init_files() {
 cpd_setup_env() {
 	file_env POSTGRES_PASSWORD "$CPD_DEMO_DEFAULT_PASSWORD"
 	file_env POSTGRES_USER postgres
-	file_env POSTGRES_DB cpd_demo
+	file_env POSTGRES_DB "$CPD_DEMO_DATABASE"
 	file_env CPD_DEMO_DATABASES
 	file_env CPD_DEMO_PROSPECTS
 	cpd_check_name POSTGRES_USER "$POSTGRES_USER"
@@ -182,7 +182,7 @@ cpd_setup_env() {
 	fi
 	cpd_check_name POSTGRES_DB "$POSTGRES_DB"
 	if cpd_one_of "$POSTGRES_DB" "${RESERVED_DBS[@]}"; then
-		cpd_refuse "POSTGRES_DB=$POSTGRES_DB is the server's own database: give the demo a name of its own (default cpd_demo)"
+		cpd_refuse "POSTGRES_DB=$POSTGRES_DB is the server's own database: give the demo a name of its own (default $CPD_DEMO_DATABASE)"
 	fi
 	if [ -n "$POSTGRES_HOST_AUTH_METHOD" ] && ! cpd_one_of "$POSTGRES_HOST_AUTH_METHOD" "${HOST_AUTH_METHODS[@]}"; then
 		cpd_refuse "POSTGRES_HOST_AUTH_METHOD=$POSTGRES_HOST_AUTH_METHOD is not one of ${HOST_AUTH_METHODS[*]}"
