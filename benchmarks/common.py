@@ -3,9 +3,12 @@
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from builder.clock import parse_instant
 from builder.snapshot import build as snapshot_build
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -52,3 +55,17 @@ def build(provider="embedded", seed=None, scale=1, anchor=None, output="snapshot
     options = snapshot_build.BuildOptions(provider=provider, scale=scale, anchor=parse_instant(anchor, zone="UTC"),
                                           **({"seed": seed} if seed is not None else {}))
     return snapshot_build.build(options, output=output, force=force, echo=echo)
+
+
+def whole_command(*args: str) -> None:
+    """`invoke ARGS` as a person runs it: a new process, its imports, its connections (DATABASE_URL
+    unset, as at a terminal). Fails loudly: a benchmark of a failing command measures nothing."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    proc = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"invoke {args[0]} failed: {proc.stderr.strip()[-300:]}")
