@@ -93,7 +93,11 @@ def test_the_plans_fixed_numbers():
     assert [(p.code, p.price_cents) for p in plan.PLANS] == [("basic", 0), ("organizer", 2900), ("lms", 4900),
                                                              ("pro", 9900)]
     assert plan.FLAGSHIP.price_cents == 19900 and plan.FLAGSHIP.cpd_credits == 10 and plan.FLAGSHIP.capacity >= 50
-    assert [s.title for s in plan.FLAGSHIP.sessions] == ["Keynote", "Breakout A: Ethics", "Breakout B: Tech"]
+    # The plan's three sessions open the day's program, as it names them; the afternoon fills the day.
+    assert [(s.title, s.session_type, s.room) for s in plan.FLAGSHIP.sessions[:3]] == [
+        ("Keynote", "live", "Main Hall"), ("Breakout A: Ethics", "live", "Room 101"), ("Breakout B: Tech", "recorded", "")]
+    assert plan.FLAGSHIP_PLAN_SESSIONS == ("Keynote", "Breakout A: Ethics", "Breakout B: Tech")
+    assert not {s.title for s in plan.FLAGSHIP.sessions[3:]} & set(plan.FLAGSHIP_PLAN_SESSIONS)
     assert {c.code: c.discount_value for c in plan.PROMO_CODES} == {"EARLYBIRD25": 25, "COMMUNITY10": 1000,
                                                                     "EXPIRED50": 50}
     assert plan.COURSE_B.price_cents == 49900 and plan.QUIZ_PASSING_SCORE == 70
