@@ -256,7 +256,8 @@ FEEDBACK_VERDICTS: dict[int, tuple[str, ...]] = {
         "Mixed: the first half was better than the second.", "Fine as a refresher, not much new.", "Useful in parts.",
         "It was all right.", "A decent overview, nothing more."),
     2: ("Disappointing.", "Not what the description promised.", "Hard to follow.",
-        "Below what I expected from this organizer.", "Not worth the time, unfortunately.", "Too basic for the level advertised."),
+        "Below what I expected from this organizer.", "Not worth the time, unfortunately.",
+        "Too basic for the level advertised."),
     1: ("Could not hear the presenter.", "Very poor.", "A waste of a lunch break.", "Left halfway through.",
         "Poorly run from start to finish."),
 }
@@ -299,10 +300,12 @@ FEEDBACK_CODAS: dict[int, tuple[str, ...]] = {
 # Words that give a comment's tone away, for the checks: a 1 or 2 says something negative and
 # nothing glowing; a 4 or 5 says nothing damning.
 GLOWING = ("excellent", "outstanding", "superb", "fantastic", "loved", "best", "flawless", "worth every", "great")
-DAMNING = ("disappointing", "poor", "waste", "not worth", "could not hear", "couldn't", "left halfway", "hard to follow",
+DAMNING = ("disappointing", "poor", "a waste", "not worth", "could not hear", "couldn't", "left halfway", "hard to follow",
            "not what the description", "below what", "too basic", "nothing i could", "no chance", "unusable",
            "cutting out", "errors", "started late", "already knew", "won't", "refund", "too small", "changed at the")
 FEEDBACK_SILENT = 0.12        # of generated feedback, a rating with no comment
 FEEDBACK_DETAIL = 0.75        # with a detail
 FEEDBACK_CODA = 0.4           # with a last word
+# Each badge's emblem (cpd_events_demo/scenario/art.py draws them).
+BADGE_EMBLEMS = {"Certified Expert": "star", "Early Adopter": "sunrise", "Workshop Survivor": "shield"}
 CARD_BRANDS = (("visa", "4242"), ("mastercard", "4444"), ("amex", "8431"), ("visa", "1881"), ("discover", "1117"))
