@@ -93,6 +93,15 @@ ORGANIZERS: tuple[Organizer, ...] = (
               zoom=True),
 )
 CANCELED_MONTHS_AGO = 2
+# Who speaks for each organizer at its events (and the basic persona's): a title as programs print
+# it, and the role that fits the organisation.
+ORGANIZER_SPEAKERS: dict[str, tuple[str, str]] = {
+    "lakeside": ("", "Clinical Nurse Educator"), "summit": ("Dr.", "Clinical Pharmacist"),
+    "coastal": ("Dr.", "Emergency Physician"), "harbor": ("Dr.", "Family Physician"),
+    "prairie": ("", "Physical Therapist"), "metro": ("", "Certified Nurse-Midwife"),
+    "valley": ("Dr.", "Palliative Care Physician"), "bayview": ("Dr.", "Radiologist"),
+    "basic": ("", "Community Health Worker"),
+}
 
 # Of generated registrations for an ordinary event, the share cancelled since (refunded where paid).
 CANCELLED = 0.06

@@ -13,7 +13,6 @@ from cpd_events_demo.scenario import rows as r
 from cpd_events_demo.scenario.calendar import floor_quarter
 from cpd_events_demo.scenario.context import Context
 
-SPEAKER_TITLES = ("Dr.", "Dr.", "", "Prof.")
 ORGANISATION = {o.key: o.organisation for o in world.ORGANIZERS} | {"basic": plan.persona("basic").organization}
 
 
@@ -63,9 +62,9 @@ def background_speaker(ctx: Context, owner: str) -> r.Speaker:
     their organisation."""
     if owner not in ctx.speakers:
         first, last = ctx.people.name()
-        title = ctx.rng.choice(SPEAKER_TITLES)
+        title, role = world.ORGANIZER_SPEAKERS[owner]
         organisation = ORGANISATION[owner]
-        ctx.speakers[owner] = ctx.drawn.one(r.Speaker(None, f"{title} {first} {last}".strip(),
-                                                      f"{ctx.rng.choice(world.JOBS)}, {organisation}",
-                                                      f"Clinician and educator at {organisation}."))
+        ctx.speakers[owner] = ctx.drawn.one(r.Speaker(None, f"{title} {first} {last}".strip(), f"{role}, {organisation}",
+                                                      f"{role} at {organisation}, teaching colleagues across the "
+                                                      "region."))
     return ctx.speakers[owner]
