@@ -158,11 +158,10 @@ def certificate_png(color: str, landscape: bool = True, title: str = "Certificat
         fx, fy = FIELDS[field]
         return w * fx, h * fy
 
-    # The organisation's line (the platform writes its name here) sits between two short rules.
+    # The organisation's line (the platform writes its name here, however long), then a short rule.
     ox, oy = at("organization")
-    for side in (-1, 1):
-        draw.line([(ox + side * w * 0.2, oy), (ox + side * w * 0.3, oy)], fill=shade(accent, 0.4),
-                  width=max(2, round(unit * 0.15)))
+    draw.line([(ox - w * 0.05, oy + unit * 4), (ox + w * 0.05, oy + unit * 4)], fill=shade(accent, 0.4),
+              width=max(2, round(unit * 0.15)))
     centred_text(draw, (w / 2, h * 0.25), title.upper(), unit * 7.2, accent, spacing=0.18, stroke=round(unit * 0.12))
     centred_text(draw, (w / 2, h * 0.325), subtitle.upper(), unit * 2.6, INK, spacing=0.35)
     centred_text(draw, (w / 2, h * 0.405), "This is to certify that", unit * 2.2, MUTED)

@@ -8,8 +8,10 @@ from django.utils.html import format_html, format_html_join
 from .layout import FIELDS
 
 WIDTH = 720  # pixels in the admin
-SIZES = {"organization": 0.028, "recipient": 0.046, "activity": 0.03, "signatory": 0.024, "date": 0.022}
-STYLES = {"organization": "letter-spacing:.12em;text-transform:uppercase;font-weight:600",
+# Each field's font size and box width, as fractions of the page's width.
+SIZES = {"organization": (0.028, 0.6), "recipient": (0.046, 0.6), "activity": (0.027, 0.74),
+         "signatory": (0.024, 0.28), "date": (0.022, 0.28)}
+STYLES = {"organization": "letter-spacing:.12em;text-transform:uppercase;font-weight:600;white-space:nowrap",
           "recipient": "font-style:italic", "signatory": "font-style:italic"}
 
 
@@ -21,6 +23,13 @@ def issuer(user) -> tuple[str, str]:
     return (profile.organization if profile else "") or user.get_full_name(), user.get_full_name()
 
 
+def fitted(field: str, text: str, width: int) -> int:
+    """The field's font size in pixels, smaller for a text too long for its box (a long prospect name)."""
+    size, box = SIZES[field]
+    per_char = 0.78 if field == "organization" else 0.52  # an average glyph's width, in ems (spaced capitals wider)
+    return round(min(width * size, width * box / (max(len(text), 1) * per_char)))
+
+
 def page(template, **values: str):
     """The template's art with `values` (FIELDS' names) written on it, as HTML."""
     landscape = template.orientation == "landscape"
@@ -28,8 +37,9 @@ def page(template, **values: str):
     art = f"{settings.MEDIA_URL}{template.background}" if template.background else ""
     spans = format_html_join("", '<div style="position:absolute;left:{}px;top:{}px;width:{}px;margin-left:-{}px;'
                                  'transform:translateY(-50%);text-align:center;font-size:{}px;color:{};{}">{}</div>',
-                             ((round(width * x), round(height * y), round(width * 0.56), round(width * 0.28),
-                               round(width * SIZES[name]), template.primary_color if name == "organization" else "#1f2937",
+                             ((round(width * x), round(height * y), round(width * SIZES[name][1]),
+                               round(width * SIZES[name][1] / 2), fitted(name, values[name], width),
+                               template.primary_color if name == "organization" else "#1f2937",
                                STYLES.get(name, ""), values[name])
                               for name, (x, y) in FIELDS.items() if values.get(name)))
     return format_html('<div style="position:relative;width:{}px;height:{}px;background:#fdfaf2 url(\'{}\') 0 0/100% 100%;'
