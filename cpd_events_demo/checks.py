@@ -23,6 +23,7 @@ class Context:
     now: datetime
     zone: str
     scale: int
+    prospect: str = ""   # the organisation a tailored demo speaks of instead of the plan's
 
     def one(self, query: str, *params: object):
         row = self.conn.execute(query, params or None).fetchone()
@@ -381,7 +382,9 @@ def zoom(c: Context):
 
 def run(conn: psycopg.Connection, now: datetime, facts: dict) -> list[tuple[str, bool, str]]:
     """Every check at `now`: (name, passed, evidence). A query that fails is a failed check."""
-    ctx = Context(conn, now, facts["timezone"], facts["scale"])
+    from cpd_events_demo import believable  # noqa: F401  (what a buyer notices: its checks follow the plan's)
+
+    ctx = Context(conn, now, facts["timezone"], facts["scale"], facts.get("prospect") or "")
     results = []
     for name, fn in CHECKS:
         try:

@@ -41,12 +41,12 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("pro", "organizer.pro@example.com", "Sarah", "Chen", "organizer", "Director of CME at HealthTech Solutions",
             "HealthTech Solutions", "America/New_York", 400, 2.5, "organizer (Pro)",
             "Dr. Sarah Chen: paid hybrid conference, Zoom, Stripe Connect, courses, 6 paid invoices",
-            bio="Physician and medical educator leading continuing medical education programmes for 2,000+ "
+            bio="Physician and medical educator leading continuing medical education programs for 2,000+ "
                 "clinicians at HealthTech Solutions."),
     Persona("basic", "organizer.basic@example.com", "John", "Doe", "organizer", "Community Coordinator",
             "Riverside Health Community", "America/Chicago", 300, 26, "organizer (Basic)",
             "John Doe: Basic (free) plan: the live Community Meetup, no Stripe or Zoom",
-            bio="Organises free meetups for local health and care workers."),
+            bio="Organizes free meetups for local health and care workers."),
     Persona("speaker", "speaker.guest@example.com", "Alan", "Grant", "speaker",
             "Distinguished Professor of Surgical Innovation", "Northbridge University School of Medicine",
             "Europe/London", 200, 190, "speaker", "Prof. Alan Grant: guest speaker on the Keynote and Breakout A",
@@ -202,7 +202,8 @@ class Seat:
 class RegistrationPolicy:
     """Who registers for an event, and how: the plan's personas (seats) first, then generated people."""
     seats: tuple[Seat, ...] = ()
-    count: int = 0                  # generated registrations, at scale 1
+    count: int = 0                  # generated registrations, at scale 1: the typical demand
+    spread: float = 0.35            # demand varies: the count drawn is within ±spread of it (the same at every scale)
     sold_out: bool = False          # instead of `count`: confirmed registrations fill the (scaled) capacity
     extra: tuple[tuple[str, str, int], ...] = ()  # then (status, payment, count at scale 1): pending, the waitlist...
     learner_share: float = 0.6      # of generated registrants, those with an account; the rest register as guests
@@ -251,15 +252,20 @@ class EventSpec:
     zoom_log: bool = False          # Zoom's webhooks for it are kept: joins, leaves, the recording
 
 
-# Event A: the flagship. One day (chosen), so the plan's three sessions fill each of its days.
+# Event A: the flagship. One full day (chosen) at a convention center, its hall seating 250 (chosen): the
+# plan's three sessions, then an afternoon panel and the closing remarks, so the program runs the day it
+# advertises.
+FLAGSHIP_PLAN_SESSIONS = ("Keynote", "Breakout A: Ethics", "Breakout B: Tech")
 FLAGSHIP = EventSpec(
     "flagship", "Future of Medicine", "pro", "conference", "hybrid", "published", week=6, weekday=3,
-    start="08:30", days=1, end="17:00", timezone="America/New_York", price_cents=19900, capacity=60,
+    start="08:30", days=1, end="17:00", timezone="America/New_York", price_cents=19900, capacity=250,
     cpd_credits=10, certificates=True, venue="Hynes Convention Center, 900 Boylston St, Boston, MA", zoom=True,
     description="The flagship conference on clinical innovation: keynotes, breakouts and recordings.",
     sessions=(SessionSpec("Keynote", "live", "Main Hall", 0, "09:00", 90, ("speaker", "pro")),
               SessionSpec("Breakout A: Ethics", "live", "Room 101", 0, "11:00", 60, ("speaker",)),
-              SessionSpec("Breakout B: Tech", "recorded", "", 0, "13:30", 60, ("pro",))),
+              SessionSpec("Breakout B: Tech", "recorded", "", 0, "13:30", 60, ("pro",)),
+              SessionSpec("Panel: AI at the Bedside", "live", "Main Hall", 0, "15:00", 75, ("pro", "coastal", "summit")),
+              SessionSpec("Closing Remarks", "live", "Main Hall", 0, "16:30", 30, ("pro",))),
     # Sold out (chosen), so Bob's waitlist place is real; 50+ generated registrations for stats density.
     registrations=RegistrationPolicy(
         seats=(Seat("alice", "confirmed", "paid", promo="EARLYBIRD25", days_ago=(21, 19)),

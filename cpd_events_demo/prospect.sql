@@ -2,9 +2,11 @@
 --
 --   psql -X -v ON_ERROR_STOP=1 -v prospect='Acme Health' [-v color='#0f766e'] -f prospect.sql postgresql://.../demo
 --
--- The pro organizer's organisation and headline, her certificate template's name (and colour, if
--- given) and her contact lists' organisation. Nothing else: the plan's emails, titles and codes
--- stay. Idempotent; one transaction. The engine records the prospect in its snapshot row.
+-- The pro organizer's organisation wherever a buyer reads it: her profile (organisation, headline,
+-- bio), her speaker entry (headline, bio), her certificate template's name (and colour, if given;
+-- the platform writes the organisation onto the template's art, which carries none of its own)
+-- and her contact lists' organisation. Nothing else: the plan's emails, titles and codes stay.
+-- Idempotent; one transaction. The engine records the prospect in its snapshot row.
 \set ON_ERROR_STOP on
 \if :{?color}
 \else
@@ -19,6 +21,7 @@ DECLARE
   who      text := btrim(current_setting('cpd_demo.prospect'));
   color    text := btrim(current_setting('cpd_demo.color'));
   pro      bigint := (SELECT id FROM accounts_user WHERE email = 'organizer.pro@example.com');
+  was      text := (SELECT organization FROM accounts_profile WHERE user_id = pro);
 BEGIN
   IF who = '' OR length(who) > 80 THEN
     RAISE EXCEPTION 'the prospect name must be 1 to 80 characters';
@@ -26,8 +29,11 @@ BEGIN
   IF color <> '' AND color !~ '^#[0-9A-Fa-f]{6}$' THEN
     RAISE EXCEPTION 'the prospect colour must look like #1d4ed8, not %', color;
   END IF;
-  UPDATE accounts_profile SET organization = who, headline = 'Director of CME at ' || who
+  UPDATE accounts_profile SET organization = who, headline = 'Director of CME at ' || who,
+         bio = CASE WHEN was <> '' THEN replace(bio, was, who) ELSE bio END
    WHERE user_id = pro;
+  UPDATE events_speaker SET headline = replace(headline, was, who), bio = replace(bio, was, who)
+   WHERE user_id = pro AND was <> '';
   UPDATE credentials_certificatetemplate
      SET name = who || ' Standard Certificate', primary_color = coalesce(nullif(color, ''), primary_color)
    WHERE owner_id = pro;

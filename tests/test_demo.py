@@ -93,6 +93,9 @@ def test_admin_in_a_real_browser(demo_env):
             page.fill("input[name=password]", "cpd-demo-only")
             page.click("input[type=submit]")
             page.wait_for_url(base + "/admin/")
+            # What a buyer sees says CPD Events: no "demo" in the header, the title or the sidebar.
+            assert "demo" not in page.title().lower() and "demo" not in page.inner_text("#header").lower()
+            assert "demo" not in page.inner_text("#content-main").lower()
             changelists = sorted({a.get_attribute("href") for a in page.query_selector_all("table a")
                                   if re.fullmatch(r"/admin/\w+/\w+/", a.get_attribute("href") or "")})
             assert len(changelists) >= 30
@@ -126,6 +129,16 @@ def test_admin_in_a_real_browser(demo_env):
                 shot = ARTIFACTS / f"admin-{name}.png"
                 page.screenshot(path=str(shot), full_page=False)
                 assert shot.stat().st_size > 10_000
+            # The props: the badges with their images, a certificate as issued (the organisation written on its art).
+            page.goto(f"{base}/admin/credentials/badgetemplate/")
+            page.screenshot(path=str(ARTIFACTS / "admin-badges.png"), full_page=False)
+            assert len(page.query_selector_all("#result_list img")) == 3
+            page.goto(f"{base}/admin/credentials/certificate/?q=attendee.engaged")
+            page.click("#result_list tbody tr th a")
+            assert "Alice Active" in page.inner_text(".field-certificate")
+            page.screenshot(path=str(ARTIFACTS / "admin-certificate.png"), full_page=True)
+            page.goto(f"{base}/admin/engagement/feedback/")
+            page.screenshot(path=str(ARTIFACTS / "admin-feedback.png"), full_page=False)
             page.goto(f"{base}/admin/billing/invoice/")
             assert "$99.00" in page.content() and "9900" not in page.inner_text("#result_list")
             browser.close()

@@ -11,6 +11,7 @@ from builder.named import keep_live, upkeep
 from builder.named.names import TEMPLATE_PREFIX
 from builder.postgres import conninfo, server
 from builder.postgres.marks import CONTROL
+from cpd_events_demo.believable import BUYER_TEXT
 from tests.conftest import checks, invoke, named_server, one, one_sentence, query
 
 
@@ -50,6 +51,17 @@ def test_prospect_tailoring_speaks_the_prospects_name_and_the_plan_still_checks(
                       "AND name LIKE 'Acme%%'") == [("Acme Health Standard Certificate", "#0f766e")]
     assert {r[0] for r in query(url, "SELECT organization FROM marketing_contactlist")} == {"Acme Health"}
     assert one(url, "SELECT prospect FROM cpd_demo_snapshot") == "Acme Health"
+    # Her bio and her speaker entry too; and nothing else a buyer reads changed (the untailored demo beside it).
+    assert "clinicians at Acme Health." in one(url, "SELECT bio FROM accounts_profile WHERE organization = 'Acme Health'")
+    assert one(url, "SELECT headline FROM events_speaker WHERE name = 'Dr. Sarah Chen'") == "Director of CME at Acme Health"
+    changed = set()
+    for table, column in BUYER_TEXT:
+        text = f"SELECT id, {column} FROM {table} ORDER BY id"
+        changed |= {f"{table}.{column}" for a, b in zip(query(url, text), query(demos.at("globex"), text), strict=True)
+                    if a != b}
+    assert changed == {"accounts_profile.organization", "accounts_profile.headline", "accounts_profile.bio",
+                       "events_speaker.headline", "credentials_certificatetemplate.name",
+                       "marketing_contactlist.organization"}
     _, results = checks(url)
     assert [r.line() for r in results if not r.ok] == []
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from PIL import Image
 
 from builder.settings import DEFAULT_PASSWORD
 from cpd_events_demo import plan
@@ -115,8 +116,9 @@ def test_certificate_and_badge_templates_with_real_files(url, demo):
     assert badges == {"Certified Expert": "gold", "Early Adopter": "silver", "Workshop Survivor": "bronze"}
     files = [r[0] for r in query(url, "SELECT image FROM credentials_badgetemplate")]
     files += [c[3] for c in certs.values()]
-    for name in files:
-        assert (media / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+    for name in files:  # drawn art: a page or a medal, never a blank
+        image = Image.open(media / name)
+        assert image.format == "PNG" and len(image.convert("RGB").getcolors(1 << 20) or []) > 50, name
     pdfs = [r[0] for r in query(url, "SELECT content_file FROM learning_module WHERE content_type='pdf'")]
     pdfs += [r[0] for r in query(url, "SELECT file FROM learning_submission")]
     assert pdfs
@@ -135,8 +137,11 @@ def test_event_a_flagship(url):
     assert title == f"Future of Medicine {starts.astimezone(ZoneInfo(e[14])).year}"
     sessions = query(url, "SELECT title, session_type, room FROM events_session WHERE event_id=%s ORDER BY starts_at",
                      (eid,))
-    assert sessions == [("Keynote", "live", "Main Hall"), ("Breakout A: Ethics", "live", "Room 101"),
-                        ("Breakout B: Tech", "recorded", "")]
+    # The plan's three sessions open the program; an afternoon panel and the closing remarks fill the day.
+    assert sessions[:3] == [("Keynote", "live", "Main Hall"), ("Breakout A: Ethics", "live", "Room 101"),
+                            ("Breakout B: Tech", "recorded", "")]
+    assert [s[0] for s in sessions[3:]] == ["Panel: AI at the Bedside", "Closing Remarks"]
+    assert one(url, "SELECT max(ends_at) FROM events_session WHERE event_id=%s", (eid,)) == ends
     speakers = query(url, """SELECT s.title FROM events_session s JOIN events_session_speakers ss ON ss.session_id=s.id
                              JOIN events_speaker sp ON sp.id=ss.speaker_id JOIN accounts_user u ON u.id=sp.user_id
                              WHERE u.email=%s ORDER BY s.starts_at""", (GUEST,))

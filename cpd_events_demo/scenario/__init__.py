@@ -7,7 +7,8 @@ operations, each drawing plain rows (no database), and writes what each step dre
     rows.py         the rows as plain objects, shaped like the platform's models
     calendar.py     the anchor's calendar: weekdays, local times, human hours, billing days
     people.py       generated people: names, organisations, emails at reserved domains
-    media.py        real PNG and PDF files for the rows that point at files
+    art.py          badge images and certificate art, drawn with Pillow
+    media.py        the files rows point at (and a small PDF encoder)
     persist.py      [Django] the one place rows are written: COPY for volume, factories for singular items
     bulk.py, factories.py, management/commands/create_demo_data.py   [Django]
 

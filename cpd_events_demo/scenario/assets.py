@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils.text import slugify
 
 from cpd_events_demo import plan, world
-from cpd_events_demo.scenario import media
+from cpd_events_demo.scenario import art, media
 from cpd_events_demo.scenario import rows as r
 from cpd_events_demo.scenario.context import Context
 
@@ -18,13 +18,13 @@ def create_assets(ctx: Context) -> str:
         plan.TemplateSpec(o.own_certificate, o.key, "landscape", OWN_TEMPLATE_COLOR) for o in world.ORGANIZERS
         if o.own_certificate]
     for spec in specs:
-        art = media.Media(f"certificate_templates/{slugify(spec.name)}.png",
-                          media.certificate_png(spec.color, landscape=spec.orientation == "landscape"))
+        page = media.Media(f"certificate_templates/{slugify(spec.name)}.png",
+                           art.certificate_png(spec.color, landscape=spec.orientation == "landscape"))
         ctx.certificate_templates[spec.name] = ctx.drawn.one(r.CertificateTemplate(
             ctx.users[spec.owner] if spec.owner else None, spec.name, spec.orientation, spec.color, spec.system_default,
-            art))
+            page))
     for name, tier, color in plan.BADGE_TEMPLATES:
-        image = media.Media(f"badges/{slugify(name)}.png", media.badge_png(color))
+        image = media.Media(f"badges/{slugify(name)}.png", art.badge_png(name, color, world.BADGE_EMBLEMS[name]))
         ctx.badge_templates[name] = ctx.drawn.one(r.BadgeTemplate(None, name, tier, image))
 
     pro = ctx.users["pro"]

@@ -88,6 +88,29 @@ def feedback(ctx: Context, spec: EventSpec, event: r.Event, attended: list[r.Att
         if n >= 2 and ctx.rng.random() > 0.4:
             continue
         rating = ctx.rng.choices([5, 4, 3, 2, 1], weights=[40, 35, 15, 7, 3])[0]
-        rows.append(r.Feedback(event, user, rating, ctx.rng.choice(world.FEEDBACK_COMMENTS[rating]),
+        rows.append(r.Feedback(event, user, rating, comment(ctx, spec, rating),
                                ctx.cal.human(after, min(after + timedelta(days=2), ctx.anchor), ctx.zones[user])))
     return rows
+
+
+def comment(ctx: Context, spec: EventSpec, rating: int) -> str:
+    """What someone wrote with their rating, in their own words: a verdict, often a detail of the
+    session (online or in the room), sometimes a last word; now and then nothing. Words already
+    written by someone else are drawn again, a few times."""
+    rng = ctx.rng
+    if rng.random() < world.FEEDBACK_SILENT:
+        return ""
+    place = world.FEEDBACK_DETAILS_ONLINE if spec.format == "online" else world.FEEDBACK_DETAILS_IN_PERSON
+    details = world.FEEDBACK_DETAILS[rating] + place[rating]
+    text = ""
+    for _ in range(4):
+        parts = [rng.choice(world.FEEDBACK_VERDICTS[rating])]
+        if rng.random() < world.FEEDBACK_DETAIL:
+            parts.append(rng.choice(details))
+        if rng.random() < world.FEEDBACK_CODA:
+            parts.append(rng.choice(world.FEEDBACK_CODAS[rating]))
+        text = " ".join(parts)
+        if text not in ctx.comments:
+            break
+    ctx.comments.add(text)
+    return text

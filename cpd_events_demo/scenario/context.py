@@ -103,6 +103,7 @@ class Context:
     registrations: dict[str, list[r.Registration]] = field(default_factory=dict)  # by event key
     attendance: dict[str, list[r.Attendance]] = field(default_factory=dict)        # by event key
     enrollments: list[r.Enrollment] = field(default_factory=list)
+    comments: set[str] = field(default_factory=set)                                # feedback written so far
 
     def __post_init__(self) -> None:
         # The one seeded RNG: every value the scenario decides is drawn from it, in a fixed order.
@@ -113,6 +114,11 @@ class Context:
     @property
     def anchor(self) -> datetime:
         return self.options.anchor
+
+    def stream(self, name: str) -> random.Random:
+        """A generator of its own for values that must not depend on the scale or on what was drawn
+        before (an event's demand): seeded from the scenario's seed and the name."""
+        return random.Random(f"{self.options.seed}:{name}")
 
     def volume(self, n: int) -> int:
         """A generated volume at the scenario's scale."""

@@ -13,7 +13,7 @@ from cpd_events_demo.scenario import rows as r
 from cpd_events_demo.scenario.calendar import floor_quarter
 from cpd_events_demo.scenario.context import Context
 
-SPEAKER_TITLES = ("Dr.", "Dr.", "", "Prof.")
+ORGANISATION = {o.key: o.organisation for o in world.ORGANIZERS} | {"basic": plan.persona("basic").organization}
 
 
 def create_events(ctx: Context) -> str:
@@ -51,17 +51,20 @@ def add_event(ctx: Context, spec: EventSpec) -> r.Event:
         else:
             s_start = ctx.cal.at(spec.week, spec.weekday + s.day, s.start, spec.timezone)
             s_end = s_start + timedelta(minutes=s.minutes)
-        speakers = [ctx.speakers[k] for k in s.speakers] or [background_speaker(ctx, spec.owner)]
+        speakers = [background_speaker(ctx, k) for k in s.speakers] or [background_speaker(ctx, spec.owner)]
         sessions.append(ctx.drawn.one(r.Session(event, s.title, s.session_type, s.room, s_start, s_end, speakers)))
     ctx.specs[spec.key], ctx.events[spec.key], ctx.sessions[spec.key] = spec, event, sessions
     return event
 
 
 def background_speaker(ctx: Context, owner: str) -> r.Speaker:
-    """The organizer's own speaker, one per organizer."""
+    """The plan's speaker of that key, else the organizer's own speaker (one per organizer), from
+    their organisation."""
     if owner not in ctx.speakers:
         first, last = ctx.people.name()
-        title = ctx.rng.choice(SPEAKER_TITLES)
-        ctx.speakers[owner] = ctx.drawn.one(r.Speaker(None, f"{title} {first} {last}".strip(), ctx.rng.choice(world.JOBS),
-                                                      "Clinician and educator."))
+        title, role = world.ORGANIZER_SPEAKERS[owner]
+        organisation = ORGANISATION[owner]
+        ctx.speakers[owner] = ctx.drawn.one(r.Speaker(None, f"{title} {first} {last}".strip(), f"{role}, {organisation}",
+                                                      f"{role} at {organisation}, teaching colleagues across the "
+                                                      "region."))
     return ctx.speakers[owner]

@@ -1,12 +1,8 @@
-"""Real, valid media files for the rows that point at files (badges, certificate art, PDFs).
-
-Written without imaging libraries: small PNG and PDF encoders are enough, and their output
-depends only on their arguments, so the same scenario gives byte-identical media. The steps draw a
-`Media` (a name under MEDIA_ROOT and its bytes) for a row's file field; `persist.py` writes it.
+"""Real, valid media files for the rows that point at files: the PDFs (a small encoder whose output
+depends only on its arguments); badge images and certificate art come from `art.py`. The steps
+draw a `Media` (a name under MEDIA_ROOT and its bytes) for a row's file field; `persist.py` writes it.
 """
 
-import struct
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,58 +11,6 @@ from pathlib import Path
 class Media:
     name: str   # relative to MEDIA_ROOT, as the file field stores it
     data: bytes
-
-
-def _hex_rgb(color: str) -> tuple[int, int, int]:
-    color = color.lstrip("#")
-    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
-
-
-def png(width: int, height: int, pixel) -> bytes:
-    """An RGB PNG whose pixel (x, y) is `pixel(x, y) -> (r, g, b)`."""
-    raw = bytearray()
-    for y in range(height):
-        raw.append(0)  # filter type: none
-        for x in range(width):
-            raw.extend(pixel(x, y))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + chunk(b"IEND", b"")
-
-
-def badge_png(color: str, size: int = 128) -> bytes:
-    """A round medal in the tier's colour with a lighter ring, on a transparent-looking white."""
-    fill = _hex_rgb(color)
-    ring = tuple(min(255, c + 60) for c in fill)
-    centre, outer, inner = size / 2, size * 0.46, size * 0.36
-
-    def pixel(x, y):
-        d2 = (x - centre) ** 2 + (y - centre) ** 2
-        if d2 <= inner ** 2:
-            return fill
-        if d2 <= outer ** 2:
-            return ring
-        return (255, 255, 255)
-
-    return png(size, size, pixel)
-
-
-def certificate_png(color: str, landscape: bool = True) -> bytes:
-    """Certificate background art: a cream page with a double border in the template colour."""
-    width, height = (320, 226) if landscape else (226, 320)
-    border = _hex_rgb(color)
-    paper = (253, 250, 240)
-
-    def pixel(x, y):
-        edge = min(x, y, width - 1 - x, height - 1 - y)
-        if edge < 6 or 10 <= edge < 12:
-            return border
-        return paper
-
-    return png(width, height, pixel)
 
 
 def _pdf_text(text: str) -> str:
@@ -87,7 +31,7 @@ def pdf(title: str, lines: list[str]) -> bytes:
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Title (%s) /Producer (cpd-demo-db) >>" % _pdf_text(title).encode("latin-1", "replace"),
+        b"<< /Title (%s) /Producer (CPD Events) >>" % _pdf_text(title).encode("latin-1", "replace"),
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

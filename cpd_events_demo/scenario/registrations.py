@@ -44,8 +44,9 @@ def registrations(ctx: Context, spec: EventSpec, event: r.Event) -> list[r.Regis
         seated = sum(1 for seat in policy.seats if seat.status == "confirmed")
         count = (event.capacity or 0) - seated
     else:
-        count = ctx.volume(policy.count)
-    first_learners = iter(ctx.learners)
+        count = ctx.volume(demand(ctx, spec))
+    # Learners register for what opened after they joined.
+    first_learners = iter([u for u in ctx.learners if u.date_joined < opens])
     for _ in range(count):
         promo = None
         if policy.promos:
@@ -55,7 +56,7 @@ def registrations(ctx: Context, spec: EventSpec, event: r.Event) -> list[r.Regis
             who = account(ctx, next(first_learners))
             taken.add(who.email)
         else:
-            who = registrant(ctx, taken, policy.learner_share)
+            who = registrant(ctx, taken, policy.learner_share, opens)
         if policy.cancelled and ctx.rng.random() < policy.cancelled:
             status, payment = "cancelled", "refunded" if price else "free"
         else:
@@ -63,9 +64,17 @@ def registrations(ctx: Context, spec: EventSpec, event: r.Event) -> list[r.Regis
         add(who, status, payment, promo, ctx.cal.human(opens, closes, who.timezone, skew=policy.ramp))
     for status, payment, extra in policy.extra:
         for _ in range(ctx.volume(extra)):
-            who = registrant(ctx, taken, policy.learner_share)
+            who = registrant(ctx, taken, policy.learner_share, opens)
             add(who, status, payment, None, ctx.cal.human(opens, closes, who.timezone, skew=policy.ramp))
     return regs
+
+
+def demand(ctx: Context, spec: EventSpec) -> int:
+    """How many others register, at scale 1: the policy's typical count, more or less as real demand
+    varies from one event (or episode) to the next; the same at every scale, so volumes multiply."""
+    policy = spec.registrations
+    factor = 1 + policy.spread * (2 * ctx.stream(f"demand:{spec.key}").random() - 1)
+    return max(1, round(policy.count * factor)) if policy.count else 0
 
 
 def seat_time(ctx: Context, seat: Seat, who: Registrant, opens: datetime, starts: datetime) -> datetime:
@@ -78,12 +87,13 @@ def account(ctx: Context, user: r.User) -> Registrant:
     return Registrant(user, user.email, user.first_name, user.last_name, ctx.zones[user])
 
 
-def registrant(ctx: Context, taken: set[str], learner_share: float) -> Registrant:
-    """Someone new to this event: a learner with an account, or a guest without one."""
+def registrant(ctx: Context, taken: set[str], learner_share: float, opens: datetime) -> Registrant:
+    """Someone new to this event: a learner with an account (who had joined by the time it opened),
+    or a guest without one."""
     if ctx.rng.random() < learner_share:
         for _ in range(8):
             user = ctx.rng.choice(ctx.learners)
-            if user.email not in taken:
+            if user.email not in taken and user.date_joined < opens:
                 taken.add(user.email)
                 return account(ctx, user)
     who = ctx.people.person()

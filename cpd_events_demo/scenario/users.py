@@ -23,11 +23,16 @@ def create_users(ctx: Context) -> str:
                                 onboarding_completed=p.onboarding_step is None, onboarding_step=p.onboarding_step))
 
     organizers = []
+    surnames = frozenset(p.last_name for p in plan.PERSONAS)
     for org in world.ORGANIZERS:
-        person = ctx.people.person()
+        # No two organizers share a surname (a buyer would take them for relatives, or one person).
+        person = ctx.people.person(avoid_surnames=surnames)
+        surnames |= {person.last_name}
         email = ctx.people.email(person.first_name, person.last_name, dict(world.ORGANISATIONS)[org.organisation])
         password = unusable_password(ctx)
-        joined = cal.human(cal.ago(days=31 * org.months + 20), cal.ago(days=31 * org.months + 2), org.timezone)
+        # They joined when they subscribed (a canceled subscription ended months ago).
+        months = org.months + (world.CANCELED_MONTHS_AGO if org.status == "canceled" else 0)
+        joined = cal.human(cal.ago(days=31 * months + 20), cal.ago(days=31 * months + 2), org.timezone)
         user = r.User(email, person.first_name, person.last_name, password, joined,
                       cal.human(cal.ago(days=6), cal.ago(hours=3), org.timezone))
         organizers.append(user)

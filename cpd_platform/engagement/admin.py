@@ -9,3 +9,4 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_filter = ["rating", "event", "submitted_at"]
     search_fields = ["comment", "user__email", "event__title"]
     list_select_related = ["event", "user"]
+    ordering = ["-submitted_at"]

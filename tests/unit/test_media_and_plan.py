@@ -1,27 +1,74 @@
 """The media encoders and archive, and the plan as data: pure functions, no servers."""
 
 import io
-import struct
 import tarfile
-import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from builder.errors import UserError
 from builder.snapshot import mediafiles
 from cpd_events_demo import plan, world
-from cpd_events_demo.scenario import media
+from cpd_events_demo.scenario import art, media
+from cpd_platform.credentials import layout as certificate_layout
 
 
-def test_png_is_valid_and_deterministic():
-    data = media.badge_png("#d4a017", size=32)
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data == media.badge_png("#d4a017", size=32)
-    length, kind = struct.unpack(">I4s", data[8:16])
-    assert kind == b"IHDR" and struct.unpack(">II", data[16:24]) == (32, 32)
-    crc = struct.unpack(">I", data[16 + length:20 + length])[0]
-    assert crc == zlib.crc32(data[12:16 + length]) & 0xFFFFFFFF
-    assert media.certificate_png("#1d4ed8", landscape=False) != media.certificate_png("#1d4ed8", landscape=True)
+def ink(data: bytes, background: tuple[int, int, int]) -> tuple[float, int]:
+    """The share of an image's pixels that differ from its background, and how many colours it has."""
+    pixels = rgba(Image.open(io.BytesIO(data)))
+    drawn = [p for p in pixels if p[3] and abs(p[0] - background[0]) + abs(p[1] - background[1])
+             + abs(p[2] - background[2]) > 30]
+    return len(drawn) / len(pixels), len(set(pixels))
+
+
+def test_badges_are_medals_with_an_emblem_and_their_label_the_same_bytes_each_time():
+    for name, _, color in plan.BADGE_TEMPLATES:
+        data = art.badge_png(name, color, world.BADGE_EMBLEMS[name])
+        assert data == art.badge_png(name, color, world.BADGE_EMBLEMS[name]), name
+        image = Image.open(io.BytesIO(data))
+        assert (image.format, image.size, image.mode) == ("PNG", (256, 256), "RGBA")
+        covered, colours = ink(data, (0, 0, 0))
+        assert 0.4 < covered < 0.95 and colours > 200, (name, covered, colours)
+        # The label is written on the banner: white letters on the band across the medal's foot.
+        banner = image.crop((40, 170, 216, 196)).convert("RGB")
+        assert sum(1 for p in rgba(banner) if min(p) > 230) > 100, name
+    emblems = {art.badge_png("X", "#d4a017", emblem) for emblem in art.EMBLEMS}
+    assert len(emblems) == len(art.EMBLEMS)
+
+
+def test_certificate_art_has_a_frame_a_title_lines_and_a_seal_but_no_organisation():
+    for landscape in (True, False):
+        data = art.certificate_png("#1d4ed8", landscape=landscape)
+        assert data == art.certificate_png("#1d4ed8", landscape=landscape)
+        image = Image.open(io.BytesIO(data)).convert("RGB")
+        assert image.size == ((1600, 1131) if landscape else (1131, 1600))
+        covered, colours = ink(data, art.PAPER)
+        assert 0.03 < covered < 0.5 and colours > 100, covered
+        w, h = image.size
+        title = image.crop((int(w * 0.2), int(h * 0.2), int(w * 0.8), int(h * 0.3)))
+        assert sum(1 for p in rgba(title) if p[2] > 150 and p[0] < 120) > 2000   # the title, in blue
+        # The platform writes the organisation, the recipient and the activity: their places are blank.
+        for field in ("organization", "recipient", "activity"):
+            x, y = art.FIELDS[field]
+            band = image.crop((int(w * (x - 0.15)), int(h * (y - 0.03)), int(w * (x + 0.15)), int(h * (y + 0.02))))
+            assert ink(encode(band), art.PAPER)[0] == 0, field
+    assert art.certificate_png("#1d4ed8") != art.certificate_png("#0f766e")
+
+
+def test_the_art_leaves_room_where_the_platform_writes():
+    assert art.FIELDS == certificate_layout.FIELDS
+
+
+def rgba(image: Image.Image) -> list[tuple[int, ...]]:
+    raw = image.convert("RGBA").tobytes()
+    return [tuple(raw[i:i + 4]) for i in range(0, len(raw), 4)]
+
+
+def encode(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def test_pdf_has_a_valid_cross_reference():
@@ -93,7 +140,11 @@ def test_the_plans_fixed_numbers():
     assert [(p.code, p.price_cents) for p in plan.PLANS] == [("basic", 0), ("organizer", 2900), ("lms", 4900),
                                                              ("pro", 9900)]
     assert plan.FLAGSHIP.price_cents == 19900 and plan.FLAGSHIP.cpd_credits == 10 and plan.FLAGSHIP.capacity >= 50
-    assert [s.title for s in plan.FLAGSHIP.sessions] == ["Keynote", "Breakout A: Ethics", "Breakout B: Tech"]
+    # The plan's three sessions open the day's program, as it names them; the afternoon fills the day.
+    assert [(s.title, s.session_type, s.room) for s in plan.FLAGSHIP.sessions[:3]] == [
+        ("Keynote", "live", "Main Hall"), ("Breakout A: Ethics", "live", "Room 101"), ("Breakout B: Tech", "recorded", "")]
+    assert plan.FLAGSHIP_PLAN_SESSIONS == ("Keynote", "Breakout A: Ethics", "Breakout B: Tech")
+    assert not {s.title for s in plan.FLAGSHIP.sessions[3:]} & set(plan.FLAGSHIP_PLAN_SESSIONS)
     assert {c.code: c.discount_value for c in plan.PROMO_CODES} == {"EARLYBIRD25": 25, "COMMUNITY10": 1000,
                                                                     "EXPIRED50": 50}
     assert plan.COURSE_B.price_cents == 49900 and plan.QUIZ_PASSING_SCORE == 70

@@ -16,6 +16,7 @@ from cpd_events_demo.scenario import rows as r
 from cpd_events_demo.scenario.context import Context, Options
 from cpd_events_demo.scenario.media import Media
 from cpd_events_demo.scenario.outcomes import eligible
+from cpd_events_demo.scenario.registrations import demand
 from cpd_events_demo.scenario.steps import STEPS
 
 CONFIG = tomllib.loads((Path(__file__).parents[2] / "cpd-demo.toml").read_text())
@@ -50,7 +51,7 @@ def test_the_flagship_sells_out_with_alice_on_earlybird25_and_bob_on_the_waitlis
     assert event.starts_at > ctx.anchor and event.status == "published"
     assert event.title == f"Future of Medicine {event.starts_at.astimezone(ZoneInfo(event.timezone)).year}"
     confirmed = [x for x in regs if x.status == "confirmed"]
-    assert len(confirmed) == event.capacity == 60
+    assert len(confirmed) == event.capacity == 250  # the convention center's hall
     alice, bob = seat_of(ctx, "flagship", "alice"), seat_of(ctx, "flagship", "bob")
     assert (alice.status, alice.payment_status, alice.promo_code and alice.promo_code.code, alice.amount_paid_cents) == \
         ("confirmed", "paid", "EARLYBIRD25", 14925)
@@ -231,8 +232,9 @@ def test_every_events_registration_policy_is_what_it_drew(anchor):
         extra = sum(n for _, _, n in policy.extra)
         if policy.sold_out:
             assert sum(x.status == "confirmed" for x in regs) == event.capacity, key
-        else:
-            assert len(generated) == policy.count + extra, key
+        else:  # the typical demand, more or less
+            assert len(generated) == demand(ctx, spec) + extra, key
+            assert abs(demand(ctx, spec) - policy.count) <= policy.spread * policy.count + 1, key
         assert {x.promo_code.code for x in generated if x.promo_code} <= {c for c, _ in policy.promos if c}, key
         assert len({x.email for x in regs}) == len(regs), key
         statuses = {"confirmed", *(["cancelled"] if policy.cancelled else []), *(status for status, _, _ in policy.extra)}
