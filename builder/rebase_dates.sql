@@ -94,6 +94,11 @@ DECLARE
   val         text;
   cycle       text;
   done        text;
+  span        record;
+  keep        boolean;
+  place_id    bigint;
+  root_start  timestamptz;
+  place_path  text[];
 BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
     RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a demo database';
@@ -187,6 +192,36 @@ BEGIN
     END LOOP;
     EXIT WHEN added = 0;
   END LOOP;
+
+  -- A live thing with a span stays put while it still holds now (for half an hour more at least) at
+  -- the local hours its rule allows: a demo kept live all day shows one start time. Else it moves
+  -- around now, to the first of its places where now is at those hours (set after the shifts).
+  SELECT ru.*, to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel INTO span
+    FROM cpd_demo_rule ru WHERE ru.kind = 'live_span' ORDER BY ru.id LIMIT 1;
+  IF span.rel IS NOT NULL THEN
+    EXECUTE format('SELECT coalesce(bool_and(t.%1$I <= $1 AND $1 + interval ''30 minutes'' <= t.%2$I AND '
+                   '($1 AT TIME ZONE t.%3$I)::time BETWEEN $2 AND $3), false) FROM %4$s t '
+                   'WHERE (t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %5$s)',
+                   span.path[1], span.path[2], span.zone_column, span.rel, span.rel::oid)
+      INTO keep USING target, split_part(span.pattern, '-', 1)::time, split_part(span.pattern, '-', 2)::time;
+    IF keep THEN
+      live := interval '0';
+    ELSE
+      -- Placed around now: started `lead` minutes before now's quarter hour (exact seconds, no calendar).
+      EXECUTE format('SELECT min(t.%I) FROM %s t WHERE (t.tableoid, t.ctid) IN '
+                     '(SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %s)', span.path[1], span.rel, span.rel::oid)
+        INTO root_start;
+      IF root_start IS NOT NULL THEN
+        live := make_interval(secs => extract(epoch FROM date_bin('15 minutes', target, timestamptz '2000-01-01')
+                                             - make_interval(mins => span.value::int) - root_start));
+      END IF;
+      SELECT ru.id, ru.path INTO place_id, place_path FROM cpd_demo_rule ru
+       WHERE ru.kind = 'live_place' AND ru.schema_name = span.schema_name AND ru.table_name = span.table_name
+         AND (target AT TIME ZONE ru.value)::time BETWEEN split_part(span.pattern, '-', 1)::time
+                                                      AND split_part(span.pattern, '-', 2)::time
+       ORDER BY ru.id LIMIT 1;
+    END IF;
+  END IF;
 
   -- Helpers for JSON timestamps, made only when some rule needs them (in pg_temp: gone at the end).
   IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'json') THEN
@@ -338,6 +373,8 @@ BEGIN
         END IF;
         IF has_live AND r.type_name <> 'date' AND live <> interval '0' THEN
           e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name, live, e);
+        ELSIF has_live AND r.type_name <> 'date' AND e <> format('t.%I', r.column_name) THEN
+          e := format('CASE WHEN %1$s THEN t.%2$I ELSE %3$s END', live_cond, r.column_name, e);  -- it stays put
         END IF;
         CONTINUE WHEN e = format('t.%I', r.column_name);
       ELSIF r.kind = 'expire' THEN
@@ -476,6 +513,18 @@ BEGIN
       EXECUTE format('UPDATE %s t SET %I = %L', r.rel, r.path[1], r.path[2]) || done;
     END IF;
   END LOOP;
+
+  -- The live thing's new place (its zone and what goes with it), found again by its root rule.
+  IF place_id IS NOT NULL THEN
+    FOR r IN SELECT ru.* FROM cpd_demo_rule ru WHERE ru.kind = 'live_root' AND ru.schema_name = span.schema_name
+                AND ru.table_name = span.table_name ORDER BY ru.id LOOP
+      EXECUTE format('UPDATE %s t SET %s WHERE %s', span.rel,
+                     (SELECT string_agg(format('%I = %L', place_path[i], place_path[i + 1]), ', ')
+                        FROM generate_subscripts(place_path, 1) i WHERE i % 2 = 1),
+                     CASE WHEN r.condition <> '' THEN replace(r.condition, '{anchor}', quote_literal(target) || '::timestamptz')
+                          ELSE format('t.%I::text = %L', r.column_name, r.value) END);
+    END LOOP;
+  END IF;
 
   UPDATE cpd_demo_snapshot SET anchor_at = target, rebased_at = now() WHERE id = meta.id;
 END

@@ -21,6 +21,11 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
     [live]                                # rows that contain now, moved with it on the quarter hour
     roots = ["event.status = live", "show: starts <= {anchor} AND ends > {anchor}"]   # a value, or a condition
     follow = ["talk.event_id", "ticket.event_id"]   # rows pointing at a live row (by their foreign key)
+    span = ["starts_at", "ends_at"]       # optional: it stays put while it holds now (30 minutes ahead
+    zone = "timezone"                     #   at least) at these local hours, else it is placed around now
+    hours = ["08:00", "21:00"]            #   in the first of its places where now is at those hours,
+    lead = 60                             #   started this many minutes before now's quarter hour
+    places = [{ timezone = "America/Chicago", venue = "Springfield" }, { timezone = "Europe/London", venue = "…" }]
     [zones]                               # named zones: SQL of one value ({id}), {platform} the platform's zone
     event = "coalesce((SELECT tz FROM event_setting WHERE event_id = {id}), {platform})"
 
@@ -318,9 +323,46 @@ class Compiler:
                 raise self.fail(f"live rows follow {follow}, which is not a foreign key.")
             out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind="live_via",
                             parent=f"{key.parent_schema}.{key.parent}", parent_key=key.parent_column, origin="live"))
-        unknown = set(live) - {"roots", "follow"}
+        unknown = set(live) - {"roots", "follow", "span", "zone", "hours", "places", "lead"}
         if unknown:
             raise self.fail(f"[live] has unknown setting(s) {', '.join(sorted(unknown))}.")
+        if "span" in live:
+            out += self.live_place_rules(live, out)
+        return out
+
+    def live_place_rules(self, live: dict, roots: list[Rule]) -> list[Rule]:
+        """`span` (the live thing's start and end columns, in the first root's table), `zone` (its
+        timezone column), `hours` (the local hours now may fall in while it is live) and `places`
+        (where it may be, in order: the columns set on it when it moves): a live thing stays put
+        while it still holds now at those hours, else it is placed around now in the first place
+        where now is at those hours."""
+        first = next((r for r in roots if r.kind == "live_root"), None)
+        if first is None:
+            raise self.fail("[live] span needs a live root.")
+        schema, table = first.schema_name, first.table_name  # the live thing: the first root's table
+        anchor = Column(schema, table, "", "")
+        span = live.get("span")
+        if not isinstance(span, list) or len(span) != 2:
+            raise self.fail("[live] span must be [start column, end column].")
+        for name in span:
+            self.sibling(anchor, str(name), "live span")
+        zone = self.sibling(anchor, str(live.get("zone", "")), "live zone column").name
+        hours = live.get("hours", ["00:00", "23:59"])
+        if not (isinstance(hours, list) and len(hours) == 2
+                and all(re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(h)) for h in hours)):
+            raise self.fail('[live] hours must be ["HH:MM", "HH:MM"].')
+        lead = live.get("lead", 0)
+        if not isinstance(lead, int) or not 0 <= lead <= 24 * 60:
+            raise self.fail("[live] lead must be the minutes it has run when placed around now (0 to 1440).")
+        out = [Rule(table_name=table, schema_name=schema, kind="live_span", path=[str(n) for n in span],
+                    zone_column=zone, pattern=f"{hours[0]}-{hours[1]}", value=str(lead), origin="live")]
+        for place in live.get("places", []):
+            if not isinstance(place, dict) or zone not in place:
+                raise self.fail(f"[live] each place sets its zone column {zone} (and any other columns).")
+            for name in place:
+                self.sibling(anchor, str(name), "live place's column")
+            out.append(Rule(table_name=table, schema_name=schema, kind="live_place", value=str(place[zone]),
+                            path=[x for name, v in place.items() for x in (str(name), _sql_text(v))], origin="live"))
         return out
 
     # -- the whole -------------------------------------------------------------------------------
@@ -376,6 +418,10 @@ def describe(rule: Rule) -> str:
         return f"live where {rule.condition or f'{rule.column_name} = {rule.value}'}"
     if rule.kind == "live_via":
         return f"live with its {rule.parent}"
+    if rule.kind == "live_span":
+        return f"live from {rule.path[0]} to {rule.path[1]} at {rule.pattern} local ({rule.zone_column})"
+    if rule.kind == "live_place":
+        return f"live place {rule.value}"
     if rule.kind == "quiesce":
         action = "deleted" if rule.value == "delete" else f"{rule.path[0]} = {rule.path[1]}"
         when = f" where {rule.condition}" if rule.condition else ""

@@ -8,7 +8,7 @@ Django: the engine's host calls `run` with a connection.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import psycopg
 
@@ -122,6 +122,21 @@ def live(c: Context):
     ok = len(rows) == 1 and rows[0][0] == plan.MEETUP.title and rows[0][1] <= c.now < rows[0][2] and all(
         t.minute % 15 == 0 and t.second == 0 and t.microsecond == 0 for t in rows[0][1:3])
     return ok, "; ".join(f"{t}: {s:%H:%M}–{e:%H:%M} UTC" for t, s, e in rows) or "nothing live"
+
+
+@check("live at a human hour")
+def live_hour(c: Context):
+    """Started at most 3 hours ago, ends at least 30 minutes on, 07:00 to 23:00 in its own zone, at a
+    venue of that zone."""
+    rows = c.rows("""SELECT starts_at, ends_at, timezone, venue, starts_at AT TIME ZONE timezone,
+                            ends_at AT TIME ZONE timezone FROM events_event WHERE status = 'live'""")
+    if len(rows) != 1:
+        return False, f"{len(rows)} live events"
+    starts, ends, zone, venue, local_start, local_end = rows[0]
+    ok = (c.now - timedelta(hours=3) <= starts <= c.now and ends >= c.now + timedelta(minutes=30)
+          and time(7) <= local_start.time() and (local_end.time() <= time(23) and local_end.date() == local_start.date())
+          and (zone, venue) in plan.MEETUP_PLACES)
+    return ok, f"{local_start:%a %H:%M}–{local_end:%H:%M} {zone} at {venue.split(',')[0]}"
 
 
 @check("billing")

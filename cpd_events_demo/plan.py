@@ -300,6 +300,14 @@ MEETUP = EventSpec(
                                      learner_share=0.2, opens_days=9, ramp=1.5))
 MEETUP_STARTED_MINUTES_AGO = 60
 MEETUP_MINUTES = 180
+# Where the live meetup may be: the first place where now falls between 08:00 and 21:00 (so it runs
+# at a human hour, 07:00 to 23:00 local), in this order. At night in America it is a breakfast
+# meetup in London or an evening one in Sydney. rules.toml's [live] places say the same (a unit test
+# keeps them equal).
+MEETUP_HOURS = ("08:00", "21:00")
+MEETUP_PLACES = (("America/Chicago", MEETUP.venue),
+                 ("Europe/London", "The Shoreditch Kitchen, 42 Rivington Street, London"),
+                 ("Australia/Sydney", "Harbour View Rooms, 18 Kent Street, Sydney"))
 
 EVENTS: tuple[EventSpec, ...] = (FLAGSHIP, WEBINAR, MEETUP)
 

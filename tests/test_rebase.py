@@ -3,6 +3,7 @@ idempotence are exact, one transaction, tables named by oid, rules cover every d
 
 import re
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -177,3 +178,27 @@ def test_a_bad_now_is_refused_by_the_sql_itself(source, dbs, now):
 def test_rebase_refuses_a_database_without_snapshot_row(dbs):
     with pytest.raises(UserError, match="not a demo database"):
         rebase.run(dbs.empty(), datetime(2027, 1, 1, tzinfo=timezone.utc))
+
+
+def test_the_live_meetup_keeps_its_start_through_a_day_of_rebases_and_moves_to_where_it_is_day(source, dbs):
+    """keep-live every 15 minutes: the meetup's start stays put while it still runs for half an hour
+    more; at 03:00 in New York it is a breakfast meetup in London, at 22:30 an evening one in Sydney."""
+    url = dbs.copy(source, "live_day")
+    meetup = "SELECT starts_at, ends_at, timezone, venue FROM events_event WHERE status = 'live'"
+    day = datetime(2026, 12, 1, 19, 0, tzinfo=timezone.utc)  # a Tuesday, 14:00 in New York
+    rebase.run(url, day)
+    first = one(url, meetup)
+    for minutes in (15, 30, 60):
+        rebase.run(url, day + timedelta(minutes=minutes))
+        assert one(url, meetup) == first  # one start time while it is still live
+    rebase.run(url, day + timedelta(minutes=105))  # its last half hour: the next one, around now
+    assert one(url, meetup)[0] > first[0]
+    for instant, zone in (("2026-12-06T08:00Z", "Europe/London"), ("2026-12-07T03:30Z", "Australia/Sydney")):
+        now = parse_instant(instant, zone="UTC")
+        rebase.run(url, now)
+        starts, ends, where, venue = one(url, meetup)
+        local = starts.astimezone(ZoneInfo(where))
+        assert where == zone and 7 <= local.hour and ends.astimezone(ZoneInfo(where)).hour <= 23 and starts <= now < ends
+        assert zone.split("/")[1] in venue
+    rebase.run(url, ANCHOR_AT)  # and back where it was built: Springfield, as before
+    assert query(url, meetup) == query(source, meetup)

@@ -29,10 +29,10 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
     by_column: dict[tuple[str, str, str], list[str]] = {}
     by_table: dict[tuple[str, str], str] = {}
     for rule in rules:
-        if rule.column_name and rule.kind not in ("live_root", "live_via"):
+        if rule.column_name and not rule.kind.startswith("live_"):
             by_column.setdefault((rule.schema_name, rule.table_name, rule.column_name), []).append(
                 f"{describe(rule)}  [{rule.origin}]")
-        elif not rule.column_name:
+        elif not rule.column_name and not rule.kind.startswith("live_"):
             by_table[(rule.schema_name, rule.table_name)] = f"{describe(rule)} (the table)  [tables]"
     missing = {c.key for c in undeclared}
     rows = []
@@ -45,7 +45,7 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
             continue
         shown = said[0] if said else table_rule or ("NO RULE" if column.key in missing else "")
         rows.append((column.key, column.type, shown))
-    live = [describe(r) + f" ({r.table_name})" for r in rules if r.kind in ("live_root", "live_via")]
+    live = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("live_")]
     width = max((len(k) for k, _, _ in rows), default=10)
     lines = [f"{'column':<{width}}  {'type':<27}  rule  [declared in {where(project)}: columns, tables or default]"]
     lines += [f"{key:<{width}}  {kind:<27}  {rule}" for key, kind, rule in rows]

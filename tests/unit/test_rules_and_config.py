@@ -191,3 +191,13 @@ def test_the_cpd_demos_own_config_declares_every_dated_column_explicitly():
     cpd = projects.load(str(Path(__file__).parents[2] / "cpd-demo.toml"))
     assert "default" not in cpd.rules and len(cpd.rules["columns"]) >= 35
     assert cpd.scenario.fixed_anchor() is not None and cpd.tailor is not None and cpd.tailor.exists()
+
+
+def test_the_cpd_meetups_places_in_its_rules_are_the_plans():
+    """The rule moves the live meetup among the plan's places: one list, said twice, kept equal."""
+    from cpd_events_demo import plan
+
+    cpd = projects.load(str(Path(__file__).parents[2] / "cpd-demo.toml"))
+    live = cpd.rules["live"]
+    assert [(p["timezone"], p["venue"]) for p in live["places"]] == list(plan.MEETUP_PLACES)
+    assert tuple(live["hours"]) == plan.MEETUP_HOURS and live["span"] == ["starts_at", "ends_at"]
