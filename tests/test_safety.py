@@ -224,7 +224,7 @@ def test_builds_side_by_side_on_one_server_and_a_terminated_build_cleans_up(pg, 
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143 and "Traceback" not in err
+    assert proc.returncode == 143 and "Traceback" not in err, err
     assert server.databases_like(pg.url(), server.HELPER_PREFIX) == []
     assert LocalStore(tmp_path / "out3").versions() == []
 

@@ -58,6 +58,10 @@ def tool(fn):
             return fn(*args, **kwargs)
         except UserError as exc:
             raise Exit(f"error: {exc}", code=1) from None
+        except KeyboardInterrupt:
+            raise Exit("interrupted", code=130) from None
+        except Terminated:
+            raise Exit("terminated", code=143) from None
         except Exception as exc:
             # A database error no step expected: still one sentence (Postgres's own first line).
             if not type(exc).__module__.startswith("psycopg"):
@@ -67,10 +71,6 @@ def tool(fn):
             text = str(exc).strip()
             raise Exit(f"error: Postgres refused: {redact(text.splitlines()[0] if text else type(exc).__name__)}",
                        code=1) from None
-        except KeyboardInterrupt:
-            raise Exit("interrupted", code=130) from None
-        except Terminated:
-            raise Exit("terminated", code=143) from None
 
     return wrapper
 

@@ -35,12 +35,17 @@ def run(project: Project, action: str, database_url: str, echo: Callable[[str], 
     proc = subprocess.Popen(argv, env=env, cwd=project.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    proc.stdin.write(body)
-    proc.stdin.close()
-    for line in proc.stdout:
-        faults.checkpoint(f"django:{action}")
-        if echo:
-            echo(line.rstrip("\n"))
+    try:
+        proc.stdin.write(body)
+        proc.stdin.close()
+        for line in proc.stdout:
+            faults.checkpoint(f"django:{action}")
+            if echo:
+                echo(line.rstrip("\n"))
+    except BaseException:  # stopped (a signal, Ctrl-C): the project's process ends with us
+        proc.kill()
+        proc.wait()
+        raise
     err = proc.stderr.read()
     if proc.wait() != 0:
         lines = [ln for ln in err.strip().splitlines() if ln.strip()]
