@@ -57,6 +57,15 @@ def build(provider="embedded", seed=None, scale=1, anchor=None, output="snapshot
     return snapshot_build.build(options, output=output, force=force, echo=echo)
 
 
+def run_child(cmd: list[str], **kwargs) -> None:
+    """A child process that must succeed; its own last words are the error when it does not."""
+    import subprocess
+
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{Path(cmd[0]).name} failed: {proc.stderr.strip()[-500:]}")
+
+
 def whole_command(*args: str) -> None:
     """`invoke ARGS` as a person runs it: a new process, its imports, its connections (DATABASE_URL
     unset, as at a terminal). Fails loudly: a benchmark of a failing command measures nothing."""

@@ -8,16 +8,16 @@ columns. Then `snapshot.build` at scale 1 end to end. Medians of --repeat runs, 
 
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks.common import Row, build, median_of
+from benchmarks.common import Row, build, median_of, run_child
 from builder.clock import parse_instant
 from builder.postgres import binaries as pgbin
 from builder.postgres import conninfo
+from builder.postgres import meta
 from builder.postgres import rebase as rebase_sql
 from builder.postgres import server as database
 from builder.postgres.embedded import EmbeddedPostgres
@@ -66,13 +66,14 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
                 data_only = [pg_restore, "--data-only", "--disable-triggers", "--no-owner", "--exit-on-error",
                              "--dbname", seed_url, str(version_dir / artifact.DUMP)]
                 def fresh_without_django_rows():
-                    # migrate wrote these; the dump carries them too.
+                    # migrate wrote these; the dump carries them too, and the engine's own tables.
                     fresh("bench_seed")
                     with database.connect(pg.url("bench_seed")) as conn:
                         conn.execute("TRUNCATE django_migrations, django_content_type, auth_permission CASCADE")
+                        conn.execute(meta.DDL)
 
                 load_t = median_of(repeat, fresh_without_django_rows,
-                                   lambda: subprocess.run(data_only, check=True, capture_output=True, env=secret))
+                                   lambda: run_child(data_only, env=secret))
                 results.append(Row("seed", f"seed, scale {scale} ({rows:,} rows, {rows / seed_t:,.0f} rows/s)",
                                    seed_t, "pg_restore --data-only of the same rows", load_t,
                                    goal="≤ 5x at scale 100"))
@@ -91,7 +92,7 @@ def measure(repeat: int = 3, scales=(1, 100)) -> list[Row]:
                 bare = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", f"--jobs={os.cpu_count()}",
                         "--dbname", bare_url, str(version_dir / artifact.DUMP)]
                 bare_t = median_of(repeat, lambda: (fresh("bench_bare", "template0"), settle()),
-                                   lambda: subprocess.run(bare, check=True, capture_output=True, env=secret))
+                                   lambda: run_child(bare, env=secret))
                 results.append(Row("restore", f"snapshot.restore, scale {scale}", ours,
                                    "bare pg_restore into an empty db", bare_t, goal="≤ 1.5x"))
 
