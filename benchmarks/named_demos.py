@@ -62,6 +62,7 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                     names.append(name)
                     demos.new(name, str(out), echo=lambda m: None)
 
+                demos.registry.ensure()
                 templates.take(demos.registry, str(out), None, echo=lambda m: None)[2].release()  # made once, untimed
                 made = median_of(repeat, settle, new)
                 reset = median_of(repeat, settle, lambda: demos.reset(names[0], echo=lambda m: None))
