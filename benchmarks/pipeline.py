@@ -16,8 +16,7 @@ from pathlib import Path
 from benchmarks.common import Row, build, median_of, run_child
 from builder.clock import parse_instant
 from builder.postgres import binaries as pgbin
-from builder.postgres import conninfo
-from builder.postgres import meta
+from builder.postgres import conninfo, meta
 from builder.postgres import rebase as rebase_sql
 from builder.postgres import server as database
 from builder.postgres.embedded import EmbeddedPostgres
