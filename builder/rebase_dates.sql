@@ -12,6 +12,12 @@
 --   daily       were past at it by whole weeks (days) rounded down, future ones rounded up. Weekday,
 --               time of day and DST hold, in the platform's timezone or the row's own (zone_sql: an
 --               expression of the row `t` the build compiled from the config); the past stays past.
+--   slot_root,  scheduled rows that keep a weekly slot, and the rows that go with them (slot_via),
+--   slot_via    whatever their own weekly (daily) rule: each moves by the whole weeks that take the
+--               k-th slot of its weekday and local time after the scenario's anchor to the k-th at or
+--               after now (upcoming rows), or the k-th before now whose end and `settle` minutes lie
+--               behind now (past ones). A weekly series so has an episode every week around now;
+--               only while an episode's own slot and its aftermath run is this week's absent.
 --   live_root,  rows that contain now (a column's value or a condition, e.g. the event whose status
 --   live_via    is 'live', and the rows that point at it, to a fixed point) move with `now` on the
 --               quarter hour instead.
@@ -99,6 +105,9 @@ DECLARE
   place_id    bigint;
   root_start  timestamptz;
   place_path  text[];
+  has_slot    boolean;
+  slot_k      text;
+  moved       text;
 BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
     RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a demo database';
@@ -223,6 +232,106 @@ BEGIN
     END IF;
   END IF;
 
+  -- Slot rows (not live): each moves by whole weeks of its own wall clock. Its phase in the week (ph:
+  -- seconds after a whole number of weeks from the scenario's anchor), the slot it holds (c), and the
+  -- first slot it may take at the old and the new now (j_old, j_new): for an upcoming row the first
+  -- at or after now, for a past one the last whose end and settle (l) are behind now. Without
+  -- holidays it moves by j_new - j_old; with them (its zone's country has some) it keeps its place
+  -- among the slots that fall on none (cpd_slot_weeks).
+  CREATE TEMP TABLE IF NOT EXISTS cpd_slot (tbl oid, part oid, tid tid, k integer, past boolean,
+                                           PRIMARY KEY (tbl, part, tid)) ON COMMIT DROP;
+  TRUNCATE pg_temp.cpd_slot;
+  CREATE TEMP TABLE IF NOT EXISTS cpd_holiday (country text, day date, PRIMARY KEY (country, day)) ON COMMIT DROP;
+  TRUNCATE pg_temp.cpd_holiday;
+  INSERT INTO pg_temp.cpd_holiday SELECT DISTINCT ru.value, d::date FROM cpd_demo_rule ru, unnest(ru.path) d
+   WHERE ru.kind = 'holiday';
+  IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'slot_root') THEN
+    -- Does the slot `weeks` from s (its local start; `days` more days) fall on none of the country's holidays?
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_slot_free(country text, s timestamp, days integer, weeks bigint)
+      RETURNS boolean LANGUAGE sql STABLE AS $f$
+      SELECT NOT EXISTS (SELECT 1 FROM pg_temp.cpd_holiday h WHERE h.country = $1
+                            AND h.day BETWEEN (s + make_interval(days => 7 * weeks::int))::date
+                                          AND (s + make_interval(days => 7 * weeks::int))::date + days) $f$;
+    -- The weeks a row at slot c moves: it is the k-th free slot from j_old (upward if upcoming, downward
+    -- if past), so it goes to the k-th free one from j_new. A row on the wrong side of j_old, or slots
+    -- that are never free, move as without holidays.
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_slot_weeks(country text, s timestamp, days integer, c bigint,
+                                                      j_old bigint, j_new bigint, past boolean)
+      RETURNS integer LANGUAGE plpgsql STABLE AS $f$
+    DECLARE
+      step integer := CASE WHEN past THEN -1 ELSE 1 END;
+      k integer := 0;
+      j bigint := j_old;
+      tries integer := 2000;
+    BEGIN
+      IF (j_old - c) * step > 0 OR abs(j_old - c) > 1000 THEN
+        RETURN j_new - j_old;
+      END IF;
+      WHILE j <> c LOOP
+        k := k + pg_temp.cpd_slot_free(country, s, days, j - c)::int;
+        j := j + step;
+      END LOOP;
+      j := j_new;
+      LOOP
+        IF pg_temp.cpd_slot_free(country, s, days, j - c) THEN
+          EXIT WHEN k = 0;
+          k := k - 1;
+        END IF;
+        j := j + step;
+        tries := tries - 1;
+        IF tries = 0 THEN
+          RETURN j_new - j_old;
+        END IF;
+      END LOOP;
+      RETURN j - c;
+    END $f$;
+  END IF;
+  FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
+            WHERE ru.kind = 'slot_root' LOOP
+    CONTINUE WHEN r.rel IS NULL;
+    zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone)
+                     ELSE quote_literal(zone) END;
+    EXECUTE format('INSERT INTO pg_temp.cpd_slot SELECT %1$s, t.tableoid, t.ctid, CASE WHEN c.country IS NULL '
+                   'THEN c.j_new - c.j_old ELSE pg_temp.cpd_slot_weeks(c.country, a.s_local, '
+                   '  (t.%5$I AT TIME ZONE z.z)::date - a.s_local::date, floor(a.s / 604800)::bigint, c.j_old, c.j_new, '
+                   '  c.past) END, c.past '
+                   'FROM %2$s t, LATERAL (SELECT %3$s AS z) z, '
+                   'LATERAL (SELECT t.%4$I AT TIME ZONE z.z AS s_local, '
+                   '  extract(epoch FROM (t.%4$I AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS s, '
+                   '  extract(epoch FROM ($2 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_old, '
+                   '  extract(epoch FROM ($3 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_new, '
+                   '  extract(epoch FROM t.%5$I - t.%4$I) + 60 * %6$s AS l) a, '
+                   'LATERAL (SELECT a.s - 604800 * floor(a.s / 604800) AS ph) p, '
+                   'LATERAL (SELECT a.s < a.w_old AS past, '
+                   '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_old - p.ph - a.l) / 604800) - 1 '
+                   '        ELSE ceil((a.w_old - p.ph) / 604800) END)::bigint AS j_old, '
+                   '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_new - p.ph - a.l) / 604800) - 1 '
+                   '        ELSE ceil((a.w_new - p.ph) / 604800) END)::bigint AS j_new, '
+                   '  (SELECT ru.source FROM cpd_demo_rule ru WHERE ru.kind = ''holiday_zone'' AND ru.value = z.z '
+                   '    LIMIT 1) AS country) c '
+                   'WHERE t.%4$I IS NOT NULL AND t.%5$I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l '
+                   '  WHERE l.tbl = %1$s AND l.part = t.tableoid AND l.tid = t.ctid) ON CONFLICT DO NOTHING',
+                   r.rel::oid, r.rel, zone_sql, r.path[1], r.path[2], r.value::int)
+      USING meta.scenario_anchor_at, meta.anchor_at, target;
+  END LOOP;
+  LOOP
+    added := 0;
+    FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel,
+                    to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS parent_rel,
+                    ru.* FROM cpd_demo_rule ru WHERE ru.kind = 'slot_via' LOOP
+      CONTINUE WHEN r.rel IS NULL OR r.parent_rel IS NULL;
+      EXECUTE format('INSERT INTO pg_temp.cpd_slot SELECT %1$s, t.tableoid, t.ctid, s.k, s.past FROM %2$s t '
+                     'JOIN %3$s p ON p.%4$I = t.%5$I '
+                     'JOIN pg_temp.cpd_slot s ON s.tbl = %6$s AND s.part = p.tableoid AND s.tid = p.ctid '
+                     'WHERE %7$s NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l WHERE l.tbl = %1$s '
+                     'AND l.part = t.tableoid AND l.tid = t.ctid) ON CONFLICT DO NOTHING', r.rel::oid, r.rel, r.parent_rel, r.parent_key,
+                     r.column_name, r.parent_rel::oid, CASE WHEN r.condition = 'past' THEN 's.past AND' ELSE '' END);
+      GET DIAGNOSTICS n = ROW_COUNT;
+      added := added + n;
+    END LOOP;
+    EXIT WHEN added = 0;
+  END LOOP;
+
   -- Helpers for JSON timestamps, made only when some rule needs them (in pg_temp: gone at the end).
   IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'json') THEN
     -- An ISO 8601 text moved by d, written back in the form it was read.
@@ -330,6 +439,9 @@ BEGIN
     CONTINUE WHEN tbl.rel IS NULL;
     has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE schema_name = tbl.schema_name AND table_name = tbl.table_name
                                                       AND kind IN ('live_root', 'live_via'));
+    has_slot := EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = tbl.rel::oid);
+    slot_k := format('(SELECT s.k FROM pg_temp.cpd_slot s WHERE s.tbl = %s AND s.part = t.tableoid AND s.tid = t.ctid)',
+                     tbl.rel::oid);
     -- Hashed once per statement; a plain table's live rows are reached by their ctid directly.
     live_cond := format('(t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel::oid);
     only_live := true;
@@ -367,6 +479,15 @@ BEGIN
                            WHEN r.type_name = 'timestamp without time zone' THEN old_local::text
                            ELSE meta.anchor_at::text END,
                       past, future);
+        END IF;
+        IF has_slot THEN
+          -- A slot row moves with its slot (NULL, so the column's own rule, for the other rows).
+          moved := CASE WHEN r.type_name = 'date' THEN format('t.%I + 7 * %s', r.column_name, slot_k)
+                        WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
+                          THEN format('((t.%1$I AT TIME ZONE %2$s) + make_interval(days => 7 * %3$s)) AT TIME ZONE %2$s',
+                                      r.column_name, zone_sql, slot_k)
+                        ELSE format('t.%I + make_interval(days => 7 * %s)', r.column_name, slot_k) END;
+          e := format('coalesce(%s, %s)', moved, e);
         END IF;
         IF e <> format('t.%I', r.column_name) THEN
           only_live := false;  -- rows other than the live ones move too

@@ -26,6 +26,14 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
     hours = ["08:00", "21:00"]            #   in the first of its places where now is at those hours,
     lead = 60                             #   started this many minutes before now's quarter hour
     places = [{ timezone = "America/Chicago", venue = "Springfield" }, { timezone = "Europe/London", venue = "…" }]
+    [slots]                               # scheduled rows that keep a weekly slot (a series: every week)
+    table = "event"                       #   each moves by the weeks that take the k-th slot of its weekday
+    span = ["starts_at", "ends_at"]       #   and time after the anchor to the k-th after now (upcoming), or
+    zone = "timezone"                     #   before now once its end and `settle` minutes are behind (past)
+    settle = 300                          #   (minutes its aftermath takes: certificates, feedback)
+    follow = ["talk.event_id", "review.event_id"]   # rows that move with their slot row, whatever their own rule
+    follow_past = ["ticket.event_id"]     #   ... with a past one only (what led up to it)
+    holidays = { countries = ["US"] }     #   slots on its zone's holidays are skipped (builder/holidays.py)
     [zones]                               # named zones: SQL of one value ({id}), {platform} the platform's zone
     event = "coalesce((SELECT tz FROM event_setting WHERE event_id = {id}), {platform})"
 
@@ -143,10 +151,10 @@ class Compiler:
 
     def __init__(self, declared: dict[str, Any], schema: Schema, where: str = "the rules"):
         self.declared, self.schema, self.where = declared, schema, where
-        unknown = set(declared) - {"default", "tables", "columns", "live", "zones"}
+        unknown = set(declared) - {"default", "tables", "columns", "live", "slots", "zones"}
         if unknown:
             raise UserError(f"{where}: unknown section(s) {', '.join(sorted(unknown))} "
-                            "(expected default, tables, columns, live, zones).")
+                            "(expected default, tables, columns, live, slots, zones).")
         self.zones = declared.get("zones", {})
         if not isinstance(self.zones, dict) or not all(isinstance(v, str) and "{id}" in v for v in self.zones.values()):
             raise UserError(f"{where}: [zones] maps names to SQL expressions that use {{id}}.")
@@ -316,13 +324,7 @@ class Compiler:
             col = self.column(match.group(1))
             out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind="live_root",
                             value=match.group(2), origin="live"))
-        for follow in live.get("follow", []):
-            col = self.column(str(follow))
-            key = self.schema.foreign_key(col.schema, col.table, col.name)
-            if key is None:
-                raise self.fail(f"live rows follow {follow}, which is not a foreign key.")
-            out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind="live_via",
-                            parent=f"{key.parent_schema}.{key.parent}", parent_key=key.parent_column, origin="live"))
+        out += self.follow_rules(live.get("follow", []), "live")
         unknown = set(live) - {"roots", "follow", "span", "zone", "hours", "places", "lead"}
         if unknown:
             raise self.fail(f"[live] has unknown setting(s) {', '.join(sorted(unknown))}.")
@@ -365,6 +367,50 @@ class Compiler:
                             path=[x for name, v in place.items() for x in (str(name), _sql_text(v))], origin="live"))
         return out
 
+    def follow_rules(self, follows: Any, section: str) -> list[Rule]:
+        """Rows that go with a live (slot) row: by a foreign key pointing at one, to a fixed point."""
+        if not isinstance(follows, list):
+            raise self.fail(f"[{section}] follow must be a list of table.column foreign keys.")
+        out = []
+        for follow in follows:
+            col = self.column(str(follow))
+            key = self.schema.foreign_key(col.schema, col.table, col.name)
+            if key is None:
+                raise self.fail(f"{section} rows follow {follow}, which is not a foreign key.")
+            out.append(Rule(table_name=col.table, schema_name=col.schema, column_name=col.name, kind=f"{section}_via",
+                            parent=f"{key.parent_schema}.{key.parent}", parent_key=key.parent_column, origin=section))
+        return out
+
+    def slot_rules(self, slots: dict) -> list[Rule]:
+        """`table` and `span` (its start and end columns), `zone` (where its wall clock is), `settle`
+        (minutes after its end that what follows it may come) and `follow`: see the module's doc."""
+        if not slots:
+            return []
+        unknown = set(slots) - {"table", "span", "zone", "settle", "follow", "follow_past", "holidays"}
+        if unknown:
+            raise self.fail(f"[slots] has unknown setting(s) {', '.join(sorted(unknown))}.")
+        schema, table = self.table(str(slots.get("table", "")))
+        span = slots.get("span")
+        if not isinstance(span, list) or len(span) != 2:
+            raise self.fail("[slots] span must be [start column, end column].")
+        start, end = (self.sibling(Column(schema, table, "", ""), str(n), "slot span") for n in span)
+        settle = slots.get("settle", 0)
+        if not isinstance(settle, int) or isinstance(settle, bool) or not 0 <= settle <= 3 * 24 * 60:
+            raise self.fail("[slots] settle must be the minutes after its end that its aftermath takes (0 to 4320).")
+        root = Rule(table_name=table, schema_name=schema, kind="slot_root", path=[start.name, end.name],
+                    value=str(settle), origin="slots")
+        if "zone" in slots:
+            self.zone(start, str(slots["zone"]), root)
+        out = [root, *self.follow_rules(slots.get("follow", []), "slot")]
+        for rule in self.follow_rules(slots.get("follow_past", []), "slot"):
+            out.append(rule)
+            rule.condition = "past"  # with a past slot row only: what led up to it (an upcoming one's keeps its rule)
+        if "holidays" in slots:
+            from builder import holidays  # it reads this module's Rule
+
+            out += holidays.rules(slots["holidays"], schema, table)
+        return out
+
     # -- the whole -------------------------------------------------------------------------------
     def compile(self, skip_tables: Iterable[str] = ()) -> tuple[list[Rule], list[Column]]:
         """(every rule row, the dated columns no rule covers). `skip_tables`: the engine's own."""
@@ -374,6 +420,7 @@ class Compiler:
         for key, spec in self.declared.get("columns", {}).items():
             rules += self.column_rule(key, spec)
         rules += self.live_rules(self.declared.get("live", {}))
+        rules += self.slot_rules(self.declared.get("slots", {}))
         covered = {(r.schema_name, r.table_name, r.column_name) for r in rules if r.column_name}
         undeclared = [c for c in self.schema.columns if c.dated and c.table not in skip
                       and (c.schema, c.table) not in whole and (c.schema, c.table, c.name) not in covered]
@@ -420,6 +467,10 @@ def describe(rule: Rule) -> str:
         return f"live with its {rule.parent}"
     if rule.kind == "live_span":
         return f"live from {rule.path[0]} to {rule.path[1]} at {rule.pattern} local ({rule.zone_column})"
+    if rule.kind == "slot_root":
+        return f"weekly slot from {rule.path[0]} to {rule.path[1]}{zone}, settled {rule.value} min after"
+    if rule.kind == "slot_via":
+        return f"in its {rule.parent}'s slot" + (" (a past one's)" if rule.condition == "past" else "")
     if rule.kind == "live_place":
         return f"live place {rule.value}"
     if rule.kind == "quiesce":

@@ -4,7 +4,10 @@ that varies, the platform's own spelling, a past as long as its billing, a flags
 venue and day, props, and a tailoring that left no old name behind. Plain SQL, like the rest.
 """
 
+import itertools
 import re
+from datetime import timedelta
+from functools import cache
 
 from cpd_events_demo import plan, world
 from cpd_events_demo.checks import Context, check
@@ -135,6 +138,48 @@ def past(c: Context):
           and row["early"] == 0)
     return ok, (f"events go back {row['oldest'] / 30.4:.1f} months (each of the last three has some); the pro's "
                 f"{row['pro'] / 30.4:.1f} of her {plan.PRO_INVOICES} paid; {row['early']} before their organizer joined")
+
+
+@check("weekly series")
+def series(c: Context):
+    """The pro's weekly webinar has an episode every week from its first to its last, on its weekday at
+    its hour; one is missing only while its own slot and aftermath run (rules.toml's [slots])."""
+    titles = [plan.WEBINAR.title, *(e.title for e in world.SERIES)]
+    rows = c.rows("""SELECT starts_at, ends_at, starts_at AT TIME ZONE timezone FROM events_event
+                      WHERE title = ANY(%s) AND status <> 'live' ORDER BY starts_at""", titles)
+    settle, off = timedelta(hours=plan.FEEDBACK_HOURS), holidays()
+    gaps = []
+    for (start, end, local), (_, _, next_local) in itertools.pairwise(rows):
+        weeks = (next_local - local) / timedelta(weeks=1)
+        # Each week skipped is a holiday, or the one whose episode is running or settling now.
+        skipped = [n for n in range(1, int(weeks)) if (local + timedelta(weeks=n)).date() not in off
+                   and not start + timedelta(weeks=n) <= c.now < end + timedelta(weeks=n) + settle]
+        if weeks != int(weeks) or weeks < 1 or skipped:
+            gaps.append(f"{local:%a %d %b %H:%M} -> {next_local:%a %d %b %H:%M}")
+    ok = len(rows) == len(titles) and not gaps and rows[0][0] < c.now < rows[-1][0]
+    return ok, (f"{len(rows)} episodes, {rows[0][2]:%a %d %b} to {rows[-1][2]:%a %d %b}, every week"
+                if ok else f"{len(rows)} of {len(titles)} episodes; not a week apart: {gaps}")
+
+
+@check("no event on a holiday")
+def holiday(c: Context):
+    """No event but the live one on a day of plan.HOLIDAYS, any day it runs, in its own zone."""
+    off = holidays()
+    rows = c.rows("""SELECT title, d::date FROM events_event e,
+                            generate_series((starts_at AT TIME ZONE timezone)::date, (ends_at AT TIME ZONE timezone)::date,
+                                            interval '1 day') d
+                      WHERE status <> 'live'""")
+    hit = [f"{title} on {day:%a %d %b %Y} ({off[day]})" for title, day in rows if day in off]
+    return not hit, (f"{len(rows)} event days, none on {', '.join(plan.HOLIDAYS)}" if not hit else "; ".join(hit[:4]))
+
+
+@cache
+def holidays() -> dict:
+    """plan.HOLIDAYS in the years a demo may show, by day (the holidays package's calendar)."""
+    import holidays as calendar
+
+    days = calendar.country_holidays(plan.HOLIDAY_COUNTRY, years=range(1900, 2101), categories=plan.HOLIDAY_CATEGORIES)
+    return {day: name for day, name in days.items() if set(name.split("; ")) & set(plan.HOLIDAYS)}
 
 
 @check("programs fill their days")

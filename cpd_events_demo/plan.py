@@ -381,6 +381,15 @@ CPD_REQUIRED_CREDITS = 50
 
 # Outcome rules: certificates follow engagement, never a list.
 CERTIFICATE_MIN_ATTENDANCE = 0.75   # share of an event's live-session time attended
+# Feedback comes within this many hours of an event's end (the survey mail's evening): an event's
+# aftermath is over in the 300 minutes rules.toml's [slots] settle gives it.
+FEEDBACK_HOURS = 5
+# The days nobody holds an event on (the holidays package's US names; rules.toml's [slots.holidays]
+# says the same, a unit test keeps them equal): a slot on one is skipped, a weekly series pauses.
+HOLIDAY_COUNTRY = "US"
+HOLIDAY_CATEGORIES = ("public", "unofficial")
+HOLIDAYS = ("New Year's Day", "Independence Day", "Thanksgiving Day", "Christmas Eve", "Christmas Day",
+            "New Year's Eve")
 EARLY_ADOPTER_DAYS = 90             # joined within this long of the platform's first account
 
 # What outside tools look a plan item up by (a title prefix or a natural key): each matches one row.

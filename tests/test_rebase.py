@@ -26,6 +26,19 @@ INSTANTS = {
     "seven minutes later, odd seconds": "2026-03-15T14:37:13.250000+00:00",
     "years ahead, at midnight": "2031-02-28T23:59:59+00:00",
     "exactly five weeks later": "2026-04-19T10:30:00-04:00",
+    # Where a buyer finds what a real platform never shows (holidays, the series' own slot, night).
+    "Thanksgiving afternoon": "2026-11-26T15:00:00-05:00",
+    "Christmas Eve morning": "2026-12-24T09:30:00-05:00",
+    "Christmas Day": "2026-12-25T11:00:00-05:00",
+    "New Year's Day": "2027-01-01T10:00:00-05:00",
+    "10 November (the flagship's Christmas Eve)": "2026-11-10T10:00:00-05:00",
+    "12 October (the flagship's Thanksgiving)": "2026-10-12T10:00:00-04:00",
+    "Sunday 03:00 Eastern": "2026-12-06T03:00:00-05:00",
+    "a date only": "2027-02-09",
+    "an ordinary Tuesday": "2027-02-09T11:00:00-05:00",
+    "the evening before July 4th": "2027-07-03T19:00:00-04:00",
+    "Thursday 12:30, in the series' own slot": "2027-02-11T12:30:00-05:00",
+    "Thursday 18:30, the episode just settled": "2027-02-11T18:30:00-05:00",
 }
 RESULTS: dict[str, tuple] = {}
 

@@ -10,6 +10,8 @@ from builder.project import Project
 from builder.rules import Compiler, describe
 from builder.snapshot import django_side
 
+ROW_KINDS = ("live_", "slot_")  # rules of whole rows (listed apart), not of a column
+
 
 def where(project: Project) -> str:
     file = project.rules_file
@@ -29,10 +31,10 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
     by_column: dict[tuple[str, str, str], list[str]] = {}
     by_table: dict[tuple[str, str], str] = {}
     for rule in rules:
-        if rule.column_name and not rule.kind.startswith("live_"):
+        if rule.column_name and not rule.kind.startswith(ROW_KINDS):
             by_column.setdefault((rule.schema_name, rule.table_name, rule.column_name), []).append(
                 f"{describe(rule)}  [{rule.origin}]")
-        elif not rule.column_name and not rule.kind.startswith("live_"):
+        elif not rule.column_name and not rule.kind.startswith(ROW_KINDS):
             by_table[(rule.schema_name, rule.table_name)] = f"{describe(rule)} (the table)  [tables]"
     missing = {c.key for c in undeclared}
     rows = []
@@ -46,9 +48,11 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
         shown = said[0] if said else table_rule or ("NO RULE" if column.key in missing else "")
         rows.append((column.key, column.type, shown))
     live = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("live_")]
+    slots = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("slot_")]
     width = max((len(k) for k, _, _ in rows), default=10)
     lines = [f"{'column':<{width}}  {'type':<27}  rule  [declared in {where(project)}: columns, tables or default]"]
     lines += [f"{key:<{width}}  {kind:<27}  {rule}" for key, kind, rule in rows]
     lines += [f"live rows: {'; '.join(live)}"] if live else []
+    lines += [f"slot rows: {'; '.join(slots)}"] if slots else []
     lines.append(f"{len(rows)} column(s); {len(missing)} without a rule")
     return lines, sorted(missing)

@@ -3,7 +3,7 @@ joins and leaves online, door check-ins in person), check-ins at the live event,
 
 from datetime import datetime, timedelta
 
-from cpd_events_demo import world
+from cpd_events_demo import plan, world
 from cpd_events_demo.plan import EventSpec
 from cpd_events_demo.scenario import rows as r
 from cpd_events_demo.scenario.calendar import floor_quarter
@@ -89,7 +89,8 @@ def feedback(ctx: Context, spec: EventSpec, event: r.Event, attended: list[r.Att
             continue
         rating = ctx.rng.choices([5, 4, 3, 2, 1], weights=[40, 35, 15, 7, 3])[0]
         rows.append(r.Feedback(event, user, rating, comment(ctx, spec, rating),
-                               ctx.cal.human(after, min(after + timedelta(days=2), ctx.anchor), ctx.zones[user])))
+                               ctx.cal.human(after, min(after + timedelta(hours=plan.FEEDBACK_HOURS), ctx.anchor),
+                                             ctx.zones[user])))
     return rows
 
 

@@ -121,6 +121,50 @@ def test_wrong_tables_and_live_rows_are_one_sentence():
             compile_(declared)
 
 
+def test_slots_compile_with_their_followers_and_the_holidays_of_their_zones_countries():
+    slots = {"table": "event", "span": ["starts_at", "starts_at"], "zone": "tz", "settle": 90,
+             "follow": ["talk.event_id"], "follow_past": ["talk.event_id"],
+             "holidays": {"countries": ["US"], "categories": ["public", "unofficial"], "only": ["Christmas Eve"]}}
+    rules, _ = compile_({**DECLARED, "slots": slots})
+    root = next(r for r in rules if r.kind == "slot_root")
+    assert (root.path, root.zone_sql, root.value) == (["starts_at", "starts_at"], 't."tz"', "90")
+    assert [(r.parent, r.condition) for r in rules if r.kind == "slot_via"] == [("public.event", ""),
+                                                                                ("public.event", "past")]
+    holiday = next(r for r in rules if r.kind == "holiday")
+    # Christmas Eve of every year the holidays package knows, and the US zones the rebase looks them up by.
+    assert holiday.value == "US" and holiday.path[0] == "1900-12-24" and "2026-12-24" in holiday.path
+    assert all(day.endswith("-12-24") for day in holiday.path) and len(holiday.path) == 201
+    zones = {r.value for r in rules if r.kind == "holiday_zone"}
+    assert {"America/New_York", "America/Chicago", "Pacific/Honolulu"} <= zones and "Europe/London" not in zones
+    assert describe(root) == "weekly slot from starts_at to starts_at in tz, settled 90 min after"
+
+
+def test_wrong_slots_are_one_sentence():
+    good = {"table": "event", "span": ["starts_at", "starts_at"]}
+    for change, message in (({"table": "nope"}, "nope names no table"),
+                            ({"span": ["starts_at"]}, "span must be [start column, end column]"),
+                            ({"span": ["starts_at", "ends"]}, "ends, is not a column of event"),
+                            ({"settle": -5}, "settle must be the minutes"),
+                            ({"follow": ["talk.starts_at"]}, "which is not a foreign key"),
+                            ({"every": 7}, "[slots] has unknown setting(s) every"),
+                            ({"holidays": {"countries": ["XX"]}}, "the holidays package has no country 'XX'"),
+                            ({"holidays": {"countries": ["US"], "only": ["Festivus"]}}, "US has no holiday named Festivus"),
+                            ({"holidays": {"country": "US"}}, "[slots.holidays] takes countries, categories and only")):
+        with pytest.raises(UserError, match=re.escape(message)):
+            compile_({"slots": {**good, **change}})
+
+
+def test_the_cpd_holidays_in_its_rules_are_the_plans():
+    """The rebase skips the plan's holidays and demo.check looks for them: one list, said twice, kept equal."""
+    from cpd_events_demo import plan
+
+    cpd = projects.load(str(Path(__file__).parents[2] / "cpd-demo.toml"))
+    holidays = cpd.rules["slots"]["holidays"]
+    assert (holidays["countries"], tuple(holidays["categories"]), tuple(holidays["only"])) == \
+        ([plan.HOLIDAY_COUNTRY], plan.HOLIDAY_CATEGORIES, plan.HOLIDAYS)
+    assert cpd.rules["slots"]["settle"] >= plan.FEEDBACK_HOURS * 60
+
+
 GOOD = """
 [project]
 settings = "mysite.settings"
