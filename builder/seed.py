@@ -5,7 +5,7 @@ The host never imports Django. It starts `python -m builder.seed` with the proje
 command line or in the environment of another process:
 
     {"action": "migrate" | "seed" | "serve", "config": PATH, "database": {NAME, USER, PASSWORD, HOST, PORT},
-     "media_root": DIR, "seed": N, "scale": N, "anchor": ISO, "password": P, "port": N}
+     "media_root": DIR, "seed": N, "scale": N, "anchor": ISO, "password": P, "port": N, "now": ISO}
 
 Before Django starts, the project's settings are pointed at that database and media directory and
 given the config's overrides (a mail backend that sends nothing, say): the project's files are never
@@ -45,9 +45,23 @@ def _configure(project: Project, request: dict[str, Any], serving: bool = False)
     if serving:
         settings.DEBUG = True  # the project's static files, served by runserver on loopback only
         settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+        if request.get("now"):
+            _start_clock_at(request["now"])
     import django
 
     django.setup()
+
+
+def _start_clock_at(instant: str) -> None:
+    """Django's clock (timezone.now, read by admin pages and templates) starts at `instant` and runs on:
+    the pages show what a buyer sees at that hour. Set before the project's modules import it."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    start, started = datetime.fromisoformat(instant).astimezone(UTC), time.monotonic()
+    timezone.now = lambda: start + timedelta(seconds=time.monotonic() - started)
 
 
 def run_scenario(project: Project, request: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,15 +64,15 @@ def test_demo_up_reset_status_down(demo_env):
     assert "data represents 2027-03-01 09:00 EST (14:00 UTC)" in run(demo_env, "demo.status").stdout
 
 
-def test_admin_in_a_real_browser(demo_env):
+@contextmanager
+def admin_page(demo_env: dict, *now: str):
+    """The admin (demo.admin, with `--now` when given) in headless Chromium, logged in: (page, base URL)."""
     playwright = pytest.importorskip("playwright.sync_api")
     chromium = "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.skip("Debian's chromium is not installed")
-    assert run(demo_env, "demo.up").returncode == 0
-    assert run(demo_env, "demo.reset").returncode == 0  # rebased to now: C live, A upcoming
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "invoke", "demo.admin", "--port", str(port)], cwd=PROJECT,
+    server = subprocess.Popen([sys.executable, "-m", "invoke", "demo.admin", "--port", str(port), *now], cwd=PROJECT,
                               env=demo_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -93,59 +94,96 @@ def test_admin_in_a_real_browser(demo_env):
             page.fill("input[name=password]", "cpd-demo-only")
             page.click("input[type=submit]")
             page.wait_for_url(base + "/admin/")
-            # What a buyer sees says CPD Events: no "demo" in the header, the title or the sidebar.
-            assert "demo" not in page.title().lower() and "demo" not in page.inner_text("#header").lower()
-            assert "demo" not in page.inner_text("#content-main").lower()
-            changelists = sorted({a.get_attribute("href") for a in page.query_selector_all("table a")
-                                  if re.fullmatch(r"/admin/\w+/\w+/", a.get_attribute("href") or "")})
-            assert len(changelists) >= 30
-            opened = 0
-            for href in changelists:
-                response = page.goto(base + href)
-                assert response.status == 200, href
-                assert "Server Error" not in page.content()
-                first = page.query_selector("#result_list tbody tr th a, #result_list tbody tr td a")
-                if first is None:
-                    continue
-                change = first.get_attribute("href")
-                response = page.goto(base + change)
-                assert response.status == 200, change
-                assert page.query_selector("#content-main form"), change
-                opened += 1
-            assert opened >= 28
-            page.goto(base + "/admin/events/event/")
-            rows = {r.query_selector("th").inner_text(): r.inner_text()
-                    for r in page.query_selector_all("#result_list tbody tr")}
-            flagship = next(t for t in rows if t.startswith("Future of Medicine"))
-            assert "Upcoming" in rows[flagship] and "Published" in rows[flagship]
-            assert "Live now" in rows["Community Meetup"] and "\tLive\t" in rows["Community Meetup"]
-            assert "Past" in rows["Weekly Health Webinar"]
-            # Money as money, times in the event's own timezone.
-            assert "$199.00" in rows[flagship] and ("EST" in rows[flagship] or "EDT" in rows[flagship])
-            # The meetup runs where it is day now: Springfield, London or Sydney (CPD's live places).
-            assert any(zone in rows["Community Meetup"] for zone in ("CST", "CDT", "GMT", "BST", "AEDT", "AEST"))
-            for name, path in (("events", "events/event/"), ("registrations", "events/registration/"),
-                               ("invoices", "billing/invoice/"), ("certificates", "credentials/certificate/")):
-                page.goto(f"{base}/admin/{path}")
-                shot = ARTIFACTS / f"admin-{name}.png"
-                page.screenshot(path=str(shot), full_page=False)
-                assert shot.stat().st_size > 10_000
-            # The props: the badges with their images, a certificate as issued (the organisation written on its art).
-            page.goto(f"{base}/admin/credentials/badgetemplate/")
-            page.screenshot(path=str(ARTIFACTS / "admin-badges.png"), full_page=False)
-            assert len(page.query_selector_all("#result_list img")) == 3
-            page.goto(f"{base}/admin/credentials/certificate/?q=attendee.engaged")
-            page.click("#result_list tbody tr th a")
-            assert "Alice Active" in page.inner_text(".field-certificate")
-            page.screenshot(path=str(ARTIFACTS / "admin-certificate.png"), full_page=True)
-            page.goto(f"{base}/admin/engagement/feedback/")
-            page.screenshot(path=str(ARTIFACTS / "admin-feedback.png"), full_page=False)
-            page.goto(f"{base}/admin/billing/invoice/")
-            assert "$99.00" in page.content() and "9900" not in page.inner_text("#result_list")
+            yield page, base
             browser.close()
     finally:
         os.killpg(server.pid, 9)
         server.wait()
+
+
+def event_rows(page, base: str) -> dict[str, str]:
+    page.goto(base + "/admin/events/event/")
+    return {r.query_selector("th").inner_text(): r.inner_text() for r in page.query_selector_all("#result_list tbody tr")}
+
+
+def test_admin_in_a_real_browser(demo_env):
+    assert run(demo_env, "demo.up").returncode == 0
+    assert run(demo_env, "demo.reset").returncode == 0  # rebased to now: C live, A upcoming
+    with admin_page(demo_env) as (page, base):
+        # What a buyer sees says CPD Events: no "demo" in the header, the title or the sidebar.
+        assert "demo" not in page.title().lower() and "demo" not in page.inner_text("#header").lower()
+        assert "demo" not in page.inner_text("#content-main").lower()
+        changelists = sorted({a.get_attribute("href") for a in page.query_selector_all("table a")
+                              if re.fullmatch(r"/admin/\w+/\w+/", a.get_attribute("href") or "")})
+        assert len(changelists) >= 30
+        opened = 0
+        for href in changelists:
+            response = page.goto(base + href)
+            assert response.status == 200, href
+            assert "Server Error" not in page.content()
+            first = page.query_selector("#result_list tbody tr th a, #result_list tbody tr td a")
+            if first is None:
+                continue
+            change = first.get_attribute("href")
+            response = page.goto(base + change)
+            assert response.status == 200, change
+            assert page.query_selector("#content-main form"), change
+            opened += 1
+        assert opened >= 28
+        rows = event_rows(page, base)
+        flagship = next(t for t in rows if t.startswith("Future of Medicine"))
+        assert "Upcoming" in rows[flagship] and "Published" in rows[flagship]
+        assert "Live now" in rows["Community Meetup"] and "\tLive\t" in rows["Community Meetup"]
+        assert "Past" in rows["Weekly Health Webinar"]
+        # Money as money, times in the event's own timezone.
+        assert "$199.00" in rows[flagship] and ("EST" in rows[flagship] or "EDT" in rows[flagship])
+        # The meetup runs where it is day now: Springfield, London or Sydney (CPD's live places).
+        assert any(zone in rows["Community Meetup"] for zone in ("CST", "CDT", "GMT", "BST", "AEDT", "AEST"))
+        for name, path in (("events", "events/event/"), ("registrations", "events/registration/"),
+                           ("invoices", "billing/invoice/"), ("certificates", "credentials/certificate/")):
+            page.goto(f"{base}/admin/{path}")
+            shot = ARTIFACTS / f"admin-{name}.png"
+            page.screenshot(path=str(shot), full_page=False)
+            assert shot.stat().st_size > 10_000
+        # The props: the badges with their images, a certificate as issued (the organisation written on its art).
+        page.goto(f"{base}/admin/credentials/badgetemplate/")
+        page.screenshot(path=str(ARTIFACTS / "admin-badges.png"), full_page=False)
+        assert len(page.query_selector_all("#result_list img")) == 3
+        page.goto(f"{base}/admin/credentials/certificate/?q=attendee.engaged")
+        page.click("#result_list tbody tr th a")
+        assert "Alice Active" in page.inner_text(".field-certificate")
+        page.screenshot(path=str(ARTIFACTS / "admin-certificate.png"), full_page=True)
+        page.goto(f"{base}/admin/engagement/feedback/")
+        page.screenshot(path=str(ARTIFACTS / "admin-feedback.png"), full_page=False)
+        page.goto(f"{base}/admin/billing/invoice/")
+        assert "$99.00" in page.content() and "9900" not in page.inner_text("#result_list")
+
+
+# A buyer in Europe or Asia at 03:00 on a Sunday in New York, and one on Christmas Eve: the admin as
+# each sees it (its clock at that instant), the screenshots kept for a person to look at.
+AWKWARD = {"sunday-0300": ("2026-12-06T03:00:00-05:00", ("GMT", "BST")),
+           "christmas-eve": ("2026-12-24T10:00:00-05:00", ("EST", "CST"))}
+
+
+@pytest.mark.parametrize("name", list(AWKWARD))
+def test_the_admin_at_an_awkward_hour(demo_env, name):
+    instant, live_zones = AWKWARD[name]
+    assert run(demo_env, "demo.up").returncode == 0
+    assert run(demo_env, "demo.reset", "--now", instant).returncode == 0
+    with admin_page(demo_env, "--now", instant) as (page, base):
+        rows = event_rows(page, base)
+        page.screenshot(path=str(ARTIFACTS / f"admin-events-{name}.png"), full_page=False)
+        live = [t for t, row in rows.items() if "Live now" in row]
+        # The meetup is live where it is day: a breakfast meetup in London at 03:00 New York time.
+        assert live == ["Community Meetup"] and any(z in rows["Community Meetup"] for z in live_zones)
+        # Nothing else on Christmas Eve; the weekly webinar's last episode past, its next upcoming.
+        day = "24 Dec" if name == "christmas-eve" else None
+        assert not day or not [t for t, row in rows.items() if day in row and t != "Community Meetup"]
+        assert "Past" in rows["Weekly Health Webinar"] and "Upcoming" in rows["Asthma Action Plans"]
+        page.goto(base + "/admin/events/event/?q=Community+Meetup")
+        page.click("#result_list tbody tr th a")
+        page.screenshot(path=str(ARTIFACTS / f"admin-meetup-{name}.png"), full_page=False)
+        assert ("London" if name == "sunday-0300" else "Springfield") in page.input_value("#id_venue")
 
 
 def test_demo_admin_killed_leaves_nothing_serving(demo_env):

@@ -116,11 +116,13 @@ def demo_down(c):
 
 @task(name="admin", auto_shortflags=False, help={
     "database_url": URL_HELP, "port": "Port on 127.0.0.1 (default 8000).",
-    "name": "A named demo instead (served with its own login).", "server": SERVER_HELP, "config": CONFIG_HELP})
+    "name": "A named demo instead (served with its own login).", "server": SERVER_HELP, "config": CONFIG_HELP,
+    "now": "Show the pages as at this instant (ISO 8601): the project's clock starts there and runs on. With "
+           "`demo.reset --now` the same: what a buyer sees at that hour."})
 @tool
-def demo_admin(c, database_url=None, port="8000", name=None, server=None, config=None):
+def demo_admin(c, database_url=None, port="8000", name=None, server=None, config=None, now=None):
     """Serve the project's own pages (its Django admin) on http://127.0.0.1:PORT/ against the demo database."""
-    from builder.clock import parse_int
+    from builder.clock import parse_instant, parse_int
     from builder.demo import server as demo_server
     from builder.demo.local import target_url
     from builder.snapshot import django_side
@@ -133,11 +135,13 @@ def demo_admin(c, database_url=None, port="8000", name=None, server=None, config
         url = named.server_for(server, proj).demo_url(named.need_name(name, "demo.admin"))
     else:
         url = target_url(database_url, proj.database)
-    say(f"the project's pages on http://127.0.0.1:{number}/ (Ctrl-C to stop)")
+    clock = parse_instant(now, zone=proj.timezone)
+    say(f"the project's pages on http://127.0.0.1:{number}/" + (f", its clock at {clock.isoformat()}" if clock else "")
+        + " (Ctrl-C to stop)")
     # exec: the server is this process, so it ends with the task (a kill, Ctrl-C) and leaves nothing behind.
     media = str(demo_server.media_root()) if not name and not database_url and not os.environ.get("DATABASE_URL") \
         else None
-    django_side.exec_serve(proj, url, number, media)
+    django_side.exec_serve(proj, url, number, media, clock.isoformat() if clock else None)
 
 
 collection = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin, *named.TASKS)

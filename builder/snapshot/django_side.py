@@ -53,9 +53,10 @@ def run(project: Project, action: str, database_url: str, echo: Callable[[str], 
         raise UserError(f"The project's {action} failed: {detail.removeprefix('CommandError: ')}")
 
 
-def exec_serve(project: Project, database_url: str, port: int, media_root: str | None) -> None:
-    """Become the project's development server on 127.0.0.1:`port` (a kill of this process ends it)."""
-    argv, env, body = request(project, "serve", database_url, port=port, media_root=media_root)
+def exec_serve(project: Project, database_url: str, port: int, media_root: str | None, now: str | None = None) -> None:
+    """Become the project's development server on 127.0.0.1:`port` (a kill of this process ends it);
+    with `now` (ISO), its clock starts at that instant."""
+    argv, env, body = request(project, "serve", database_url, port=port, media_root=media_root, now=now)
     read, write = os.pipe()
     os.write(write, body.encode())  # small: it fits the pipe, so the write never waits
     os.close(write)

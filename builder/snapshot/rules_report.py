@@ -10,7 +10,7 @@ from builder.project import Project
 from builder.rules import Compiler, describe
 from builder.snapshot import django_side
 
-ROW_KINDS = ("live_", "slot_")  # rules of whole rows (listed apart), not of a column
+ROW_KINDS = ("live_", "slot_", "holiday")  # rules of whole rows and calendars (listed apart), not of a column
 
 
 def where(project: Project) -> str:
@@ -49,6 +49,8 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
         rows.append((column.key, column.type, shown))
     live = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("live_")]
     slots = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("slot_")]
+    slots += [f"clear of {r.value}'s holidays{': ' + r.pattern if r.pattern else ''} ({len(r.path)} days)"
+              for r in rules if r.kind == "holiday"]
     width = max((len(k) for k, _, _ in rows), default=10)
     lines = [f"{'column':<{width}}  {'type':<27}  rule  [declared in {where(project)}: columns, tables or default]"]
     lines += [f"{key:<{width}}  {kind:<27}  {rule}" for key, kind, rule in rows]
