@@ -106,7 +106,8 @@ DECLARE
   root_start  timestamptz;
   place_path  text[];
   has_slot    boolean;
-  slot_k      text;
+  slot_ks     integer[];
+  k           integer;
   moved       text;
 BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
@@ -439,9 +440,9 @@ BEGIN
     CONTINUE WHEN tbl.rel IS NULL;
     has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE schema_name = tbl.schema_name AND table_name = tbl.table_name
                                                       AND kind IN ('live_root', 'live_via'));
-    has_slot := EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = tbl.rel::oid);
-    slot_k := format('(SELECT s.k FROM pg_temp.cpd_slot s WHERE s.tbl = %s AND s.part = t.tableoid AND s.tid = t.ctid)',
-                     tbl.rel::oid);
+    -- Its slot rows by the weeks they move (a few values): each set hashed once per statement.
+    slot_ks := ARRAY(SELECT DISTINCT s.k FROM pg_temp.cpd_slot s WHERE s.tbl = tbl.rel::oid ORDER BY 1);
+    has_slot := cardinality(slot_ks) > 0;
     -- Hashed once per statement; a plain table's live rows are reached by their ctid directly.
     live_cond := format('(t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel::oid);
     only_live := true;
@@ -481,13 +482,19 @@ BEGIN
                       past, future);
         END IF;
         IF has_slot THEN
-          -- A slot row moves with its slot (NULL, so the column's own rule, for the other rows).
-          moved := CASE WHEN r.type_name = 'date' THEN format('t.%I + 7 * %s', r.column_name, slot_k)
-                        WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
-                          THEN format('((t.%1$I AT TIME ZONE %2$s) + make_interval(days => 7 * %3$s)) AT TIME ZONE %2$s',
-                                      r.column_name, zone_sql, slot_k)
-                        ELSE format('t.%I + make_interval(days => 7 * %s)', r.column_name, slot_k) END;
-          e := format('coalesce(%s, %s)', moved, e);
+          -- A slot row moves with its slot; the other rows by the column's own rule.
+          moved := '';
+          FOREACH k IN ARRAY slot_ks LOOP
+            moved := moved || format(' WHEN (t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_slot WHERE tbl = %s '
+                                     'AND k = %s) THEN %s', tbl.rel::oid, k,
+                                     CASE WHEN k = 0 THEN format('t.%I', r.column_name)
+                                          WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, 7 * k)
+                                          WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
+                                            THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s',
+                                                        r.column_name, zone_sql, 7 * k || ' days')
+                                          ELSE format('t.%I + %L::interval', r.column_name, 7 * k || ' days') END);
+          END LOOP;
+          e := format('CASE%s ELSE %s END', moved, e);
         END IF;
         IF e <> format('t.%I', r.column_name) THEN
           only_live := false;  -- rows other than the live ones move too
