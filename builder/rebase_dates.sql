@@ -107,6 +107,8 @@ DECLARE
   place_path  text[];
   has_slot    boolean;
   slot_ks     integer[];
+  slot_conds  text[];
+  si          integer;
   k           integer;
   moved       text;
 BEGIN
@@ -315,23 +317,51 @@ BEGIN
                    r.rel::oid, r.rel, zone_sql, r.path[1], r.path[2], r.value::int)
       USING meta.scenario_anchor_at, meta.anchor_at, target;
   END LOOP;
-  LOOP
-    added := 0;
-    FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel,
-                    to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS parent_rel,
-                    ru.* FROM cpd_demo_rule ru WHERE ru.kind = 'slot_via' LOOP
-      CONTINUE WHEN r.rel IS NULL OR r.parent_rel IS NULL;
-      EXECUTE format('INSERT INTO pg_temp.cpd_slot SELECT %1$s, t.tableoid, t.ctid, s.k, s.past FROM %2$s t '
-                     'JOIN %3$s p ON p.%4$I = t.%5$I '
-                     'JOIN pg_temp.cpd_slot s ON s.tbl = %6$s AND s.part = p.tableoid AND s.tid = p.ctid '
-                     'WHERE %7$s NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l WHERE l.tbl = %1$s '
-                     'AND l.part = t.tableoid AND l.tid = t.ctid) ON CONFLICT DO NOTHING', r.rel::oid, r.rel, r.parent_rel, r.parent_key,
-                     r.column_name, r.parent_rel::oid, CASE WHEN r.condition = 'past' THEN 's.past AND' ELSE '' END);
-      GET DIAGNOSTICS n = ROW_COUNT;
-      added := added + n;
-    END LOOP;
-    EXIT WHEN added = 0;
+  -- What follows them is not listed row by row: a row of a following table is one whose foreign key
+  -- is in the set of keys of its parent's rows with that k (hashed once per statement), to any depth.
+  -- The slot rows' keys are kept by value: their table's own UPDATE may come first (new ctids).
+  CREATE TEMP TABLE IF NOT EXISTS cpd_slot_key (col text, val text, k integer, past boolean) ON COMMIT DROP;
+  TRUNCATE pg_temp.cpd_slot_key;
+  FOR r IN SELECT DISTINCT to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS rel,
+                  ru.parent_key FROM cpd_demo_rule ru WHERE ru.kind = 'slot_via' LOOP
+    CONTINUE WHEN r.rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = r.rel);
+    EXECUTE format('INSERT INTO pg_temp.cpd_slot_key SELECT %1$L, p.%1$I::text, s.k, s.past FROM %2$s p '
+                   'JOIN pg_temp.cpd_slot s ON s.tbl = %3$s AND s.part = p.tableoid AND s.tid = p.ctid',
+                   r.parent_key, r.rel, r.rel::oid);
   END LOOP;
+  -- SQL for "row `a` of `rel` goes with a slot row that moves k weeks" ('' when nothing of rel does).
+  CREATE OR REPLACE FUNCTION pg_temp.cpd_slot_cond(rel regclass, a text, k integer, past_only boolean, depth integer)
+    RETURNS text LANGUAGE plpgsql STABLE AS $f$
+  DECLARE
+    ru record;
+    parts text[] := ARRAY[]::text[];
+    inner_cond text;
+  BEGIN
+    IF depth = 0 AND EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = rel) THEN
+      RETURN format('(%1$s.tableoid, %1$s.ctid) IN (SELECT part, tid FROM pg_temp.cpd_slot WHERE tbl = %2$s AND k = %3$s%4$s)',
+                    a, rel::oid, k, CASE WHEN past_only THEN ' AND past' ELSE '' END);
+    END IF;
+    IF depth > 8 THEN
+      RETURN '';  -- a cycle of follows: no deeper
+    END IF;
+    FOR ru IN SELECT x.*, to_regclass(format('%I.%I', split_part(x.parent, '.', 1), split_part(x.parent, '.', 2))) AS parent_rel
+                FROM cpd_demo_rule x WHERE x.kind = 'slot_via'
+                 AND to_regclass(format('%I.%I', x.schema_name, x.table_name)) = rel ORDER BY x.id LOOP
+      CONTINUE WHEN ru.parent_rel IS NULL;
+      IF EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = ru.parent_rel) THEN
+        inner_cond := format('%1$s.%2$I::text IN (SELECT val FROM pg_temp.cpd_slot_key WHERE col = %3$L AND k = %4$s%5$s)',
+                             'p' || depth, ru.parent_key, ru.parent_key, k,
+                             CASE WHEN past_only OR ru.condition = 'past' THEN ' AND past' ELSE '' END);
+      ELSE
+        inner_cond := pg_temp.cpd_slot_cond(ru.parent_rel, 'p' || depth, k, past_only OR ru.condition = 'past', depth + 1);
+      END IF;
+      CONTINUE WHEN inner_cond = '';
+      parts := parts || format('%1$s.%2$I IN (SELECT %3$s.%4$I FROM %5$s %3$s WHERE %6$s)', a, ru.column_name,
+                               'p' || depth, ru.parent_key, ru.parent_rel, inner_cond);
+    END LOOP;
+    RETURN coalesce(array_to_string(parts, ' OR '), '');
+  END $f$;
+  slot_ks := ARRAY(SELECT DISTINCT s.k FROM pg_temp.cpd_slot s ORDER BY 1);
 
   -- Helpers for JSON timestamps, made only when some rule needs them (in pg_temp: gone at the end).
   IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'json') THEN
@@ -440,9 +470,12 @@ BEGIN
     CONTINUE WHEN tbl.rel IS NULL;
     has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE schema_name = tbl.schema_name AND table_name = tbl.table_name
                                                       AND kind IN ('live_root', 'live_via'));
-    -- Its slot rows by the weeks they move (a few values): each set hashed once per statement.
-    slot_ks := ARRAY(SELECT DISTINCT s.k FROM pg_temp.cpd_slot s WHERE s.tbl = tbl.rel::oid ORDER BY 1);
-    has_slot := cardinality(slot_ks) > 0;
+    -- Its rows that go with a slot row, by the weeks they move (slot_ks: a few values).
+    slot_conds := ARRAY[]::text[];
+    FOREACH k IN ARRAY slot_ks LOOP
+      slot_conds := slot_conds || pg_temp.cpd_slot_cond(tbl.rel, 't', k, false, 0);
+    END LOOP;
+    has_slot := coalesce(slot_conds[1], '') <> '';
     -- Hashed once per statement; a plain table's live rows are reached by their ctid directly.
     live_cond := format('(t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel::oid);
     only_live := true;
@@ -484,9 +517,9 @@ BEGIN
         IF has_slot THEN
           -- A slot row moves with its slot; the other rows by the column's own rule.
           moved := '';
-          FOREACH k IN ARRAY slot_ks LOOP
-            moved := moved || format(' WHEN (t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_slot WHERE tbl = %s '
-                                     'AND k = %s) THEN %s', tbl.rel::oid, k,
+          FOR si IN 1 .. cardinality(slot_ks) LOOP
+            k := slot_ks[si];
+            moved := moved || format(' WHEN %s THEN %s', slot_conds[si],
                                      CASE WHEN k = 0 THEN format('t.%I', r.column_name)
                                           WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, 7 * k)
                                           WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
