@@ -108,6 +108,11 @@ DECLARE
   has_slot    boolean;
   slot_ks     integer[];
   slot_conds  text[];
+  slot_moving text;
+  slot_used   boolean;
+  partial     text[];
+  still       boolean;
+  j_all       boolean;
   si          integer;
   k           integer;
   moved       text;
@@ -476,6 +481,11 @@ BEGIN
       slot_conds := slot_conds || pg_temp.cpd_slot_cond(tbl.rel, 't', k, false, 0);
     END LOOP;
     has_slot := coalesce(slot_conds[1], '') <> '';
+    -- Where only slot rows move (a rebase within the week, say), only they are rewritten.
+    slot_moving := array_to_string(ARRAY(SELECT '(' || slot_conds[x] || ')' FROM generate_subscripts(slot_ks, 1) x
+                                          WHERE slot_ks[x] <> 0 AND slot_conds[x] <> ''), ' OR ');
+    slot_used := false;
+    partial := ARRAY[]::text[];
     -- Hashed once per statement; a plain table's live rows are reached by their ctid directly.
     live_cond := format('(t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %s)', tbl.rel::oid);
     only_live := true;
@@ -514,11 +524,13 @@ BEGIN
                            ELSE meta.anchor_at::text END,
                       past, future);
         END IF;
+        still := e = format('t.%I', r.column_name);
         IF has_slot THEN
           -- A slot row moves with its slot; the other rows by the column's own rule.
           moved := '';
           FOR si IN 1 .. cardinality(slot_ks) LOOP
             k := slot_ks[si];
+            CONTINUE WHEN k = 0 AND still;  -- the column's own rule leaves it too
             moved := moved || format(' WHEN %s THEN %s', slot_conds[si],
                                      CASE WHEN k = 0 THEN format('t.%I', r.column_name)
                                           WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, 7 * k)
@@ -527,10 +539,15 @@ BEGIN
                                                         r.column_name, zone_sql, 7 * k || ' days')
                                           ELSE format('t.%I + %L::interval', r.column_name, 7 * k || ' days') END);
           END LOOP;
-          e := format('CASE%s ELSE %s END', moved, e);
+          IF moved <> '' THEN
+            e := format('CASE%s ELSE %s END', moved, e);
+          END IF;
         END IF;
-        IF e <> format('t.%I', r.column_name) THEN
-          only_live := false;  -- rows other than the live ones move too
+        IF NOT still THEN
+          only_live := false;  -- rows other than the live (and slot) ones move too
+        ELSIF e <> format('t.%I', r.column_name) THEN
+          slot_used := true;   -- slot rows only
+          partial := partial || r.column_name::text;
         END IF;
         IF has_live AND r.type_name <> 'date' AND live <> interval '0' THEN
           e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name, live, e);
@@ -589,6 +606,7 @@ BEGIN
       val := CASE WHEN src_type = 'text' THEN format('pg_temp.cpd_jsonb(t.%I)', r.column_name)
                   ELSE format('t.%I', r.column_name) || src_type END;
       e := val;
+      j_all := false;  -- does it change rows a slot does not move?
       FOR j IN SELECT ru.path, ru.source, ru.value, ru.zone_sql FROM cpd_demo_rule ru
                 WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
                   AND ru.column_name = r.column_name ORDER BY ru.id LOOP
@@ -597,6 +615,7 @@ BEGIN
           k_past := CASE WHEN j.value = 'weekly' THEN 7 * dk_past ELSE dd_past END;
           k_future := CASE WHEN j.value = 'weekly' THEN 7 * dk_future ELSE dd_future END;
           CONTINUE WHEN k_past = 0 AND k_future = 0;
+          j_all := true;
           zone_sql := CASE WHEN j.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', j.zone_sql, zone)
                            ELSE quote_literal(zone) END;
           step := format('%L::timestamptz, %s, %s, %s', meta.anchor_at, k_past, k_future, zone_sql);
@@ -610,9 +629,11 @@ BEGIN
         END IF;
         IF j.source = '' THEN
           delta := format('%L::interval', exact);
+          j_all := true;
         ELSE
           src_new := exprs[array_position(names, j.source::text)];
           CONTINUE WHEN src_new IS NULL;  -- the source does not move: neither does the JSON
+          j_all := j_all OR NOT j.source::text = ANY(partial);
           delta := format('make_interval(secs => extract(epoch FROM (%s) - t.%I))', src_new, j.source);
         END IF;
         IF j.path = ARRAY['*'] THEN
@@ -628,7 +649,9 @@ BEGIN
                            THEN format('%1$I = CASE WHEN %2$s IS NULL OR %2$s = (%3$s) THEN t.%1$I ELSE (%3$s)::text END',
                                        r.column_name, val, e)
                            ELSE format('%I = %s', r.column_name, e || CASE WHEN r.type_name = 'json' THEN '::json' ELSE '' END) END;
-      only_live := false;
+      IF j_all THEN
+        only_live := false;
+      END IF;
     END LOOP;
 
     -- 3. Year tokens: the year in a text follows its source date, in the row's zone if it has one.
@@ -652,7 +675,9 @@ BEGIN
 
     IF cardinality(sets) > 0 THEN
       EXECUTE format('UPDATE %s AS t SET %s', tbl.rel, array_to_string(sets, ', '))
-           || CASE WHEN NOT (only_live AND has_live) THEN ''
+           || CASE WHEN NOT only_live THEN ''
+                   WHEN slot_used THEN ' WHERE ' || concat_ws(' OR ', CASE WHEN has_live THEN live_cond END, slot_moving)
+                   WHEN NOT has_live THEN ''
                    WHEN (SELECT relkind FROM pg_class WHERE oid = tbl.rel) = 'p' THEN ' WHERE ' || live_cond
                    ELSE format(' WHERE t.ctid = ANY (ARRAY(SELECT tid FROM pg_temp.cpd_live WHERE tbl = %s))', tbl.rel::oid) END;
     END IF;

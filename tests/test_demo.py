@@ -184,6 +184,8 @@ def test_the_admin_at_an_awkward_hour(demo_env, name):
         page.click("#result_list tbody tr th a")
         page.screenshot(path=str(ARTIFACTS / f"admin-meetup-{name}.png"), full_page=False)
         assert ("London" if name == "sunday-0300" else "Springfield") in page.input_value("#id_venue")
+        # Its form speaks its own zone, as its row does: 07:00 in London, 08:00 in Springfield.
+        assert page.input_value("#id_starts_at_1") == ("07:00:00" if name == "sunday-0300" else "08:00:00")
 
 
 def test_demo_admin_killed_leaves_nothing_serving(demo_env):

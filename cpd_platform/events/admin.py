@@ -6,6 +6,22 @@ from cpd_platform.display import local_time, money, money_column
 from .models import Attendance, Event, Registration, Session, Speaker
 
 
+class InItsOwnZone(admin.ModelAdmin):
+    """An event's (a session's) change form shows and reads its times in the event's own timezone,
+    as its list does, not the platform's: a London meetup starts at 07:00 there."""
+
+    def zone_of(self, obj) -> str:
+        return obj.timezone
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        with timezone.override(self.zone_of(obj) if obj else None):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # inside the zone: the template reads the times now
+            return response
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
@@ -13,7 +29,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(InItsOwnZone):
     list_display = ["title", "owner", "status", "timing", "starts", "ends", "price", "capacity", "cpd_credits"]
     ordering = ["-starts_at"]
     list_filter = ["status", "event_type", "format", "cpd_enabled", "starts_at"]
@@ -47,12 +63,15 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(InItsOwnZone):
     list_display = ["title", "event", "session_type", "room", "starts", "ends"]
     list_filter = ["session_type", "starts_at"]
     search_fields = ["title", "event__title", "room"]
     list_select_related = ["event"]
     filter_horizontal = ["speakers"]
+
+    def zone_of(self, obj) -> str:
+        return obj.event.timezone
 
     @admin.display(description="starts (event's time)", ordering="starts_at")
     def starts(self, obj):
