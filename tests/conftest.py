@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,7 +34,8 @@ SEED = 4242
 
 
 class Clock:
-    """An injectable clock: each reading one second after the last, so versions never collide."""
+    """An injectable clock: each reading one second after the last, so versions never collide (a later
+    build has a later version, whose name sorts after)."""
 
     def __init__(self, start: datetime = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)):
         self.now = start
@@ -43,7 +45,12 @@ class Clock:
         return self.now
 
 
-CLOCK = Clock()
+# One clock per process: pytest loads this file as `conftest` and the tests import it again as
+# `tests.conftest`; both copies must read the same clock, or two builds share a second.
+_SHARED = sys.modules.setdefault("cpd_demo_test_clock", types.ModuleType("cpd_demo_test_clock"))
+if not hasattr(_SHARED, "clock"):
+    _SHARED.clock = Clock()
+CLOCK: Clock = _SHARED.clock
 
 
 def build_snapshot(output, seed: int = SEED, scale: int = 1, anchor: str = ANCHOR, force: bool = False,
