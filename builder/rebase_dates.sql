@@ -246,14 +246,15 @@ BEGIN
   -- at or after now, for a past one the last whose end and settle (l) are behind now. Without
   -- holidays it moves by j_new - j_old; with them (its zone's country has some) it keeps its place
   -- among the slots that fall on none (cpd_slot_weeks).
-  CREATE TEMP TABLE IF NOT EXISTS cpd_slot (tbl oid, part oid, tid tid, k integer, past boolean,
-                                           PRIMARY KEY (tbl, part, tid)) ON COMMIT DROP;
-  TRUNCATE pg_temp.cpd_slot;
-  CREATE TEMP TABLE IF NOT EXISTS cpd_holiday (country text, day date, PRIMARY KEY (country, day)) ON COMMIT DROP;
-  TRUNCATE pg_temp.cpd_holiday;
-  INSERT INTO pg_temp.cpd_holiday SELECT DISTINCT ru.value, d::date FROM cpd_demo_rule ru, unnest(ru.path) d
-   WHERE ru.kind = 'holiday';
+  slot_ks := ARRAY[]::integer[];
   IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'slot_root') THEN
+    CREATE TEMP TABLE IF NOT EXISTS cpd_slot (tbl oid, part oid, tid tid, k integer, past boolean,
+                                             PRIMARY KEY (tbl, part, tid)) ON COMMIT DROP;
+    TRUNCATE pg_temp.cpd_slot;
+    CREATE TEMP TABLE IF NOT EXISTS cpd_holiday (country text, day date, PRIMARY KEY (country, day)) ON COMMIT DROP;
+    TRUNCATE pg_temp.cpd_holiday;
+    INSERT INTO pg_temp.cpd_holiday SELECT DISTINCT ru.value, d::date FROM cpd_demo_rule ru, unnest(ru.path) d
+     WHERE ru.kind = 'holiday';
     -- Does the slot `weeks` from s (its local start; `days` more days) fall on none of the country's holidays?
     CREATE OR REPLACE FUNCTION pg_temp.cpd_slot_free(country text, s timestamp, days integer, weeks bigint)
       RETURNS boolean LANGUAGE sql STABLE AS $f$
@@ -293,80 +294,90 @@ BEGIN
       END LOOP;
       RETURN j - c;
     END $f$;
-  END IF;
-  FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
-            WHERE ru.kind = 'slot_root' LOOP
-    CONTINUE WHEN r.rel IS NULL;
-    zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone)
-                     ELSE quote_literal(zone) END;
-    EXECUTE format('INSERT INTO pg_temp.cpd_slot SELECT %1$s, t.tableoid, t.ctid, CASE WHEN c.country IS NULL '
-                   'THEN c.j_new - c.j_old ELSE pg_temp.cpd_slot_weeks(c.country, a.s_local, '
-                   '  (t.%5$I AT TIME ZONE z.z)::date - a.s_local::date, floor(a.s / 604800)::bigint, c.j_old, c.j_new, '
-                   '  c.past) END, c.past '
-                   'FROM %2$s t, LATERAL (SELECT %3$s AS z) z, '
-                   'LATERAL (SELECT t.%4$I AT TIME ZONE z.z AS s_local, '
-                   '  extract(epoch FROM (t.%4$I AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS s, '
-                   '  extract(epoch FROM ($2 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_old, '
-                   '  extract(epoch FROM ($3 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_new, '
-                   '  extract(epoch FROM t.%5$I - t.%4$I) + 60 * %6$s AS l) a, '
-                   'LATERAL (SELECT a.s - 604800 * floor(a.s / 604800) AS ph) p, '
-                   'LATERAL (SELECT a.s < a.w_old AS past, '
-                   '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_old - p.ph - a.l) / 604800) - 1 '
-                   '        ELSE ceil((a.w_old - p.ph) / 604800) END)::bigint AS j_old, '
-                   '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_new - p.ph - a.l) / 604800) - 1 '
-                   '        ELSE ceil((a.w_new - p.ph) / 604800) END)::bigint AS j_new, '
-                   '  (SELECT ru.source FROM cpd_demo_rule ru WHERE ru.kind = ''holiday_zone'' AND ru.value = z.z '
-                   '    LIMIT 1) AS country) c '
-                   'WHERE t.%4$I IS NOT NULL AND t.%5$I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l '
-                   '  WHERE l.tbl = %1$s AND l.part = t.tableoid AND l.tid = t.ctid) ON CONFLICT DO NOTHING',
-                   r.rel::oid, r.rel, zone_sql, r.path[1], r.path[2], r.value::int)
-      USING meta.scenario_anchor_at, meta.anchor_at, target;
-  END LOOP;
-  -- What follows them is not listed row by row: a row of a following table is one whose foreign key
-  -- is in the set of keys of its parent's rows with that k (hashed once per statement), to any depth.
-  -- The slot rows' keys are kept by value: their table's own UPDATE may come first (new ctids).
-  CREATE TEMP TABLE IF NOT EXISTS cpd_slot_key (col text, val text, k integer, past boolean) ON COMMIT DROP;
-  TRUNCATE pg_temp.cpd_slot_key;
-  FOR r IN SELECT DISTINCT to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS rel,
-                  ru.parent_key FROM cpd_demo_rule ru WHERE ru.kind = 'slot_via' LOOP
-    CONTINUE WHEN r.rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = r.rel);
-    EXECUTE format('INSERT INTO pg_temp.cpd_slot_key SELECT %1$L, p.%1$I::text, s.k, s.past FROM %2$s p '
-                   'JOIN pg_temp.cpd_slot s ON s.tbl = %3$s AND s.part = p.tableoid AND s.tid = p.ctid',
-                   r.parent_key, r.rel, r.rel::oid);
-  END LOOP;
-  -- SQL for "row `a` of `rel` goes with a slot row that moves k weeks" ('' when nothing of rel does).
-  CREATE OR REPLACE FUNCTION pg_temp.cpd_slot_cond(rel regclass, a text, k integer, past_only boolean, depth integer)
-    RETURNS text LANGUAGE plpgsql STABLE AS $f$
-  DECLARE
-    ru record;
-    parts text[] := ARRAY[]::text[];
-    inner_cond text;
-  BEGIN
-    IF depth = 0 AND EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = rel) THEN
-      RETURN format('(%1$s.tableoid, %1$s.ctid) IN (SELECT part, tid FROM pg_temp.cpd_slot WHERE tbl = %2$s AND k = %3$s%4$s)',
-                    a, rel::oid, k, CASE WHEN past_only THEN ' AND past' ELSE '' END);
-    END IF;
-    IF depth > 8 THEN
-      RETURN '';  -- a cycle of follows: no deeper
-    END IF;
-    FOR ru IN SELECT x.*, to_regclass(format('%I.%I', split_part(x.parent, '.', 1), split_part(x.parent, '.', 2))) AS parent_rel
-                FROM cpd_demo_rule x WHERE x.kind = 'slot_via'
-                 AND to_regclass(format('%I.%I', x.schema_name, x.table_name)) = rel ORDER BY x.id LOOP
-      CONTINUE WHEN ru.parent_rel IS NULL;
-      IF EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = ru.parent_rel) THEN
-        inner_cond := format('%1$s.%2$I::text IN (SELECT val FROM pg_temp.cpd_slot_key WHERE col = %3$L AND k = %4$s%5$s)',
-                             'p' || depth, ru.parent_key, ru.parent_key, k,
-                             CASE WHEN past_only OR ru.condition = 'past' THEN ' AND past' ELSE '' END);
-      ELSE
-        inner_cond := pg_temp.cpd_slot_cond(ru.parent_rel, 'p' || depth, k, past_only OR ru.condition = 'past', depth + 1);
-      END IF;
-      CONTINUE WHEN inner_cond = '';
-      parts := parts || format('%1$s.%2$I IN (SELECT %3$s.%4$I FROM %5$s %3$s WHERE %6$s)', a, ru.column_name,
-                               'p' || depth, ru.parent_key, ru.parent_rel, inner_cond);
+    FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
+              WHERE ru.kind = 'slot_root' LOOP
+      CONTINUE WHEN r.rel IS NULL;
+      zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone)
+                       ELSE quote_literal(zone) END;
+      EXECUTE format('INSERT INTO pg_temp.cpd_slot SELECT %1$s, t.tableoid, t.ctid, CASE WHEN c.country IS NULL '
+                     'THEN c.j_new - c.j_old ELSE pg_temp.cpd_slot_weeks(c.country, a.s_local, '
+                     '  (t.%5$I AT TIME ZONE z.z)::date - a.s_local::date, floor(a.s / 604800)::bigint, c.j_old, c.j_new, '
+                     '  c.past) END, c.past '
+                     'FROM %2$s t, LATERAL (SELECT %3$s AS z) z, '
+                     'LATERAL (SELECT t.%4$I AT TIME ZONE z.z AS s_local, '
+                     '  extract(epoch FROM (t.%4$I AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS s, '
+                     '  extract(epoch FROM ($2 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_old, '
+                     '  extract(epoch FROM ($3 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_new, '
+                     '  extract(epoch FROM t.%5$I - t.%4$I) + 60 * %6$s AS l) a, '
+                     'LATERAL (SELECT a.s - 604800 * floor(a.s / 604800) AS ph) p, '
+                     'LATERAL (SELECT a.s < a.w_old AS past, '
+                     '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_old - p.ph - a.l) / 604800) - 1 '
+                     '        ELSE ceil((a.w_old - p.ph) / 604800) END)::bigint AS j_old, '
+                     '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_new - p.ph - a.l) / 604800) - 1 '
+                     '        ELSE ceil((a.w_new - p.ph) / 604800) END)::bigint AS j_new, '
+                     '  (SELECT ru.source FROM cpd_demo_rule ru WHERE ru.kind = ''holiday_zone'' AND ru.value = z.z '
+                     '    LIMIT 1) AS country) c '
+                     'WHERE t.%4$I IS NOT NULL AND t.%5$I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l '
+                     '  WHERE l.tbl = %1$s AND l.part = t.tableoid AND l.tid = t.ctid) ON CONFLICT DO NOTHING',
+                     r.rel::oid, r.rel, zone_sql, r.path[1], r.path[2], r.value::int)
+        USING meta.scenario_anchor_at, meta.anchor_at, target;
     END LOOP;
-    RETURN coalesce(array_to_string(parts, ' OR '), '');
-  END $f$;
-  slot_ks := ARRAY(SELECT DISTINCT s.k FROM pg_temp.cpd_slot s ORDER BY 1);
+    -- What follows them is not listed row by row: a row of a following table is one whose foreign key
+    -- is in the set of keys of its parent's rows with that k (hashed once per statement), to any depth.
+    -- The slot rows' keys are kept by value: their table's own UPDATE may come first (new ctids).
+    CREATE TEMP TABLE IF NOT EXISTS cpd_slot_key (col text, val text, k integer, past boolean) ON COMMIT DROP;
+    TRUNCATE pg_temp.cpd_slot_key;
+    FOR r IN SELECT DISTINCT to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS rel,
+                    ru.parent_key FROM cpd_demo_rule ru WHERE ru.kind = 'slot_via' LOOP
+      CONTINUE WHEN r.rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = r.rel);
+      EXECUTE format('INSERT INTO pg_temp.cpd_slot_key SELECT %1$L, p.%1$I::text, s.k, s.past FROM %2$s p '
+                     'JOIN pg_temp.cpd_slot s ON s.tbl = %3$s AND s.part = p.tableoid AND s.tid = p.ctid',
+                     r.parent_key, r.rel, r.rel::oid);
+    END LOOP;
+    -- SQL for "row `a` of `rel` goes with a slot row that moves k weeks" ('' when nothing of rel does).
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_slot_cond(rel regclass, a text, k integer, past_only boolean, depth integer)
+      RETURNS text LANGUAGE plpgsql STABLE AS $f$
+    DECLARE
+      ru record;
+      parts text[] := ARRAY[]::text[];
+      inner_cond text;
+    BEGIN
+      IF depth = 0 AND EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = rel) THEN
+        RETURN format('(%1$s.tableoid, %1$s.ctid) IN (SELECT part, tid FROM pg_temp.cpd_slot WHERE tbl = %2$s AND k = %3$s%4$s)',
+                      a, rel::oid, k, CASE WHEN past_only THEN ' AND past' ELSE '' END);
+      END IF;
+      IF depth > 8 THEN
+        RETURN '';  -- a cycle of follows: no deeper
+      END IF;
+      FOR ru IN SELECT x.*, to_regclass(format('%I.%I', split_part(x.parent, '.', 1), split_part(x.parent, '.', 2))) AS parent_rel
+                  FROM cpd_demo_rule x WHERE x.kind = 'slot_via'
+                   AND to_regclass(format('%I.%I', x.schema_name, x.table_name)) = rel ORDER BY x.id LOOP
+        CONTINUE WHEN ru.parent_rel IS NULL;
+        IF EXISTS (SELECT 1 FROM pg_temp.cpd_slot s WHERE s.tbl = ru.parent_rel) THEN
+          inner_cond := format('%1$s.%2$I::text IN (SELECT val FROM pg_temp.cpd_slot_key WHERE col = %3$L AND k = %4$s%5$s)',
+                               'p' || depth, ru.parent_key, ru.parent_key, k,
+                               CASE WHEN past_only OR ru.condition = 'past' THEN ' AND past' ELSE '' END);
+        ELSE
+          inner_cond := pg_temp.cpd_slot_cond(ru.parent_rel, 'p' || depth, k, past_only OR ru.condition = 'past', depth + 1);
+        END IF;
+        CONTINUE WHEN inner_cond = '';
+        parts := parts || format('%1$s.%2$I IN (SELECT %3$s.%4$I FROM %5$s %3$s WHERE %6$s)', a, ru.column_name,
+                                 'p' || depth, ru.parent_key, ru.parent_rel, inner_cond);
+      END LOOP;
+      RETURN coalesce(array_to_string(parts, ' OR '), '');
+    END $f$;
+    slot_ks := ARRAY(SELECT DISTINCT s.k FROM pg_temp.cpd_slot s ORDER BY 1);
+  END IF;
+
+  -- SQL moving column c (of type ty) of the row `t` by n days of wall clock: in zone z (SQL; '' for
+  -- the session's, the platform's), a date by whole days; itself when n is 0.
+  CREATE OR REPLACE FUNCTION pg_temp.cpd_days_sql(c text, ty text, z text, n integer) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $f$
+    SELECT CASE WHEN n = 0 THEN format('t.%I', c)
+                WHEN ty = 'date' THEN format('t.%I + %s', c, n)
+                WHEN z <> '' AND ty = 'timestamp with time zone'
+                  THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s', c, z, n || ' days')
+                ELSE format('t.%I + %L::interval', c, n || ' days') END $f$;
 
   -- Helpers for JSON timestamps, made only when some rule needs them (in pg_temp: gone at the end).
   IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'json') THEN
@@ -505,16 +516,8 @@ BEGIN
         k_future := CASE WHEN r.kind = 'weekly' THEN 7 * dk_future ELSE dd_future END;
         -- The row's own zone, where it has one: its wall clock is what holds.
         zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone) ELSE '' END;
-        past := CASE WHEN k_past = 0 THEN format('t.%I', r.column_name)
-                     WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, k_past)
-                     WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
-                       THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s', r.column_name, zone_sql, k_past || ' days')
-                     ELSE format('t.%I + %L::interval', r.column_name, k_past || ' days') END;
-        future := CASE WHEN k_future = 0 THEN format('t.%I', r.column_name)
-                       WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, k_future)
-                       WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
-                         THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s', r.column_name, zone_sql, k_future || ' days')
-                       ELSE format('t.%I + %L::interval', r.column_name, k_future || ' days') END;
+        past := pg_temp.cpd_days_sql(r.column_name, r.type_name, zone_sql, k_past);
+        future := pg_temp.cpd_days_sql(r.column_name, r.type_name, zone_sql, k_future);
         IF past = future THEN
           e := past;
         ELSE
@@ -532,12 +535,7 @@ BEGIN
             k := slot_ks[si];
             CONTINUE WHEN k = 0 AND still;  -- the column's own rule leaves it too
             moved := moved || format(' WHEN %s THEN %s', slot_conds[si],
-                                     CASE WHEN k = 0 THEN format('t.%I', r.column_name)
-                                          WHEN r.type_name = 'date' THEN format('t.%I + %s', r.column_name, 7 * k)
-                                          WHEN zone_sql <> '' AND r.type_name = 'timestamp with time zone'
-                                            THEN format('((t.%1$I AT TIME ZONE %2$s) + %3$L::interval) AT TIME ZONE %2$s',
-                                                        r.column_name, zone_sql, 7 * k || ' days')
-                                          ELSE format('t.%I + %L::interval', r.column_name, 7 * k || ' days') END);
+                                     pg_temp.cpd_days_sql(r.column_name, r.type_name, zone_sql, 7 * k));
           END LOOP;
           IF moved <> '' THEN
             e := format('CASE%s ELSE %s END', moved, e);
