@@ -116,13 +116,16 @@ DECLARE
   si          integer;
   k           integer;
   moved       text;
+  zero        boolean;
+  doing       text := '';  -- the rule at work, for an error's sentence
+  live_days   integer;
 BEGIN
   IF to_regclass('cpd_demo_snapshot') IS NULL OR to_regclass('cpd_demo_rule') IS NULL THEN
     RAISE EXCEPTION 'cpd_demo_snapshot or cpd_demo_rule is missing: this is not a demo database';
   END IF;
   -- The rule table's layout is this file's contract with the build: an older dump lacks columns.
   IF (SELECT count(*) FROM pg_attribute WHERE attrelid = 'cpd_demo_rule'::regclass AND NOT attisdropped
-         AND attname IN ('schema_name', 'zone_sql', 'condition', 'parent_key')) < 4 THEN
+         AND attname IN ('schema_name', 'zone_sql', 'condition', 'parent_key', 'pivot_sql', 'update_rank')) < 6 THEN
     RAISE EXCEPTION 'this demo database was built by an older version of cpd-demo-db: build it again';
   END IF;
   SELECT * INTO meta FROM cpd_demo_snapshot ORDER BY id LIMIT 1 FOR UPDATE;
@@ -151,9 +154,9 @@ BEGIN
                                             WHEN target < meta.anchor_at THEN '-' || date_trunc('second', meta.anchor_at - target)
                                             ELSE '00:00:00' END, false);
   PERFORM set_config('cpd_demo.previous_anchor', to_char(meta.anchor_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS"Z"'), false);
-  IF target = meta.anchor_at THEN
-    RETURN;  -- already at this now: change nothing
-  END IF;
+  -- Already at this now: nothing moves, but what logs in never survives a restore (purge, null and
+  -- quiesce run at every rebase, whatever the shift).
+  zero := target = meta.anchor_at;
 
   -- Per-rebase constants: every shift is the difference between "scenario anchor -> now" and
   -- "scenario anchor -> the anchor the data represents today".
@@ -177,6 +180,7 @@ BEGIN
   FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel FROM cpd_demo_rule ru
             WHERE ru.kind = 'purge' ORDER BY ru.id LOOP
     CONTINUE WHEN r.rel IS NULL;
+    doing := format('the purge of %s', r.rel);
     EXECUTE format('DELETE FROM %s', r.rel);
   END LOOP;
   IF super THEN
@@ -187,14 +191,16 @@ BEGIN
   CREATE TEMP TABLE IF NOT EXISTS cpd_live (tbl oid, part oid, tid tid, UNIQUE (tbl, part, tid)) ON COMMIT DROP;
   TRUNCATE pg_temp.cpd_live;
   FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
-            WHERE ru.kind = 'live_root' LOOP
+            WHERE ru.kind = 'live_root' AND NOT zero LOOP
     CONTINUE WHEN r.rel IS NULL;
+    doing := format('the live rows of %s (live_root)', r.rel);
     EXECUTE format('INSERT INTO pg_temp.cpd_live SELECT %s, t.tableoid, t.ctid FROM %s t WHERE %s '
                    'ON CONFLICT DO NOTHING', r.rel::oid, r.rel,
                    CASE WHEN r.condition <> '' THEN replace(r.condition, '{anchor}', quote_literal(meta.anchor_at) || '::timestamptz')
                         ELSE format('t.%I::text = %L', r.column_name, r.value) END);
   END LOOP;
   LOOP
+    EXIT WHEN zero;
     added := 0;
     FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel,
                     to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS parent_rel,
@@ -215,7 +221,8 @@ BEGIN
   -- around now, to the first of its places where now is at those hours (set after the shifts).
   SELECT ru.*, to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel INTO span
     FROM cpd_demo_rule ru WHERE ru.kind = 'live_span' ORDER BY ru.id LIMIT 1;
-  IF span.rel IS NOT NULL THEN
+  IF span.rel IS NOT NULL AND NOT zero THEN
+    doing := format('the live span of %s (live_span)', span.rel);
     EXECUTE format('SELECT coalesce(bool_and(t.%1$I <= $1 AND $1 + interval ''30 minutes'' <= t.%2$I AND '
                    '($1 AT TIME ZONE t.%3$I)::time BETWEEN $2 AND $3), false) FROM %4$s t '
                    'WHERE (t.tableoid, t.ctid) IN (SELECT part, tid FROM pg_temp.cpd_live WHERE tbl = %5$s)',
@@ -247,7 +254,7 @@ BEGIN
   -- holidays it moves by j_new - j_old; with them (its zone's country has some) it keeps its place
   -- among the slots that fall on none (cpd_slot_weeks).
   slot_ks := ARRAY[]::integer[];
-  IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'slot_root') THEN
+  IF EXISTS (SELECT 1 FROM cpd_demo_rule WHERE kind = 'slot_root') AND NOT zero THEN
     CREATE TEMP TABLE IF NOT EXISTS cpd_slot (tbl oid, part oid, tid tid, k integer, past boolean,
                                              PRIMARY KEY (tbl, part, tid)) ON COMMIT DROP;
     TRUNCATE pg_temp.cpd_slot;
@@ -294,21 +301,33 @@ BEGIN
       END LOOP;
       RETURN j - c;
     END $f$;
+    -- A slot's start and end as instants, whatever their type (a date: its day in the row's zone, an end
+    -- date all of it), and the local day it ends on.
+    CREATE OR REPLACE FUNCTION pg_temp.cpd_instant_sql(rel regclass, c text, z text, is_end boolean, as_day boolean)
+      RETURNS text LANGUAGE sql STABLE AS $f$
+      SELECT CASE WHEN ty = 'date' AND as_day THEN format('t.%I', c)
+                  WHEN as_day THEN format('(%s AT TIME ZONE %s)::date', pg_temp.cpd_instant_sql(rel, c, z, is_end, false), z)
+                  WHEN ty = 'timestamp without time zone' THEN format('(t.%I AT TIME ZONE %s)', c, z)
+                  WHEN ty = 'date' THEN format('((t.%I + %s)::timestamp AT TIME ZONE %s)', c, is_end::int, z)
+                  ELSE format('t.%I', c) END
+        FROM (SELECT format_type(a.atttypid, NULL) AS ty FROM pg_attribute a
+               WHERE a.attrelid = rel AND a.attname = c AND NOT a.attisdropped) x $f$;
     FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
               WHERE ru.kind = 'slot_root' LOOP
       CONTINUE WHEN r.rel IS NULL;
+      doing := format('the slot rows of %s (slot_root, %s .. %s)', r.rel, r.path[1], r.path[2]);
       zone_sql := CASE WHEN r.zone_sql <> '' THEN format('coalesce(nullif(%s, ''''), %L)', r.zone_sql, zone)
                        ELSE quote_literal(zone) END;
       EXECUTE format('INSERT INTO pg_temp.cpd_slot SELECT %1$s, t.tableoid, t.ctid, CASE WHEN c.country IS NULL '
                      'THEN c.j_new - c.j_old ELSE pg_temp.cpd_slot_weeks(c.country, a.s_local, '
-                     '  (t.%5$I AT TIME ZONE z.z)::date - a.s_local::date, floor(a.s / 604800)::bigint, c.j_old, c.j_new, '
+                     '  %7$s - a.s_local::date, floor(a.s / 604800)::bigint, c.j_old, c.j_new, '
                      '  c.past) END, c.past '
                      'FROM %2$s t, LATERAL (SELECT %3$s AS z) z, '
-                     'LATERAL (SELECT t.%4$I AT TIME ZONE z.z AS s_local, '
-                     '  extract(epoch FROM (t.%4$I AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS s, '
+                     'LATERAL (SELECT %4$s AT TIME ZONE z.z AS s_local, '
+                     '  extract(epoch FROM (%4$s AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS s, '
                      '  extract(epoch FROM ($2 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_old, '
                      '  extract(epoch FROM ($3 AT TIME ZONE z.z) - ($1 AT TIME ZONE z.z)) AS w_new, '
-                     '  extract(epoch FROM t.%5$I - t.%4$I) + 60 * %6$s AS l) a, '
+                     '  extract(epoch FROM %5$s - %4$s) + 60 * %6$s AS l) a, '
                      'LATERAL (SELECT a.s - 604800 * floor(a.s / 604800) AS ph) p, '
                      'LATERAL (SELECT a.s < a.w_old AS past, '
                      '  (CASE WHEN a.s < a.w_old THEN ceil((a.w_old - p.ph - a.l) / 604800) - 1 '
@@ -317,14 +336,17 @@ BEGIN
                      '        ELSE ceil((a.w_new - p.ph) / 604800) END)::bigint AS j_new, '
                      '  (SELECT ru.source FROM cpd_demo_rule ru WHERE ru.kind = ''holiday_zone'' AND ru.value = z.z '
                      '    LIMIT 1) AS country) c '
-                     'WHERE t.%4$I IS NOT NULL AND t.%5$I IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l '
+                     'WHERE %4$s IS NOT NULL AND %5$s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_temp.cpd_live l '
                      '  WHERE l.tbl = %1$s AND l.part = t.tableoid AND l.tid = t.ctid) ON CONFLICT DO NOTHING',
-                     r.rel::oid, r.rel, zone_sql, r.path[1], r.path[2], r.value::int)
+                     r.rel::oid, r.rel, zone_sql, pg_temp.cpd_instant_sql(r.rel, r.path[1], 'z.z', false, false),
+                     pg_temp.cpd_instant_sql(r.rel, r.path[2], 'z.z', true, false), r.value::int,
+                     pg_temp.cpd_instant_sql(r.rel, r.path[2], 'z.z', false, true))
         USING meta.scenario_anchor_at, meta.anchor_at, target;
     END LOOP;
     -- What follows them is not listed row by row: a row of a following table is one whose foreign key
     -- is in the set of keys of its parent's rows with that k (hashed once per statement), to any depth.
     -- The slot rows' keys are kept by value: their table's own UPDATE may come first (new ctids).
+    doing := 'the rows that follow a slot row (slot_via)';
     CREATE TEMP TABLE IF NOT EXISTS cpd_slot_key (col text, val text, k integer, past boolean) ON COMMIT DROP;
     TRUNCATE pg_temp.cpd_slot_key;
     FOR r IN SELECT DISTINCT to_regclass(format('%I.%I', split_part(ru.parent, '.', 1), split_part(ru.parent, '.', 2))) AS rel,
@@ -482,8 +504,14 @@ BEGIN
   FOR tbl IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.schema_name, ru.table_name
                FROM cpd_demo_rule ru
               WHERE ru.kind IN ('weekly', 'daily', 'monthly', 'yearly', 'expire', 'null', 'json', 'year_token')
-              GROUP BY ru.schema_name, ru.table_name ORDER BY ru.schema_name, ru.table_name LOOP
+                AND (NOT zero OR ru.kind = 'null')
+              GROUP BY ru.schema_name, ru.table_name
+              ORDER BY max(ru.update_rank) DESC, ru.schema_name, ru.table_name LOOP
     CONTINUE WHEN tbl.rel IS NULL;
+    doing := format('the rules of %s (%s)', tbl.rel,
+                   (SELECT string_agg(format('%s %s', ru.column_name, ru.kind), ', ' ORDER BY ru.column_name, ru.id)
+                      FROM cpd_demo_rule ru WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name
+                       AND ru.kind IN ('weekly', 'daily', 'monthly', 'yearly', 'expire', 'null', 'json', 'year_token')));
     has_live := EXISTS (SELECT 1 FROM cpd_demo_rule WHERE schema_name = tbl.schema_name AND table_name = tbl.table_name
                                                       AND kind IN ('live_root', 'live_via'));
     -- Its rows that go with a slot row, by the weeks they move (slot_ks: a few values).
@@ -510,6 +538,7 @@ BEGIN
                                   AND NOT a.attisdropped AND a.attgenerated = ''
               WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name
                 AND ru.kind IN ('weekly', 'daily', 'monthly', 'yearly', 'expire', 'null')
+                AND (NOT zero OR ru.kind = 'null')
               ORDER BY ru.column_name LOOP
       IF r.kind IN ('weekly', 'daily') THEN
         k_past := CASE WHEN r.kind = 'weekly' THEN 7 * dk_past ELSE dd_past END;
@@ -520,6 +549,11 @@ BEGIN
         future := pg_temp.cpd_days_sql(r.column_name, r.type_name, zone_sql, k_future);
         IF past = future THEN
           e := past;
+        ELSIF r.pivot_sql <> '' THEN
+          -- One span, one thing: every column of it moves as its thing does (over at the anchor: as the
+          -- past; running or upcoming: as the upcoming), so no interval changes length.
+          e := format('CASE WHEN (%1$s) <= %2$L::timestamptz THEN %3$s ELSE %4$s END', r.pivot_sql, meta.anchor_at,
+                      past, future);
         ELSE
           e := format('CASE WHEN t.%1$I <= %2$L THEN %3$s ELSE %4$s END', r.column_name,
                       CASE WHEN r.type_name = 'date' THEN old_local::date::text
@@ -547,8 +581,12 @@ BEGIN
           slot_used := true;   -- slot rows only
           partial := partial || r.column_name::text;
         END IF;
+        live_days := round(extract(epoch FROM live) / 86400);
         IF has_live AND r.type_name <> 'date' AND live <> interval '0' THEN
           e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name, live, e);
+        ELSIF has_live AND r.type_name = 'date' AND live_days <> 0 THEN
+          -- A date of a live row moves by the whole days its row does.
+          e := format('CASE WHEN %1$s THEN t.%2$I + %3$s ELSE %4$s END', live_cond, r.column_name, live_days, e);
         ELSIF has_live AND r.type_name <> 'date' AND e <> format('t.%I', r.column_name) THEN
           e := format('CASE WHEN %1$s THEN t.%2$I ELSE %3$s END', live_cond, r.column_name, e);  -- it stays put
         END IF;
@@ -598,6 +636,7 @@ BEGIN
     FOR r IN SELECT DISTINCT ru.column_name, format_type(a.atttypid, NULL) AS type_name FROM cpd_demo_rule ru
                JOIN pg_attribute a ON a.attrelid = tbl.rel AND a.attname = ru.column_name AND NOT a.attisdropped
               WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'json'
+                AND NOT zero
               ORDER BY 1 LOOP
       -- jsonb as it is, json cast, JSON kept in text read with a try-cast (text that is not JSON stays).
       src_type := CASE WHEN r.type_name = 'jsonb' THEN '' WHEN r.type_name = 'json' THEN '::jsonb' ELSE 'text' END;
@@ -655,6 +694,7 @@ BEGIN
     -- 3. Year tokens: the year in a text follows its source date, in the row's zone if it has one.
     FOR r IN SELECT ru.* FROM cpd_demo_rule ru
               WHERE ru.schema_name = tbl.schema_name AND ru.table_name = tbl.table_name AND ru.kind = 'year_token'
+                AND NOT zero
               ORDER BY ru.id LOOP
       src_new := coalesce(exprs[array_position(names, r.source)], format('t.%I', r.source));
       src_type := (SELECT format_type(atttypid, NULL) FROM pg_attribute
@@ -673,7 +713,8 @@ BEGIN
 
     IF cardinality(sets) > 0 THEN
       EXECUTE format('UPDATE %s AS t SET %s', tbl.rel, array_to_string(sets, ', '))
-           || CASE WHEN NOT only_live THEN ''
+           || CASE WHEN zero THEN ' WHERE ' || (SELECT string_agg(format('t.%I IS NOT NULL', x), ' OR ') FROM unnest(names) x)
+                   WHEN NOT only_live THEN ''
                    WHEN slot_used THEN ' WHERE ' || concat_ws(' OR ', CASE WHEN has_live THEN live_cond END, slot_moving)
                    WHEN NOT has_live THEN ''
                    WHEN (SELECT relkind FROM pg_class WHERE oid = tbl.rel) = 'p' THEN ' WHERE ' || live_cond
@@ -683,10 +724,13 @@ BEGIN
 
   -- Outbox and scheduled jobs: what is due by now after the shift is done, so nothing fires
   -- because of a rebase (foreign keys enforced again for the deletes).
-  PERFORM set_config('session_replication_role', 'origin', true);
+  IF super THEN
+    PERFORM set_config('session_replication_role', 'origin', true);  -- only a superuser may set it at all
+  END IF;
   FOR r IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.* FROM cpd_demo_rule ru
             WHERE ru.kind = 'quiesce' ORDER BY ru.id LOOP
     CONTINUE WHEN r.rel IS NULL;
+    doing := format('the quiesce of %s', r.rel);
     done := ' WHERE ' || concat_ws(' AND ', CASE WHEN r.source <> '' THEN format('t.%I <= %L', r.source, target) END,
                                           nullif(replace(r.condition, '{anchor}', quote_literal(target) || '::timestamptz'), ''),
                                           CASE WHEN r.value <> 'delete' THEN format('t.%I IS DISTINCT FROM %L', r.path[1], r.path[2]) END,
@@ -700,6 +744,7 @@ BEGIN
 
   -- The live thing's new place (its zone and what goes with it), found again by its root rule.
   IF place_id IS NOT NULL THEN
+    doing := format('the live place of %s (live_place)', span.rel);
     FOR r IN SELECT ru.* FROM cpd_demo_rule ru WHERE ru.kind = 'live_root' AND ru.schema_name = span.schema_name
                 AND ru.table_name = span.table_name ORDER BY ru.id LOOP
       EXECUTE format('UPDATE %s t SET %s WHERE %s', span.rel,
@@ -710,7 +755,14 @@ BEGIN
     END LOOP;
   END IF;
 
+  doing := '';
   UPDATE cpd_demo_snapshot SET anchor_at = target, rebased_at = now() WHERE id = meta.id;
+EXCEPTION WHEN others THEN
+  -- One sentence naming the rule that failed; a lock wait, a conflict or a lost connection as it is.
+  IF doing = '' OR SQLSTATE IN ('55P03', '40001', '40P01', '25006') OR SQLSTATE LIKE '08%' THEN
+    RAISE;
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = format('%s failed: %s', doing, SQLERRM);
 END
 $rebase$;
 -- cpd-demo: rebase body ends

@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS {RULE_TABLE} (
   path text[] NOT NULL DEFAULT '{{}}', pattern text NOT NULL DEFAULT '', zone_column text NOT NULL DEFAULT '',
   parent text NOT NULL DEFAULT '', parent_key text NOT NULL DEFAULT '',
   value text NOT NULL DEFAULT '', zone_sql text NOT NULL DEFAULT '', condition text NOT NULL DEFAULT '',
-  origin text NOT NULL DEFAULT '');
+  origin text NOT NULL DEFAULT '', span text NOT NULL DEFAULT '', belongs_to text NOT NULL DEFAULT '',
+  pivot_sql text NOT NULL DEFAULT '', update_rank integer NOT NULL DEFAULT 0);
 """
 
 

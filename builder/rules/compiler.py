@@ -36,6 +36,10 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
     holidays = { countries = ["US"] }     #   slots on its zone's holidays are skipped (builder/holidays.py)
     [zones]                               # named zones: SQL of one value ({id}), {platform} the platform's zone
     event = "coalesce((SELECT tz FROM event_setting WHERE event_id = {id}), {platform})"
+    [spans]                               # pairs of one row that move as one interval, beyond those their
+    "workshop" = ["opens", "shuts"]       #   names show (start/end, from/to, …: builder/rules/together.py)
+    [groups]                              # rows that keep their place inside the thing they belong to,
+    "talk" = "schedule_id.event_id"       #   beyond those one foreign key shows (false: none)
 
 The quiesce of a table takes a due column (`quiesce = "send_at"`; `true`: every row), an optional
 SQL condition (`when = "status = 'queued'"`), and `set = { column = value }` or `delete = true`.
@@ -45,105 +49,23 @@ for documents no column of the row dates. A json rule also reads JSON kept in a 
 Zones, conditions and named zones are SQL the project writes about its own tables (the row is
 `t`), run by the rebase as the config says.
 
+A dated column no rule covers takes `default`, unless its name reads like an expiry, a one-time
+token or a lockout (kinds.FAIL_CLOSED): those are named until a rule is declared.
+
 Pure Python: no database, no Django. The schema it checks against comes from the caller.
 """
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 from builder.errors import UserError
+from builder.rules import holidays
+from builder.rules.kinds import PLAIN, SHIFTS, fails_closed
+from builder.rules.model import Column, Rule, Schema, ident, split_key, sql_text
+from builder.rules.together import Together
 
-SHIFTS = {"weeks": "weekly", "days": "daily", "months": "monthly", "years": "yearly"}
-PLAIN = {**SHIFTS, "keep": "keep", "null": "null", "expire": "expire"}
-TABLE_RULES = ("purge", "bookkeeping", "quiesce")
-# Kinds that rewrite a column's values (the fillfactor step leaves room on their tables).
-REWRITING = ("weekly", "daily", "monthly", "yearly", "expire", "null", "json", "year_token")
-DATED_TYPES = ("date", "timestamp with time zone", "timestamp without time zone", "json", "jsonb")
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the schema, as the database describes it."""
-
-    schema: str
-    table: str
-    name: str
-    type: str
-
-    @property
-    def dated(self) -> bool:
-        return self.type in DATED_TYPES
-
-    @property
-    def key(self) -> str:
-        return f"{self.table}.{self.name}" if self.schema == "public" else f"{self.schema}.{self.table}.{self.name}"
-
-
-@dataclass(frozen=True)
-class ForeignKey:
-    schema: str
-    table: str
-    column: str
-    parent_schema: str
-    parent: str
-    parent_column: str
-
-
-@dataclass
-class Schema:
-    """What the rules are checked against: every column of every table, and single-column foreign keys."""
-
-    columns: list[Column]
-    foreign_keys: list[ForeignKey] = field(default_factory=list)
-
-    def find(self, schema: str, table: str, column: str | None = None) -> Column | None:
-        for c in self.columns:
-            if c.schema == schema and c.table == table and (column is None or c.name == column):
-                return c
-        return None
-
-    def foreign_key(self, schema: str, table: str, column: str) -> ForeignKey | None:
-        return next((k for k in self.foreign_keys if (k.schema, k.table, k.column) == (schema, table, column)), None)
-
-
-@dataclass
-class Rule:
-    """One row of the rule table (cpd_demo_rule)."""
-
-    table_name: str
-    kind: str
-    column_name: str = ""
-    schema_name: str = "public"
-    source: str = ""
-    path: list[str] = field(default_factory=list)
-    pattern: str = ""
-    zone_column: str = ""  # the zone as declared (for the listing); zone_sql is what runs
-    parent: str = ""
-    parent_key: str = ""
-    value: str = ""
-    zone_sql: str = ""    # the row's zone as an SQL expression of the row `t` ("" = the platform's)
-    condition: str = ""   # live roots by condition, quiesce's `when` (SQL of the row, {anchor} allowed)
-    origin: str = ""  # where it comes from: "columns", "tables", "live", "default"
-
-    @classmethod
-    def columns(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    def row(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.columns())
-
-
-def _split(key: str, parts: int) -> list[str]:
-    """'table.column' -> ['public', 'table', 'column']; 'schema.table.column' as it is."""
-    pieces = key.split(".")
-    if len(pieces) == parts - 1:
-        return ["public", *pieces]
-    if len(pieces) == parts:
-        return pieces
-    what = "table.column or schema.table.column" if parts == 3 else "table or schema.table"
-    raise UserError(f"The rule key {key!r} is not {what}.")
+SECTIONS = ("default", "tables", "columns", "live", "slots", "zones", "spans", "groups")
 
 
 class Compiler:
@@ -151,10 +73,9 @@ class Compiler:
 
     def __init__(self, declared: dict[str, Any], schema: Schema, where: str = "the rules"):
         self.declared, self.schema, self.where = declared, schema, where
-        unknown = set(declared) - {"default", "tables", "columns", "live", "slots", "zones"}
+        unknown = set(declared) - set(SECTIONS)
         if unknown:
-            raise UserError(f"{where}: unknown section(s) {', '.join(sorted(unknown))} "
-                            "(expected default, tables, columns, live, slots, zones).")
+            raise UserError(f"{where}: unknown section(s) {', '.join(sorted(unknown))} (expected {', '.join(SECTIONS)}).")
         self.zones = declared.get("zones", {})
         if not isinstance(self.zones, dict) or not all(isinstance(v, str) and "{id}" in v for v in self.zones.values()):
             raise UserError(f"{where}: [zones] maps names to SQL expressions that use {{id}}.")
@@ -163,7 +84,7 @@ class Compiler:
         return UserError(f"{self.where}: {message}")
 
     def column(self, key: str) -> Column:
-        schema, table, name = _split(key, 3)
+        schema, table, name = split_key(key, 3)
         found = self.schema.find(schema, table, name)
         if found is None:
             raise self.fail(f"{key} names no column of the schema" +
@@ -171,7 +92,7 @@ class Compiler:
         return found
 
     def table(self, key: str) -> tuple[str, str]:
-        schema, table = _split(key, 2)
+        schema, table = split_key(key, 2)
         if self.schema.find(schema, table) is None:
             raise self.fail(f"{key} names no table of the schema.")
         return schema, table
@@ -303,7 +224,7 @@ class Compiler:
                     raise self.fail(f"{key}: quiesce needs set = {{ column = value }} (one column) or delete = true.")
                 (column, value), = done.items()
                 self.sibling(Column(schema, table, "", ""), column, "done column")
-                rule.path = [column, _sql_text(value)]
+                rule.path = [column, sql_text(value)]
             if spec:
                 raise self.fail(f"{key}: unknown setting(s) {', '.join(sorted(spec))}.")
             return rule
@@ -364,7 +285,7 @@ class Compiler:
             for name in place:
                 self.sibling(anchor, str(name), "live place's column")
             out.append(Rule(table_name=table, schema_name=schema, kind="live_place", value=str(place[zone]),
-                            path=[x for name, v in place.items() for x in (str(name), _sql_text(v))], origin="live"))
+                            path=[x for name, v in place.items() for x in (str(name), sql_text(v))], origin="live"))
         return out
 
     def follow_rules(self, follows: Any, section: str) -> list[Rule]:
@@ -406,14 +327,14 @@ class Compiler:
             out.append(rule)
             rule.condition = "past"  # with a past slot row only: what led up to it (an upcoming one's keeps its rule)
         if "holidays" in slots:
-            from builder import holidays  # it reads this module's Rule
-
             out += holidays.rules(slots["holidays"], schema, table)
         return out
 
     # -- the whole -------------------------------------------------------------------------------
-    def compile(self, skip_tables: Iterable[str] = ()) -> tuple[list[Rule], list[Column]]:
-        """(every rule row, the dated columns no rule covers). `skip_tables`: the engine's own."""
+    def compile(self, skip_tables: Iterable[str] = (), strict: bool = False) -> tuple[list[Rule], list[Column]]:
+        """(every rule row, the dated columns no rule covers). `skip_tables`: the engine's own. The
+        default never covers a column whose name reads like an expiry, a one-time token or a lockout,
+        and, `strict`, none at all."""
         skip = set(skip_tables)
         rules = [self.table_rule(k, v) for k, v in self.declared.get("tables", {}).items()]
         whole = {(r.schema_name, r.table_name) for r in rules if r.kind in ("purge", "bookkeeping")}
@@ -425,24 +346,15 @@ class Compiler:
         undeclared = [c for c in self.schema.columns if c.dated and c.table not in skip
                       and (c.schema, c.table) not in whole and (c.schema, c.table, c.name) not in covered]
         default = self.declared.get("default")
-        if default is not None:
+        if default is not None and not strict:
             for col in undeclared:
-                rules += self.column_rule(col.key, default if col.type not in ("json", "jsonb") else "keep",
-                                          origin="default")
-            undeclared = []
+                if not fails_closed(col.name):
+                    rules += self.column_rule(col.key, default if col.type not in ("json", "jsonb") else "keep",
+                                              origin="default")
+            undeclared = [c for c in undeclared if fails_closed(c.name)]
+        self.together = Together(self.schema, rules, self.declared.get("spans"), self.declared.get("groups"), self.fail)
+        self.together.apply()
         return rules, undeclared
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _sql_text(value: Any) -> str:
-    """A config value as the text Postgres reads for the column (true/false, numbers, strings)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def describe(rule: Rule) -> str:
@@ -453,7 +365,8 @@ def describe(rule: Rule) -> str:
         zone = f" in {rule.zone_column}"
     if rule.kind in SHIFTS.values():
         cycle = f" on {rule.source}" if rule.source and rule.kind in ("monthly", "yearly") else ""
-        return f"{names[rule.kind]}{cycle}{zone}"
+        together = (f", span {rule.span}" if rule.span else "") + (f", with its {rule.belongs_to}" if rule.belongs_to else "")
+        return f"{names[rule.kind]}{cycle}{zone}{together}"
     if rule.kind == "json":
         where = "anywhere" if rule.path == ["*"] else "/".join(rule.path)
         if rule.value:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.errors import UserError
-from builder.rules import Rule
+from builder.rules.model import Rule
 
 FIRST, LAST = 1900, 2100
 ZONE_TABLES = (Path("/usr/share/zoneinfo/zone.tab"),)
