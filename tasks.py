@@ -1,4 +1,5 @@
-"""Invoke tasks of cpd-demo-db: the collections of `builder.cli`, one module each.
+"""Invoke tasks of cpd-demo-db: the collections of `builder.cli`, one module each (the same as the
+installed `cpd-demo` command's, builder/cli/program.py), and `bench`.
 
 `invoke --list` shows them; `invoke --help TASK` shows a task's flags. Errors a user can cause end
 with one sentence and exit code 1.
@@ -7,9 +8,10 @@ with one sentence and exit code 1.
 import os
 import sys
 
-from invoke import Collection, task
+from invoke import task
 
-from builder.cli import console, db, demo, snapshot, tool
+from builder.cli import tool
+from builder.cli.program import namespace
 
 
 @task(name="bench", auto_shortflags=False, help={
@@ -27,4 +29,6 @@ def bench(c, repeat="3", quick=False, large=False, only="pipeline,image,s3,demo,
     os.execv(sys.executable, args)
 
 
-ns = Collection(snapshot.collection, db.collection, demo.collection, console.collection, bench)
+# The engine's collections (the `cpd-demo` command's), and the benchmarks of this repository.
+ns = namespace()
+ns.add_task(bench)

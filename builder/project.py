@@ -2,13 +2,16 @@
 nothing else about. Read with the standard library's tomllib; every mistake is one sentence naming
 the file and the key. docs/plug-in.md describes every key.
 
-    [project]   settings, python (interpreter or virtualenv), path, timezone, database, overrides
+    [project]   settings, python (interpreter or virtualenv), path, timezone, database (the demo database's
+                name), database_settings (over the engine's database entry: OPTIONS, CONN_MAX_AGE, …), overrides
     [scenario]  command (a management command and its arguments) or callable ("module:function"),
                 anchor ("now", "clock" or a fixed instant), env, media
     [rules]     the dated columns' rules, inline or in a file (builder/rules.py has the grammar)
-    [demo]      optional parts: checks, status, tailor, logins, login_password
+    [demo]      optional parts: checks, status, tailor, logins, login_password, host and home (the host the
+                project's pages answer and the page `/` leads to when the tool serves them)
 
-Standard library only: the engine's runner inside the project's own Django reads it too.
+Standard library only. The engine's runner inside the project's own Django does not read it: the
+host hands the runner what it needs.
 """
 
 import re
@@ -61,6 +64,9 @@ class Project:
     tailor: Path | None = None
     logins: Any = None
     login_password: str = ""  # printed under the logins; {password} is the build's demo password
+    database_settings: dict[str, Any] = field(default_factory=dict)  # over the engine's database entry
+    host: str = ""  # the host its pages answer ("": from its settings)
+    home: str = ""  # where `/` leads when the project has no page there ("": its admin)
 
     @property
     def root(self) -> Path:
@@ -121,9 +127,10 @@ def load(given: str | None = None) -> Project:
         raise UserError(f"{file}: unknown section(s) {', '.join(sorted(unknown))} "
                         "(expected project, scenario, rules, demo).")
     p = _Section(file, "project", data.get("project", {}),
-                 ("name", "settings", "python", "path", "timezone", "database", "overrides"))
+                 ("name", "settings", "python", "path", "timezone", "database", "database_settings", "overrides"))
     s = _Section(file, "scenario", data.get("scenario", {}), ("command", "callable", "anchor", "env", "media"))
-    d = _Section(file, "demo", data.get("demo", {}), ("checks", "status", "tailor", "logins", "login_password"))
+    d = _Section(file, "demo", data.get("demo", {}),
+                 ("checks", "status", "tailor", "logins", "login_password", "host", "home"))
     settings_module = p.text("settings")
     if not re.fullmatch(r"[A-Za-z_][\w.]*", settings_module):
         raise UserError(f"{file}: [project] settings must name the Django settings module (e.g. mysite.settings).")
@@ -142,11 +149,21 @@ def load(given: str | None = None) -> Project:
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", database):
         raise UserError(f"{file}: [project] database {database!r} must be a lowercase identifier.")
     rules, rules_file = _rules(file, data.get("rules", {}))
+    entry = p.data.get("database_settings", {})
+    if not isinstance(entry, dict) or {"ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT"} & set(entry):
+        raise UserError(f"{file}: [project] database_settings is a table of Django database settings other than "
+                        "ENGINE, NAME, USER, PASSWORD, HOST and PORT (the engine's own).")
+    host, home = d.text("host"), d.text("home")
+    if host and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host):
+        raise UserError(f"{file}: [demo] host must be a host name, with a port if it needs one (got {host!r}).")
+    if home and not home.startswith("/"):
+        raise UserError(f"{file}: [demo] home must be a path on the project's site, starting with / (got {home!r}).")
     return Project(file=file, name=p.text("name", file.parent.name), settings=settings_module,
                    python=_python(file, p.text("python")), path=tuple((file.parent / x).resolve() for x in paths),
                    timezone=zone, database=database, overrides=overrides, scenario=_scenario(file, s),
                    rules=rules, rules_file=rules_file, checks=d.text("checks"), status=d.text("status"),
-                   tailor=d.path("tailor"), logins=d.data.get("logins"), login_password=d.text("login_password"))
+                   tailor=d.path("tailor"), logins=d.data.get("logins"), login_password=d.text("login_password"),
+                   database_settings=dict(entry), host=host, home=home)
 
 
 def _python(file: Path, value: str) -> str:

@@ -756,7 +756,9 @@ BEGIN
   END IF;
 
   doing := '';
-  UPDATE cpd_demo_snapshot SET anchor_at = target, rebased_at = now() WHERE id = meta.id;
+  IF NOT zero THEN  -- a second run at the same now changes nothing, its record included
+    UPDATE cpd_demo_snapshot SET anchor_at = target, rebased_at = now() WHERE id = meta.id;
+  END IF;
 EXCEPTION WHEN others THEN
   -- One sentence naming the rule that failed; a lock wait, a conflict or a lost connection as it is.
   IF doing = '' OR SQLSTATE IN ('55P03', '40001', '40P01', '25006') OR SQLSTATE LIKE '08%' THEN

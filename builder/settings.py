@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
+# A checkout of the engine (this repository), or the engine installed as a package into a project's
+# virtualenv: there the image's and compose's files travel inside the package (setup.py puts them).
+IS_CHECKOUT = (ENGINE_ROOT / "pyproject.toml").is_file() and (ENGINE_ROOT / "builder").is_dir()
+PACKAGED_FILES = Path(__file__).resolve().parent / "engine_files"
 # The documented demo password (the image's superuser, the personas of a product that uses it).
 # For demos only: never reuse it anywhere real.
 DEFAULT_PASSWORD = "cpd-demo-only"
@@ -17,6 +21,12 @@ DEFAULT_SEED = 20240501
 MAX_SCALE = 5000  # scale 1000 is measured (about 750k rows); far beyond it a build only fills the disk
 DEFAULT_CONNECTION_LIMIT = 10
 CONFIG_FILE = "cpd-demo.toml"
+
+
+def engine_file(name: str) -> Path:
+    """Dockerfile, compose.yaml or container/: the checkout's, else the copy inside the installed package."""
+    here = ENGINE_ROOT / name
+    return here if IS_CHECKOUT and here.exists() else PACKAGED_FILES / name
 
 
 def _get(name: str) -> str:
@@ -52,12 +62,18 @@ class Settings:
 
     @property
     def home(self) -> Path:
-        """CPD_DEMO_HOME: the local demo server's directory (default .demo/ in the engine's directory)."""
-        return Path(_get("HOME") or ENGINE_ROOT / ".demo")
+        """CPD_DEMO_HOME: the local demo server's directory (default .demo/ in the engine's checkout, or in the
+        project's directory where the engine is installed as a package)."""
+        return Path(_get("HOME") or (ENGINE_ROOT if IS_CHECKOUT else Path.cwd()) / ".demo")
 
     @property
     def port(self) -> int:
         return _whole("PORT", 55433, 1, 65535)
+
+    @property
+    def build_port(self) -> int:
+        """CPD_DEMO_BUILD_PORT: the build's embedded Postgres on this port of 127.0.0.1 (0, the default: a free one)."""
+        return _whole("BUILD_PORT", 0, 0, 65535)
 
     @property
     def connection_limit(self) -> int:
@@ -79,7 +95,7 @@ class Settings:
 
     @property
     def compose_files(self) -> list[str]:
-        return (_get("COMPOSE_FILE") or str(ENGINE_ROOT / "compose.yaml")).split(os.pathsep)
+        return (_get("COMPOSE_FILE") or str(engine_file("compose.yaml"))).split(os.pathsep)
 
     @property
     def compose_image(self) -> str:

@@ -17,7 +17,8 @@ def migrate(c, database_url=None, config=None):
     django_side.run(proj, "migrate", target_url(database_url, proj.database), echo=say)
 
 
-@task(auto_shortflags=False, help={"database_url": URL_HELP, **{k: v for k, v in BUILD_HELP.items() if k != "provider"}})
+@task(auto_shortflags=False, help={"database_url": URL_HELP,
+                                   **{k: v for k, v in BUILD_HELP.items() if k not in ("provider", "build_port")}})
 @tool
 def seed(c, database_url=None, seed=None, scale=None, anchor=None, password=None, config=None):
     """Run the project's scenario on a migrated, empty database and rebase it to --anchor (no dump)."""

@@ -26,6 +26,8 @@ BUILD_HELP = {
     "anchor": "ISO instant the data is built around (default: now).",
     "password": "The demo password handed to the scenario (default: CPD_DEMO_PASSWORD, else the documented one).",
     "config": CONFIG_HELP,
+    "build_port": "The build's own Postgres (embedded or compose) on this port of 127.0.0.1 (default: "
+                  "CPD_DEMO_BUILD_PORT, else a free one).",
 }
 IMAGE_HELP = {
     "repository": "Image repository (default cpd-demo-db), e.g. 127.0.0.1:5000/cpd-demo-db.",
@@ -38,12 +40,12 @@ IMAGE_HELP = {
                                    "force": "Make a new version even if the content equals latest's."})
 @tool
 def build(c, provider="auto", seed=None, scale=None, anchor=None, password=None, output=SNAPSHOTS, force=False,
-          config=None):
+          config=None, build_port=None):
     """Build a snapshot: Postgres up, migrate, seed the scenario, pg_dump into snapshots/<version>/."""
     from builder.snapshot.build import BuildOptions
     from builder.snapshot.build import build as run_build
 
-    options = BuildOptions.from_flags(provider, seed, scale, anchor, password, config)
+    options = BuildOptions.from_flags(provider, seed, scale, anchor, password, config, build_port)
     result = run_build(options, output=output, force=force, echo=say)
     if result.skipped:
         say(f"no new version: latest ({result.version}) has the same content")
@@ -183,14 +185,15 @@ def image(c, from_=SNAPSHOTS, version="latest", repository="cpd-demo-db", base_i
 })
 @tool
 def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=None, scale=None, anchor=None,
-            password=None, force=False, repository="cpd-demo-db", push=False, base_image=None, config=None):
+            password=None, force=False, repository="cpd-demo-db", push=False, base_image=None, config=None,
+            build_port=None):
     """Build a snapshot (or take --version) and publish it to each --to destination; skips unchanged content."""
     from builder import hooks
     from builder.snapshot.build import BuildOptions
     from builder.snapshot.publish import ImageOptions, PublishRequest
     from builder.snapshot.publish import publish as run_publish
 
-    options = BuildOptions.from_flags(provider, seed, scale, anchor, password, config)
+    options = BuildOptions.from_flags(provider, seed, scale, anchor, password, config, build_port)
     request = PublishRequest(destinations=list(to or []), version=version, source=from_, build=options,
                              image=ImageOptions(repository, push, base_image, hooks.tailoring(options.project())),
                              force=force)
@@ -207,21 +210,22 @@ def publish(c, to=None, version=None, from_=SNAPSHOTS, provider="auto", seed=Non
 @task(auto_shortflags=False, help={
     "config": CONFIG_HELP,
     "database_url": "A migrated or restored database to read the schema from (default: migrate a throwaway one).",
-    "check": "Exit 1, one line per dated column, when any has no declared rule."})
+    "check": "Exit 1, one line per dated column, when any has no declared rule (an expiry-like one never takes the default).",
+    "strict": "With --check: a column the default covers counts as having no rule (for CI)."})
 @tool
-def rules(c, config=None, database_url=None, check=False):
-    """List every date, timestamp and JSON column of the project's schema with its rule and where it comes from."""
+def rules(c, config=None, database_url=None, check=False, strict=False):
+    """List every dated column of the project's schema with its rule, span and group, and where each comes from."""
     from builder.snapshot import rules_report
 
     proj = project(config)
-    lines, undeclared = rules_report.report(proj, database_url, echo=say)
+    lines, undeclared = rules_report.report(proj, database_url, echo=say, strict=strict)
     for line in lines:
         say(line)
-    if check and undeclared:
+    if (check or strict) and undeclared:
         for column in undeclared:
             say(f"no rule: {column}")
-        raise UserError(f"{len(undeclared)} dated column(s) have no declared rule: declare each in "
-                        f"{rules_report.where(proj)} (docs/plug-in.md).")
+        raise UserError(f"{len(undeclared)} dated column(s) have no {'rule of their own' if strict else 'declared rule'}: "
+                        f"declare each in {rules_report.where(proj)} (docs/plug-in.md).")
 
 
 collection = Collection("snapshot")

@@ -67,6 +67,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 def _os_user() -> str | None:
     """The unprivileged user to run the server as, or None to run as ourselves."""
     if os.geteuid() != 0:

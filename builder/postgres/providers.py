@@ -16,8 +16,8 @@ from pathlib import Path
 
 from builder.errors import UserError
 from builder.postgres import binaries, conninfo, helpers, locks, server, tools
-from builder.postgres.embedded import EmbeddedPostgres
-from builder.settings import ENGINE_ROOT, SETTINGS
+from builder.postgres.embedded import EmbeddedPostgres, port_is_free
+from builder.settings import SETTINGS, engine_file
 
 PROVIDERS = ("auto", "url", "compose", "embedded")
 SCRATCH_COMMENT = "cpd-demo-db scratch build database (dropped when its build ends)"
@@ -108,7 +108,8 @@ def resolve(kind: str) -> str:
 
 
 @contextmanager
-def provide(kind: str, echo: Callable[[str], None] = print) -> Iterator[Server]:
+def provide(kind: str, echo: Callable[[str], None] = print, port: int = 0) -> Iterator[Server]:
+    """The build's server; `port`: where an embedded or compose one listens on 127.0.0.1 (0: a free one)."""
     kind = resolve(kind)
     if kind == "url":
         url = os.environ.get("DATABASE_URL")
@@ -121,11 +122,14 @@ def provide(kind: str, echo: Callable[[str], None] = print) -> Iterator[Server]:
         if not binaries.has_server_binaries():
             raise UserError("The embedded provider needs the PostgreSQL server binaries (initdb, pg_ctl, postgres): "
                             "install them or choose --provider url/compose.")
-        with EmbeddedPostgres() as pg:
+        if port and not port_is_free(port):
+            raise UserError(f"Port {port} of 127.0.0.1 is in use: choose another build port (--build-port or "
+                            "CPD_DEMO_BUILD_PORT), or 0 for a free one.")
+        with EmbeddedPostgres(port=port or None) as pg:
             echo(f"embedded Postgres {pg.major} on 127.0.0.1:{pg.port}")
             yield Server("embedded", pg.url(), pg.major)
     else:
-        with compose_db(echo) as db:
+        with compose_db(echo, port) as db:
             yield db
 
 
@@ -142,16 +146,16 @@ def compose_command() -> list[str]:
 
 
 @contextmanager
-def compose_db(echo: Callable[[str], None]) -> Iterator[Server]:
+def compose_db(echo: Callable[[str], None], port: int = 0) -> Iterator[Server]:
     if not docker_answers():
         raise UserError("No Docker engine answers: start one, or use --provider embedded or url.")
     # Like COMPOSE_FILE: one or more files separated by ':'.
     files = SETTINGS.compose_files
     project = f"cpd-demo-build-{os.getpid()}"
     base = compose_command() + [arg for f in files for arg in ("-f", f)] + ["-p", project, "--project-directory",
-                                                                        str(ENGINE_ROOT)]
-    port = SETTINGS.compose_port
-    env = {**os.environ, "CPD_DEMO_DB_PORT": port}
+                                                                        str(engine_file("compose.yaml").parent)]
+    listen = str(port or SETTINGS.compose_port)
+    env = {**os.environ, "CPD_DEMO_DB_PORT": listen}
 
     def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
         proc = subprocess.run(base + list(args), env=env, capture_output=True, text=True)
@@ -160,11 +164,11 @@ def compose_db(echo: Callable[[str], None]) -> Iterator[Server]:
             raise UserError(f"`{' '.join(base[:2])} {args[0]}` failed: {conninfo.redact(' '.join(tail))}")
         return proc
 
-    echo(f"compose: starting the db service ({project}) on 127.0.0.1:{port}")
+    echo(f"compose: starting the db service ({project}) on 127.0.0.1:{listen}")
     run("up", "-d", "db")
     try:
         password = SETTINGS.compose_password
-        admin = conninfo.make_url({"user": "postgres", "password": password, "host": "127.0.0.1", "port": port,
+        admin = conninfo.make_url({"user": "postgres", "password": password, "host": "127.0.0.1", "port": listen,
                                    "dbname": server.ADMIN_DATABASE})
         try:
             server.wait_until_ready(admin, timeout=90)

@@ -86,6 +86,10 @@ class Compiler:
     def column(self, key: str) -> Column:
         schema, table, name = split_key(key, 3)
         found = self.schema.find(schema, table, name)
+        if found is None and key.count(".") == 2 and self.schema.find("public", schema) \
+                and not self.schema.find(schema, table):
+            raise self.fail(f"{key} is a path of two foreign keys: a key here is table.column (one foreign key); "
+                            f"list each hop on its own ({schema}.{table}, then the rows that point at its table).")
         if found is None:
             raise self.fail(f"{key} names no column of the schema" +
                             ("" if self.schema.find(schema, table) else f" (there is no table {table})") + ".")

@@ -41,10 +41,12 @@ class BuildOptions:
     anchor: datetime | None = None  # None: the clock's now
     password: str = DEFAULT_PASSWORD
     config: str | None = None  # the project config file (None: the usual places, see builder.project)
+    port: int = 0  # the build server's port on 127.0.0.1 (embedded or compose; 0: a free one)
 
     @classmethod
     def from_flags(cls, provider: str = "auto", seed: object = None, scale: object = None, anchor: str | None = None,
-                   password: str | None = None, config: str | None = None) -> "BuildOptions":
+                   password: str | None = None, config: str | None = None,
+                   port: object = None) -> "BuildOptions":
         """Validated options from command-line strings: one sentence for any bad value."""
         if provider not in providers.PROVIDERS:
             raise UserError(f"Unknown provider {provider!r}: choose one of {', '.join(providers.PROVIDERS)}.")
@@ -53,7 +55,8 @@ class BuildOptions:
                    seed=DEFAULT_SEED if seed is None else parse_int(seed, "--seed", 0, 2**63 - 1),
                    scale=1 if scale is None else parse_int(scale, "--scale", 1, MAX_SCALE),
                    anchor=parse_instant(anchor, "--anchor", zone=zone), password=password or SETTINGS.password,
-                   config=config)
+                   config=config,
+                   port=SETTINGS.build_port if port is None else parse_int(port, "--build-port", 0, 65535))
 
     def project(self) -> Project:
         return projects.load(self.config)
@@ -114,7 +117,8 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
     try:
         with ExitStack() as stack:
             with stage("postgres"):
-                db = stack.enter_context(providers.provide(options.provider, echo=lambda m: echo(f"  {m}")))
+                db = stack.enter_context(providers.provide(options.provider, echo=lambda m: echo(f"  {m}"),
+                                                           port=options.port))
                 url = stack.enter_context(db.scratch_database(project.database))
             with stage("migrate"):
                 django_side.run(project, "migrate", url)
@@ -164,8 +168,10 @@ def compile_rules(project: Project, url: str) -> list[Rule]:
     if undeclared:
         names = ", ".join(c.key for c in undeclared[:8]) + (f" and {len(undeclared) - 8} more" if len(undeclared) > 8
                                                               else "")
-        raise UserError(f"{len(undeclared)} dated column(s) have no rule: {names}. Declare each in {where} (or name "
-                        "a default there); `invoke snapshot.rules` lists them all.")
+        closed = " (a default never covers a column that reads like an expiry, a one-time token or a lockout)" \
+            if "default" in project.rules else " (or name a default there)"
+        raise UserError(f"{len(undeclared)} dated column(s) have no rule: {names}. Declare each in {where}{closed}; "
+                        "`snapshot.rules` lists them all.")
     return rules
 
 

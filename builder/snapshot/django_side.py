@@ -7,25 +7,30 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from builder import faults
 from builder.errors import UserError
 from builder.postgres import conninfo
 from builder.project import Project
-from builder.settings import ENGINE_ROOT
+
+RUNNER = Path(__file__).resolve().parent.parent / "seed.py"
 
 
 def request(project: Project, action: str, database_url: str, **fields: Any) -> tuple[list[str], dict, str]:
-    """(argv, environment, stdin) of the runner for `action` on `database_url`."""
+    """(argv, environment, stdin) of the runner for `action` on `database_url`: one file run by its
+    path, told everything it needs of the project (it reads no config and imports nothing of ours)."""
     values = conninfo.params(database_url)
     database = {"NAME": values.get("dbname", ""), "USER": values.get("user", ""),
                 "PASSWORD": values.get("password", ""), "HOST": values.get("host", ""), "PORT": values.get("port", "")}
-    body = json.dumps({"action": action, "config": str(project.file), "database": database, **fields})
+    scenario = project.scenario
+    described = {"settings": project.settings, "path": [str(p) for p in project.path], "overrides": project.overrides,
+                 "database": project.database_settings, "host": project.host, "home": project.home,
+                 "scenario": {"command": list(scenario.command), "callable": scenario.callable, "env": scenario.env}}
+    body = json.dumps({"action": action, "project": described, "database": database, **fields})
     env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "DATABASE_URL")}
-    paths = [str(ENGINE_ROOT), *(str(p) for p in project.path)]
-    env["PYTHONPATH"] = os.pathsep.join(paths + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    return [project.python, "-m", "builder.seed"], env, body
+    return [project.python, str(RUNNER)], env, body
 
 
 def run(project: Project, action: str, database_url: str, echo: Callable[[str], None] | None = None,

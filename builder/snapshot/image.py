@@ -20,7 +20,6 @@ from builder.errors import UserError
 from builder.postgres.tools import REBASE_SQL
 from builder.store import manifest as mf
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_REPOSITORY = "cpd-demo-db"
 
 
@@ -56,8 +55,8 @@ def build_context(snapshot_dir: Path, into: Path, tailoring: str | None, databas
     """The build context in `into`. `tailoring`: the project's SQL that makes a demo speak a prospect's
     name (its config's [demo] tailor; `CPD_DEMO_DATABASES=acme:Acme Health` runs `psql -v
     prospect='Acme Health' -f tailor.sql`); None: the image makes untailored demos only."""
-    shutil.copy2(PROJECT_DIR / "Dockerfile", into / "Dockerfile")
-    shutil.copytree(PROJECT_DIR / "container", into / "container")
+    shutil.copy2(settings.engine_file("Dockerfile"), into / "Dockerfile")
+    shutil.copytree(settings.engine_file("container"), into / "container")
     (into / "container" / "entrypoint.sh").chmod(0o755)  # COPY keeps the mode: no chmod layer
     share = into / "share"
     share.mkdir()

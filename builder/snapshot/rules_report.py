@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 from builder.postgres import meta, providers, schema
 from builder.project import Project
-from builder.rules import Compiler, describe
+from builder.rules import Compiler, describe, fails_closed
 from builder.snapshot import django_side
 
 ROW_KINDS = ("live_", "slot_", "holiday")  # rules of whole rows and calendars (listed apart), not of a column
@@ -18,8 +18,9 @@ def where(project: Project) -> str:
     return str(file.relative_to(project.root)) if file.is_relative_to(project.root) else str(file)
 
 
-def report(project: Project, database_url: str | None, echo: Callable[[str], None]) -> tuple[list[str], list[str]]:
-    """(the listing's lines, the dated columns without a rule)."""
+def report(project: Project, database_url: str | None, echo: Callable[[str], None],
+           strict: bool = False) -> tuple[list[str], list[str]]:
+    """(the listing's lines, the dated columns without a rule: `strict`, without one of their own)."""
     with ExitStack() as stack:
         if database_url is None:
             echo("→ migrating a throwaway database to read the schema")
@@ -27,7 +28,8 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
             database_url = stack.enter_context(db.scratch_database(project.database))
             django_side.run(project, "migrate", database_url)
         found = schema.read(database_url)
-    rules, undeclared = Compiler(project.rules, found, where(project)).compile(skip_tables=meta.TABLES)
+    compiler = Compiler(project.rules, found, where(project))
+    rules, undeclared = compiler.compile(skip_tables=meta.TABLES, strict=strict)
     by_column: dict[tuple[str, str, str], list[str]] = {}
     by_table: dict[tuple[str, str], str] = {}
     for rule in rules:
@@ -46,6 +48,8 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
         if not (column.dated or said):
             continue
         shown = said[0] if said else table_rule or ("NO RULE" if column.key in missing else "")
+        if column.key in missing and fails_closed(column.name) and not strict:
+            shown += " (reads like an expiry, a one-time token or a lockout: the default never covers it)"
         rows.append((column.key, column.type, shown))
     live = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("live_")]
     slots = [describe(r) + f" ({r.table_name})" for r in rules if r.kind.startswith("slot_")]
@@ -56,5 +60,6 @@ def report(project: Project, database_url: str | None, echo: Callable[[str], Non
     lines += [f"{key:<{width}}  {kind:<27}  {rule}" for key, kind, rule in rows]
     lines += [f"live rows: {'; '.join(live)}"] if live else []
     lines += [f"slot rows: {'; '.join(slots)}"] if slots else []
+    lines += compiler.together.lines()
     lines.append(f"{len(rows)} column(s); {len(missing)} without a rule")
     return lines, sorted(missing)

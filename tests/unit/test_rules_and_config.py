@@ -245,3 +245,70 @@ def test_the_cpd_meetups_places_in_its_rules_are_the_plans():
     live = cpd.rules["live"]
     assert [(p["timezone"], p["venue"]) for p in live["places"]] == list(plan.MEETUP_PLACES)
     assert tuple(live["hours"]) == plan.MEETUP_HOURS and live["span"] == ["starts_at", "ends_at"]
+
+
+FAIL_CLOSED_SCHEMA = Schema(columns=[
+    Column("public", "apitoken", "key", "text"), Column("public", "apitoken", "expires", "timestamp with time zone"),
+    Column("public", "apitoken", "created", "timestamp with time zone"),
+    Column("public", "account", "last_login", "timestamp with time zone"),
+    Column("public", "account", "locked_until", "timestamp with time zone"),
+    Column("public", "account", "password_reset_sent", "timestamp with time zone"),
+    Column("public", "account", "otp_valid_until", "timestamp with time zone"),
+    Column("public", "account", "joined", "date")])
+
+
+def test_an_expiry_a_one_time_token_or_a_lockout_never_falls_to_the_default():
+    rules, undeclared = Compiler({"default": "weeks"}, FAIL_CLOSED_SCHEMA, "rules.toml").compile()
+    assert sorted(c.key for c in undeclared) == ["account.last_login", "account.locked_until",
+                                                 "account.otp_valid_until", "account.password_reset_sent",
+                                                 "apitoken.expires"]
+    assert sorted(r.column_name for r in rules if r.origin == "default") == ["created", "joined"]
+    declared = {"default": "weeks", "columns": {"apitoken.expires": "expire", "account.last_login": "weeks",
+                                                "account.locked_until": "null", "account.password_reset_sent": "null",
+                                                "account.otp_valid_until": "expire"}}
+    assert Compiler(declared, FAIL_CLOSED_SCHEMA, "rules.toml").compile()[1] == []
+
+
+def test_strict_counts_every_column_the_default_covers_as_without_a_rule():
+    declared = {"default": "weeks", "columns": {"apitoken.expires": "expire"}}
+    _, undeclared = Compiler(declared, FAIL_CLOSED_SCHEMA, "rules.toml").compile(strict=True)
+    assert "apitoken.created" in {c.key for c in undeclared} and "apitoken.expires" not in {c.key for c in undeclared}
+
+
+def test_a_two_hop_follow_is_one_sentence_that_says_what_a_key_is():
+    declared = {**DECLARED, "live": {"roots": ["event.status = live"], "follow": ["talk.event_id.id"]}}
+    with pytest.raises(UserError, match=r"talk\.event_id\.id is a path of two foreign keys: .*list each hop"):
+        Compiler(declared, SCHEMA, "rules.toml").compile()
+
+
+def test_spans_and_groups_are_found_by_names_and_foreign_keys_and_can_be_declared():
+    schema = Schema(columns=[
+        Column("public", "event", "id", "bigint"), Column("public", "event", "date_from", "timestamp with time zone"),
+        Column("public", "event", "date_to", "timestamp with time zone"),
+        Column("public", "event", "presale_start", "timestamp with time zone"),
+        Column("public", "event", "presale_end", "timestamp with time zone"),
+        Column("public", "slot", "id", "bigint"), Column("public", "slot", "event_id", "bigint"),
+        Column("public", "slot", "opens", "timestamp with time zone"),
+        Column("public", "slot", "shuts", "timestamp with time zone"),
+        Column("public", "talk", "slot_id", "bigint"), Column("public", "talk", "begin", "date"),
+        Column("public", "talk", "end", "date")],
+        foreign_keys=[ForeignKey("public", "slot", "event_id", "public", "event", "id"),
+                      ForeignKey("public", "talk", "slot_id", "public", "slot", "id")])
+    found = Compiler({"default": "weeks"}, schema, "rules.toml")
+    rules, _ = found.compile()
+    spans = {(r.table_name, r.column_name): r.span for r in rules if r.span}
+    assert spans == {("event", "date_from"): "date_from..date_to", ("event", "date_to"): "date_from..date_to",
+                     ("event", "presale_start"): "presale_start..presale_end",
+                     ("event", "presale_end"): "presale_start..presale_end",
+                     ("talk", "begin"): "begin..end", ("talk", "end"): "begin..end"}
+    assert not any(r.belongs_to for r in rules)  # the slot has no span its names show: the talk has no group
+    declared = {"default": "weeks", "spans": {"slot": ["opens", "shuts"]}, "groups": {"talk": "slot_id"}}
+    rules, _ = Compiler(declared, schema, "rules.toml").compile()
+    by = {(r.table_name, r.column_name): r for r in rules}
+    assert by[("slot", "opens")].belongs_to == "event_id"  # found: one key to a row with a span
+    assert by[("talk", "end")].belongs_to == "slot_id" and '"event"' in by[("talk", "end")].pivot_sql
+    assert by[("talk", "end")].update_rank == 2 and by[("slot", "shuts")].update_rank == 1
+    with pytest.raises(UserError, match=r"\[groups\] talk: slot_id\.nope is not a foreign key|nope is not a column"):
+        Compiler({"default": "weeks", "groups": {"talk": "slot_id.nope"}}, schema, "rules.toml").compile()
+    with pytest.raises(UserError, match=r"\[spans\] of slot: nope is not a date or timestamp column"):
+        Compiler({"default": "weeks", "spans": {"slot": ["opens", "nope"]}}, schema, "rules.toml").compile()
