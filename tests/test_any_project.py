@@ -77,13 +77,20 @@ def test_rules_check_passes_and_strict_names_what_the_default_covers(installed, 
     assert "Traceback" not in strict.stderr and "rule of their own" in strict.stderr
 
 
-def test_a_build_and_a_restore_from_the_projects_directory(installed, site, pg):
+@pytest.fixture(scope="module")
+def restored(installed, site, pg):
+    """Built and restored by the command, from the project's directory, to a Saturday night."""
     built = cpd_demo(installed, site, "snapshot.build", "--provider", "url", env={"DATABASE_URL": pg.url()})
     assert built.returncode == 0, built.stdout + built.stderr
-    assert (site / "snapshots").is_dir() and not (site / "site.sqlite3").exists()  # its SQLite entry was never used
     target = pg.url("conference_restored")
     restored = cpd_demo(installed, site, "snapshot.restore", "--database-url", target, "--now", SATURDAY_NIGHT.isoformat())
     assert restored.returncode == 0, restored.stdout + restored.stderr
+    return target
+
+
+def test_a_build_and_a_restore_from_the_projects_directory(restored, site):
+    assert (site / "snapshots").is_dir() and not (site / "site.sqlite3").exists()  # its SQLite entry was never used
+    target = restored
     starts, ends, date_from, date_to = query(target, "SELECT starts, ends, date_from, date_to FROM builder_conference")[0]
     local_start, local_end = starts.astimezone(NY), ends.astimezone(NY)
     assert (local_start.strftime("%a %H:%M"), local_end - local_start) == ("Tue 09:00", timedelta(days=2, hours=8))
@@ -100,7 +107,7 @@ def test_a_build_and_a_restore_from_the_projects_directory(installed, site, pg):
     assert text.returncode == 0 and "demo-token" in text.stdout and "organiser-was-logged-in" not in text.stdout
 
 
-def test_its_pages_are_served_as_a_buyer_sees_them(site, pg, installed):
+def test_its_pages_are_served_as_a_buyer_sees_them(site, restored):
     """DEBUG off (no page lists its URLs), at the only host it answers (its ALLOWED_HOSTS name no loopback
     host), `/` leading to its admin, its redirects back at the address the browser used."""
     import http.client
@@ -110,7 +117,7 @@ def test_its_pages_are_served_as_a_buyer_sees_them(site, pg, installed):
     from builder.postgres.embedded import free_port
     from builder.snapshot import django_side
 
-    target = pg.url("conference_restored")
+    target = restored
     port = free_port()
     argv, env, body = django_side.request(projects.load(str(site / "cpd-demo.toml")), "serve", target, port=port,
                                           media_root=None, now=None)
