@@ -25,6 +25,7 @@ CREATE TABLE conference (id int PRIMARY KEY, title text, tz text NOT NULL, start
                          date_from date, date_to date);
 CREATE TABLE talk (id int PRIMARY KEY, conference_id int REFERENCES conference, "start" timestamptz, "end" timestamptz,
                    created timestamptz);
+CREATE TABLE sale (id int PRIMARY KEY, conference_id int REFERENCES conference, opens timestamptz, closes timestamptz);
 CREATE TABLE workshop (id int PRIMARY KEY, starts_at timestamp, ends_at timestamp);
 CREATE TABLE meetup (id int PRIMARY KEY, day date NOT NULL, at time NOT NULL);
 CREATE TABLE login_session (key text PRIMARY KEY, expire_date timestamptz);
@@ -38,6 +39,8 @@ RULES = {
         "talk.start": {"shift": "weeks", "zone": "conference_id.tz"},
         "talk.end": {"shift": "weeks", "zone": "conference_id.tz"},
         "talk.created": "weeks",
+        "sale.opens": {"shift": "weeks", "zone": "conference_id.tz"},
+        "sale.closes": {"shift": "weeks", "zone": "conference_id.tz"},
         "workshop.starts_at": "weeks", "workshop.ends_at": "weeks",
         "meetup.day": "weeks",
         "reset_request.requested": "weeks", "reset_request.token": "null", "reset_request.expires": "expire",
@@ -77,6 +80,8 @@ def source(dbs):
         conn.execute("INSERT INTO talk SELECT id, c, s, e, timestamptz '2026-02-02 12:00Z' FROM "
                      "unnest(%s::int[], %s::int[], %s::timestamptz[], %s::timestamptz[]) AS x(id, c, s, e)",
                      [list(col) for col in zip(*talks, strict=True)])
+        # The upcoming conference's early-bird sale ended two days before the anchor: not inside its conference.
+        conn.execute("INSERT INTO sale VALUES (1, %s, %s, %s)", (UPCOMING, ny(2026, 2, 1, 10), ny(2026, 3, 2, 23, 59)))
         # Monday 08:00 to Friday 17:00 of the platform's wall clock.
         conn.execute("INSERT INTO workshop VALUES (1, '2026-03-02 08:00', '2026-03-06 17:00')")
         # A Thursday series, ten weeks either side of the anchor, kept as a date and a time of day, with
@@ -145,8 +150,10 @@ def test_a_thing_running_at_the_anchor_is_running_or_upcoming_whole(restored, no
     # What was over stays over; what was to come is still to come.
     assert one(url, "SELECT ends FROM conference WHERE id = %s", (PAST,)) < now
     assert one(url, "SELECT starts FROM conference WHERE id = %s", (UPCOMING,)) > now
-    # A talk's creation is history of its own: it stays in the past whatever its conference does.
+    # A talk's creation is history of its own: it stays in the past whatever its conference does; so is
+    # a sale that ended before its conference began: it stays over.
     assert one(url, "SELECT max(created) FROM talk") < now
+    assert one(url, "SELECT closes FROM sale") < now
 
 
 def test_the_weekly_series_in_a_date_column_has_every_week_and_skips_thanksgiving(restored):
@@ -177,7 +184,7 @@ def test_back_to_the_anchor_restores_every_row_exactly(restored, source, dbs):
     for now in INSTANTS[:4]:
         url = dbs.copy(restored[now], "together_back")
         rebase.run(url, ANCHOR)
-        for table in ("conference", "talk", "workshop", "meetup"):
+        for table in ("conference", "talk", "sale", "workshop", "meetup"):
             assert query(url, f"SELECT * FROM {table} ORDER BY 1") == query(source, f"SELECT * FROM {table} ORDER BY 1"), \
                 (table, now)
 
@@ -192,7 +199,8 @@ def test_the_spans_and_the_group_are_found_and_listed(source):
     assert not by[("talk", "created")].span and not by[("talk", "created")].pivot_sql
     assert by[("talk", "end")].update_rank > by[("conference", "ends")].update_rank
     lines = compiler.together.lines()
-    assert "group: talk rows keep their place in the conference they belong to (by conference_id)" in lines
+    assert "group: talk rows keep their place in the conference they belong to (by conference_id, where inside it)" in lines
+    assert "group: sale rows keep their place in the conference they belong to (by conference_id, where inside it)" in lines
     assert "span: conference.starts .. ends" in lines
 
 

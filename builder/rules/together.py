@@ -9,8 +9,10 @@ ends of a thing running at the anchor would move apart. So:
   and a thing running at the anchor is running or upcoming, whole, at every instant.
 - **Groups**: the rows that belong to one thing (a conference's talks, a course's modules: through
   a foreign key) keep their place inside it: their spans move by the shift of the thing they belong
-  to. Found where a row with a span has one foreign key to a row with a span; declared in
-  `[groups]` ("talk" = "event_id", or a path "slot_id.event_id"; false: none) where it cannot be told.
+  to. Found where a row with a span has one foreign key to a row with a span, for the rows whose span
+  lies inside their thing's (a talk in its conference; not a sale that ends before its event);
+  declared in `[groups]` ("talk" = "event_id", or a path "slot_id.event_id"; false: none) where it
+  cannot be told, for every row.
 
 The compiler sets, on each shift rule concerned, the span, the group and the SQL instant that says
 whether its thing was over (`pivot_sql`); the rebase compares it with the anchor.
@@ -173,7 +175,9 @@ class Together:
         return f"coalesce({instant(end, alias, end=True)}, {instant(start, alias)})"
 
     def pivot(self, table: Table, alias: str, pair: tuple[Column, Column] | None = None, seen: tuple = ()) -> str | None:
-        """SQL of the instant that says whether the thing the row `alias` of `table` is part of was over."""
+        """SQL of the instant that says whether the thing the row `alias` of `table` is part of was over.
+        A group found by its key holds a row only while its span lies inside its thing's (a sale that
+        ends before its event is a thing of its own); a declared one holds every row."""
         if table in seen:
             raise self.fail(f"[groups] go round in a circle through {table[1]}.")
         own = self.span_end(table, alias, pair)
@@ -190,6 +194,12 @@ class Together:
                 inner = self.pivot(parent, here, None, (*seen, table))
                 if inner is None:
                     raise self.fail(f"[groups] {table[1]} belongs to {parent[1]}, which has no span to keep its place in.")
+                whole = self.spans.get(parent)
+                if table not in self.declared_groups and pair and whole:
+                    start, end = whole[0]
+                    inside = (f"{instant(pair[0], alias)} >= {instant(start, here)} AND "
+                              f"{instant(pair[1], alias, end=True)} <= {instant(end, here, end=True)}")
+                    inner = f"CASE WHEN {inside} THEN {inner} END"
             inner = (f"(SELECT {inner} FROM {ident(parent[0])}.{ident(parent[1])} {here} "
                      f"WHERE {here}.{ident(parent_key)} = {child_alias}.{ident(via)})")
         return f"coalesce({inner}, {own})" if own else inner
@@ -217,7 +227,8 @@ class Together:
         """What `snapshot.rules` says of them."""
         out = [f"span: {t}.{s.name} .. {e.name}" for (_, t), pairs in sorted(self.spans.items()) for s, e in pairs]
         out += [f"group: {t} rows keep their place in the {self._hops((sc, t), '.'.join(path))[-1][2][1]} "
-                f"they belong to (by {'.'.join(path)})" for (sc, t), path in sorted(self.groups.items()) if path]
+                f"they belong to (by {'.'.join(path)}{'' if (sc, t) in self.declared_groups else ', where inside it'})"
+                for (sc, t), path in sorted(self.groups.items()) if path]
         out += [f"group?: {t} points at several things with spans ({', '.join(cols)}): name the one its rows belong "
                 "to in [groups]" for (_, t), cols in sorted(self.ambiguous.items())]
         return out
