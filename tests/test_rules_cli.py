@@ -14,7 +14,8 @@ def test_the_cpd_demo_declares_every_dated_column(pg, template_db):
     out = proc.stdout
     assert "events_event.starts_at" in out and "weeks in timezone, span starts_at..ends_at  [columns]" in out
     assert "events_session.starts_at" in out and "weeks in event_id.timezone, span starts_at..ends_at, with its event_id" in out
-    assert "group: events_session rows keep their place in the events_event they belong to (by event_id, where inside it)" in out
+    assert ("group: events_session rows keep their place in the events_event they belong to (by event_id, where inside it)"
+            in out)
     assert "django_session.expire_date" in out and "purge (the table)" in out
     assert "integrations_zoomwebhookevent.payload" in out and "json at event_ts, following occurred_at" in out
     assert "billing_paymentmethod.exp_year" in out and "years" in out
