@@ -157,7 +157,8 @@ cpd_is_demo_name() {
 }
 
 # usage: cpd_is_prospect TEXT — TEXT is a prospect as builder/grammar.py has it (from constants.env):
-# 1 to CPD_DEMO_PROSPECT_MAX characters of UTF-8, none of CPD_DEMO_PROSPECT_REFUSED, not blanks only
+# 1 to CPD_DEMO_PROSPECT_MAX characters of UTF-8, none of CPD_DEMO_PROSPECT_REFUSED, not blanks only.
+# Characters are counted and read in C.UTF-8, the locale the image's cluster is made with (bake.sh).
 cpd_is_prospect() {
 	local LC_ALL=C.UTF-8 text=$1 printable='^[ -~]+$' i char code escape encoded blank=1
 	[ -n "$text" ] && [ "${#text}" -le "$CPD_DEMO_PROSPECT_MAX" ] || return 1
