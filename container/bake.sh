@@ -7,8 +7,9 @@ set -Eeo pipefail
 
 dump=$1
 : "${PGDATA:?PGDATA must be set}"
-# The documented demo password (not a secret; POSTGRES_PASSWORD at run time replaces it), from
-# builder/config.py through the generated constants.
+# The documented demo password (not a secret; POSTGRES_PASSWORD at run time replaces it) and the
+# demo database's mark, from builder/settings.py and builder/snapshot/image.py through the generated constants.
+# shellcheck source=/dev/null
 . /usr/local/share/cpd-demo/constants.env
 
 # 1 MiB WAL segments: a fresh cluster otherwise carries 16 MiB segments it never fills.
@@ -32,10 +33,10 @@ EOF
 
 pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c fsync=off" -w start >/dev/null
 psql() { command psql -X -v ON_ERROR_STOP=1 --no-psqlrc -q -h /var/run/postgresql -U postgres "$@"; }
-psql -d postgres -v db="$CPD_DEMO_DATABASE" <<-'EOSQL'
+psql -d postgres -v db="$CPD_DEMO_DATABASE" -v mark="$CPD_DEMO_MAIN_MARK" <<-'EOSQL'
 	CREATE DATABASE :"db";
 	-- How the entrypoint finds the demo database, whatever POSTGRES_DB renamed it to.
-	COMMENT ON DATABASE :"db" IS 'cpd-demo-db: the demo database (POSTGRES_DB)';
+	COMMENT ON DATABASE :"db" IS :'mark';
 EOSQL
 pg_restore --no-owner --no-privileges --exit-on-error -h /var/run/postgresql -U postgres -d "$CPD_DEMO_DATABASE" "$dump"
 psql -d postgres -v password="$CPD_DEMO_DEFAULT_PASSWORD" <<<"ALTER ROLE postgres PASSWORD :'password';"

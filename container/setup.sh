@@ -97,17 +97,20 @@ docker_process_sql() {
 	if [ -n "$POSTGRES_DB" ]; then
 		query_runner+=(--dbname "$POSTGRES_DB")
 	fi
-	PGHOST= PGHOSTADDR= "${query_runner[@]}" "$@"
+	PGHOST='' PGHOSTADDR='' "${query_runner[@]}" "$@"
 }
 
 # usage: docker_process_init_files FILE... — by name: *.sh run if executable, else sourced; *.sql,
 # *.sql.gz, *.sql.xz, *.sql.zst into POSTGRES_DB as POSTGRES_USER (the official image's rules)
 docker_process_init_files() {
+	# shellcheck disable=SC2034  # for the init scripts it sources: "${psql[@]}", as in the official image
 	psql=(docker_process_sql)
 	local f
 	for f; do
 		[ -e "$f" ] || continue
+		# shellcheck disable=SC2034  # the entrypoint names it if the start-up fails
 		CURRENT_INIT_FILE=$f
+		# shellcheck source=/dev/null  # an init script the user mounts
 		case "$f" in
 			*.sh) if [ -x "$f" ]; then cpd_log "running $f"; "$f"; else cpd_log "sourcing $f"; . "$f"; fi ;;
 			*.sql) cpd_log "running $f"; docker_process_sql -f "$f" ;;
@@ -117,6 +120,7 @@ docker_process_init_files() {
 			*) cpd_log "ignoring $f" ;;
 		esac
 	done
+	# shellcheck disable=SC2034
 	CURRENT_INIT_FILE=
 }
 

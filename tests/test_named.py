@@ -11,7 +11,7 @@ from builder.named import keep_live, upkeep
 from builder.named.names import TEMPLATE_PREFIX
 from builder.postgres import conninfo, server
 from builder.postgres.marks import CONTROL
-from cpd_events_demo.believable import BUYER_TEXT
+from cpd_events_demo.checks.believable import BUYER_TEXT
 from tests.conftest import checks, invoke, named_server, one, one_sentence, query
 
 

@@ -1,6 +1,6 @@
 """What a careful buyer notices in a minute, on the rows the steps draw in memory: people who look
 like people, feedback in many voices, demand that varies, American spelling, a past as long as the
-billing, a flagship that fits its venue and day. (demo.check's cpd_events_demo/believable.py
+billing, a flagship that fits its venue and day. (demo.check's cpd_events_demo/checks/believable.py
 checks the same in a database, at any instant.)"""
 
 import re
@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from cpd_events_demo import plan, world
-from cpd_events_demo.believable import BRITISH
+from cpd_events_demo.checks.believable import BRITISH
 from cpd_events_demo.scenario import rows as r
 from cpd_events_demo.scenario.people import spelled
 from tests.unit.test_scenario_steps import ANCHORS, drawn

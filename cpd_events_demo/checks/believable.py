@@ -1,5 +1,5 @@
 """The checks a careful buyer runs in a minute without knowing it (demo.check runs them after the
-plan's, cpd_events_demo/checks.py): people who look like people, feedback in many voices, demand
+plan's, the other modules of this package): people who look like people, feedback in many voices, demand
 that varies, the platform's own spelling, a past as long as its billing, a flagship that fits its
 venue and day, props, and a tailoring that left no old name behind. Plain SQL, like the rest.
 """
@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cache
 
 from cpd_events_demo import plan, world
-from cpd_events_demo.checks import Context, check
+from cpd_events_demo.checks.context import Check, Context
 
 # Generated people: accounts, guests who registered without one, contacts.
 PEOPLE = """(SELECT email, first_name, last_name FROM accounts_user
@@ -42,7 +42,6 @@ def buyer_text() -> str:
     return " UNION ALL ".join(f"SELECT '{t}.{c}' AS place, {c} AS text FROM {t}" for t, c in BUYER_TEXT)
 
 
-@check("surnames as spelled")
 def surnames(c: Context):
     flat = sorted(world.SURNAME_SPELLINGS)
     bad = c.rows(f"""SELECT DISTINCT first_name || ' ' || last_name FROM {PEOPLE}
@@ -55,7 +54,6 @@ def surnames(c: Context):
                      else f"as Faker spells them: {[b[0] for b in bad]}")
 
 
-@check("no look-alike people")
 def look_alikes(c: Context):
     people = c.one(f"SELECT count(DISTINCT email) FROM {PEOPLE}")
     shared = c.rows(f"""SELECT first_name || ' ' || last_name FROM {PEOPLE}
@@ -72,7 +70,6 @@ def look_alikes(c: Context):
                 + (f"; shared: {[s[0] for s in shared]}" if shared else ""))
 
 
-@check("feedback voices")
 def voices(c: Context):
     said, distinct, most, ratings = c.one("""SELECT json_build_array(count(*), count(DISTINCT comment),
                                                (SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM engagement_feedback
@@ -83,7 +80,6 @@ def voices(c: Context):
     return ok, f"{distinct} distinct of {said} comments, none said more than {most} times; {ratings} different ratings"
 
 
-@check("ratings match words")
 def tone(c: Context):
     glowing, damning = any_of(world.GLOWING), any_of(world.DAMNING)
     wrong = c.rows("""SELECT rating, comment FROM engagement_feedback WHERE comment <> '' AND (
@@ -94,7 +90,6 @@ def tone(c: Context):
                        else f"{len(wrong)} at odds: {wrong[:3]}")
 
 
-@check("registrations vary")
 def demand(c: Context):
     series = c.rows("""SELECT min(e.title), count(*), array_agg(n ORDER BY n) FROM (
                          SELECT e.*, (SELECT count(*) FROM events_registration r WHERE r.event_id = e.id) n
@@ -111,7 +106,6 @@ def demand(c: Context):
                 + (f"; the same each time: {flat}" if flat else ""))
 
 
-@check("American spelling")
 def spelling(c: Context):
     prospect = c.prospect
     found = c.rows(f"""SELECT place, text FROM ({buyer_text()}) x
@@ -120,7 +114,6 @@ def spelling(c: Context):
                        else f"British spellings: {[(p, t[:60]) for p, t in found]}")
 
 
-@check("a past")
 def past(c: Context):
     found = c.conn.execute("""SELECT json_build_object(
           'oldest', extract(epoch FROM %(now)s - min(starts_at)) / 86400,
@@ -140,7 +133,6 @@ def past(c: Context):
                 f"{row['pro'] / 30.4:.1f} of her {plan.PRO_INVOICES} paid; {row['early']} before their organizer joined")
 
 
-@check("weekly series")
 def series(c: Context):
     """The pro's weekly webinar has an episode every week from its first to its last, on its weekday at
     its hour; one is missing only while its own slot and aftermath run (rules.toml's [slots])."""
@@ -161,7 +153,6 @@ def series(c: Context):
                 if ok else f"{len(rows)} of {len(titles)} episodes; not a week apart: {gaps}")
 
 
-@check("no event on a holiday")
 def holiday(c: Context):
     """No event but the live one on a day of plan.HOLIDAYS, any day it runs, in its own zone."""
     off = holidays()
@@ -182,7 +173,6 @@ def holidays() -> dict:
     return {day: name for day, name in days.items() if set(name.split("; ")) & set(plan.HOLIDAYS)}
 
 
-@check("programs fill their days")
 def programs(c: Context):
     slack = PROGRAM_SLACK_MINUTES
     loose = c.rows("""SELECT e.title FROM events_event e JOIN events_session s ON s.event_id = e.id GROUP BY e.id
@@ -207,7 +197,6 @@ def programs(c: Context):
                                    else "every event's sessions run the hours it advertises"))
 
 
-@check("props")
 def props(c: Context):
     certificates = c.one("""SELECT json_build_array(count(*), count(DISTINCT background) FILTER (
                               WHERE background LIKE 'certificate\\_templates/%%.png')) FROM credentials_certificatetemplate""")
@@ -218,7 +207,6 @@ def props(c: Context):
                 "templates with art of their own (drawn at build time: a certificate's page, a medal with its label)")
 
 
-@check("tailoring complete")
 def tailoring(c: Context):
     pro = plan.persona("pro")
     prospect = c.prospect
@@ -239,3 +227,20 @@ def tailoring(c: Context):
     return ok and not left, (f"{org} in the pro's profile, headline, bio, speaker entry, certificate template and "
                              "contact lists" + (f"; {pro.organization} left in {[p[0] for p in left]}" if left else "")
                              + ("" if ok else f"; found {row}"))
+
+
+# This module's checks, in the order demo.check reports them.
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("surnames as spelled", surnames),
+    ("no look-alike people", look_alikes),
+    ("feedback voices", voices),
+    ("ratings match words", tone),
+    ("registrations vary", demand),
+    ("American spelling", spelling),
+    ("a past", past),
+    ("weekly series", series),
+    ("no event on a holiday", holiday),
+    ("programs fill their days", programs),
+    ("props", props),
+    ("tailoring complete", tailoring),
+)
