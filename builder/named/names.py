@@ -9,6 +9,8 @@ from builder.postgres import marks, server
 NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 TEMPLATE_PREFIX = "cpd_template_"
 PROSPECT_MAX = 80
+PERSON_MAX = 64
+UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, invisible formatting, line breaks
 
 
 def validate(name: str | None) -> str:
@@ -33,6 +35,27 @@ def check_prospect(prospect: str, color: str) -> None:
         raise UserError(f"--prospect-color must look like #1d4ed8 (got {color!r}).")
     if color and not prospect:
         raise UserError("--prospect-color needs --prospect.")
+
+
+def check_person(by: str, flag: str = "--by") -> str:
+    """Who a command runs for, as the usage log keeps it: printable text (no control characters,
+    escape sequences or line breaks: a log line must not forge another or steer a terminal),
+    1 to PERSON_MAX characters."""
+    text = by.strip()
+    if not text or len(text) > PERSON_MAX:
+        raise UserError(f"{flag} must be 1 to {PERSON_MAX} characters (got {len(text)}).")
+    if any(unicodedata.category(ch) in UNPRINTABLE for ch in text):
+        raise UserError(f"{flag} must be printable text: no control characters, line breaks or escape sequences "
+                        f"(got {printable(text)}).")
+    return text
+
+
+def printable(text: str) -> str:
+    """Text as a terminal may show it: every unprintable character escaped (\\n, \\x1b, \\u202e)."""
+    if not any(unicodedata.category(ch) in UNPRINTABLE for ch in text):
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in UNPRINTABLE
+                   else ch for ch in text)
 
 
 def template_name(version: str) -> str:
