@@ -125,17 +125,25 @@ def test_tokens_are_revoked_expire_and_die_with_a_password_change_or_a_disabled_
 
 def test_a_user_guessed_at_from_one_address_still_signs_in_from_another(console):
     assert console_user(console, "console.adduser", "--username", "dave").returncode == 0
+    desk = browser_from("127.0.0.1")  # dave's own browser, at the address the guesser will use
+    assert sign_in(desk, console.base, "dave", CONSOLE_PASSWORD).status_code == 302
+    desk.cookies.pop("cpd_console_session")  # signed out (the browser stays known)
     guesser = browser_from("127.0.0.1")
     answers = [sign_in(guesser, console.base, "dave", f"guess-{n}").status_code for n in range(7)]
     assert answers == [200] * 5 + [429] * 2, answers
     # A forged proxy header changes nothing: no trusted proxy is configured.
     forged = sign_in(guesser, console.base, "dave", CONSOLE_PASSWORD, headers={"X-Forwarded-For": "127.0.0.9"})
     assert forged.status_code == 429
-    # dave at his own desk: the right password, heard at once.
+    # dave from elsewhere: the right password, heard at once.
     started = time.monotonic()
     elsewhere = sign_in(browser_from("127.0.0.2"), console.base, "dave", CONSOLE_PASSWORD)
     assert elsewhere.status_code == 302 and elsewhere.headers["Location"] == "/", elsewhere.status_code
     assert time.monotonic() - started < 2
+    # dave at his own desk, the guesser's address: his browser is known, so he is heard too.
+    assert sign_in(desk, console.base, "dave", CONSOLE_PASSWORD).status_code == 302
+    # A mark the guesser makes up is not believed: it is signed.
+    guesser.cookies.set("cpd_console_device", "eyJ1IjoiZGF2ZSIsIm4iOiJ4In0:forged:signature")
+    assert sign_in(guesser, console.base, "dave", "guess-again").status_code == 429
     # Nor does anyone else at the guesser's address wait for his guesses.
     assert sign_in(browser_from("127.0.0.1"), console.base, "alice", CONSOLE_PASSWORD).status_code == 302
 

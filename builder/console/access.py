@@ -8,11 +8,14 @@ which names no demo, and the API answers 401 before it looks anything up.
 import functools
 import json
 import re
+import secrets
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.views import LoginView
+from django.core import signing
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -29,12 +32,34 @@ WINDOW = timedelta(minutes=15)     # how long a wrong password counts
 LONGEST_WAIT = 900                 # seconds
 FAILURE_DELAY = 0.5                # seconds every wrong password costs its sender
 MAX_DEPTH = 16                     # nesting of a JSON body (the API's bodies are flat)
+DEVICE_COOKIE = "cpd_console_device"
+DEVICE_AGE = 180 * 86400           # seconds a browser stays known after its user signed in there
+DEVICE_SALT = "cpd-demo console device"
 
 
 def address(request: HttpRequest) -> str:
     """Where the request came from: the peer, or (when CPD_DEMO_CONSOLE_TRUSTED_PROXY names the proxy)
     the address that proxy puts in its header, which waitress puts here for the proxy's requests only."""
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def device(request: HttpRequest, username: str) -> str:
+    """The browser's own mark when `username` has signed in with it before ("" otherwise): a signed
+    cookie, so no guesser can make one for someone else."""
+    try:
+        found = signing.loads(request.COOKIES.get(DEVICE_COOKIE, ""), salt=DEVICE_SALT, max_age=DEVICE_AGE)
+    except signing.BadSignature:
+        return ""
+    if not isinstance(found, dict) or found.get("u") != username or not isinstance(found.get("n"), str):
+        return ""
+    return found["n"][:32]
+
+
+def throttle_key(request: HttpRequest, username: str) -> str:
+    """What wrong passwords for `username` are counted against: the browser it signed in with before
+    (its usual one, whatever the address), else the address the try comes from."""
+    known = device(request, username)
+    return f"device:{known}" if known else address(request)
 
 
 def wait_for(username: str, where: str) -> int:
@@ -55,13 +80,15 @@ class Login(LoginView):
     """Django's login form, slowed down for a guesser: each wrong password costs half a second, and
     after five in a quarter of an hour for one user from one address each further try from there
     must wait, twice as long every time, up to a quarter of an hour. The right password from
-    anywhere else is heard at once."""
+    anywhere else is heard at once, and from a browser the user signed in with before, always
+    (its wrong passwords count on their own)."""
 
     template_name = "console/login.html"
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        username, where = str(request.POST.get("username", ""))[:150], address(request)
+        username = str(request.POST.get("username", ""))[:150]
+        where = throttle_key(request, username)
         wait = wait_for(username, where)
         if wait:
             return render(request, self.template_name, {"form": self.get_form_class()(request),
@@ -73,6 +100,9 @@ class Login(LoginView):
             time.sleep(FAILURE_DELAY)
         else:
             LoginFailure.objects.filter(username=username, address=where).delete()
+            mark = {"u": username, "n": device(request, username) or secrets.token_urlsafe(16)}
+            response.set_cookie(DEVICE_COOKIE, signing.dumps(mark, salt=DEVICE_SALT), max_age=DEVICE_AGE,
+                                httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         return response
 
 
