@@ -232,6 +232,8 @@ def test_every_api_answer_is_json(console):
     answer, _ = raw(console, "POST /api/demos HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000000\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"].startswith("The request body is larger")
+    json_error(requests.get(console.base + "/api/demos", headers={**auth, "Host": "evil.example"}, timeout=30), 400,
+               "cannot read that request")  # a host it does not answer to
     page = requests.get(console.base + "/nosuch", timeout=30)
     assert page.status_code == 404 and "text/html" in page.headers["Content-Type"]
 
