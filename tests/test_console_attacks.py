@@ -253,3 +253,17 @@ def test_by_must_be_printable_and_the_log_prints_escaped(console):
     assert shown.returncode == 0, shown.stderr
     assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout and "\r" not in shown.stdout
     assert "old\\x1b[31m\\nforged" in shown.stdout and "bell\\x07 and\\r\\nmore" in shown.stdout, shown.stdout
+
+
+def test_the_fixed_console_task_names_and_flags_exist():
+    """SPEC §9 names them: scripts outside the project call them."""
+    import inspect
+
+    import tasks
+
+    fixed = {"console.serve": {"server", "host", "port"}, "console.adduser": {"username", "server", "token"},
+             "console.revoke": {"username"}, "console.disable": {"username"}, "console.enable": {"username"},
+             "console.users": set()}
+    for name, flags in fixed.items():
+        assert name in tasks.ns.task_names, name
+        assert flags <= set(inspect.signature(tasks.ns[name].body).parameters), name
