@@ -16,6 +16,7 @@ from builder.errors import UserError
 log = logging.getLogger("builder.console")
 MAX_BODY = 1024 * 1024  # the console's requests are a few hundred bytes; waitress holds it to this too
 UNREACHABLE = "The demo server is unreachable: its control database does not answer; try again in a moment."
+FULL = "The demo server is full (it takes no more connections): try again in a moment."
 TOO_LARGE = f"The request body is larger than the console accepts ({MAX_BODY // 1024} KiB)."
 
 
@@ -38,10 +39,11 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def unavailable(request: HttpRequest) -> HttpResponse:
+def unavailable(request: HttpRequest, exc: BaseException | None = None) -> HttpResponse:
     response: HttpResponse
     if wants_json(request):
-        response = JsonResponse({"error": UNREACHABLE}, status=503)
+        full = exc is not None and "too many clients" in str(exc)  # Postgres's max_connections reached
+        response = JsonResponse({"error": FULL if full else UNREACHABLE}, status=503)
     else:
         response = render(request, "console/unreachable.html", status=503)
     response["Retry-After"] = "15"
@@ -67,7 +69,7 @@ class Guard:
         if not unreachable(exc):
             return None
         log.warning("the demo server is unreachable (%s %s): %s", request.method, request.path, first_line(exc))
-        return unavailable(request)
+        return unavailable(request, exc)
 
 
 class OneLine(logging.Filter):
@@ -95,8 +97,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if unreachable(sys.exc_info()[1]):
-        return unavailable(request)
+    exc = sys.exc_info()[1]
+    if unreachable(exc):
+        return unavailable(request, exc)
     if wants_json(request):
         return JsonResponse({"error": "The console failed on this request; its output says why."}, status=500)
     return HttpResponse("The console failed on this request; its output says why.", status=500,
