@@ -1,4 +1,3 @@
-from django.contrib.sessions.base_session import BaseSessionManager
 from django.db import migrations, models
 
 
@@ -19,7 +18,6 @@ class Migration(migrations.Migration):
                 ("expire_date", models.DateTimeField(db_index=True, verbose_name="expire date")),
             ],
             options={"verbose_name": "session", "verbose_name_plural": "sessions", "abstract": False},
-            managers=[("objects", BaseSessionManager())],
         ),
         migrations.RunSQL("DELETE FROM django_session", migrations.RunSQL.noop),
     ]
