@@ -27,6 +27,8 @@ def _context(host: str = ""):
 def serve(host: str, port: int) -> None:
     from builder.console import boot
 
+    if not 1 <= port <= 65535:
+        raise UserError(f"--port {port} is not a port: 1 to 65535.")
     proxy = SETTINGS.console_trusted_proxy, SETTINGS.console_proxy_header  # checked before anything starts
     boot.prepare(_context(host))
     from django.core.wsgi import get_wsgi_application

@@ -41,3 +41,19 @@ def test_by_keeps_ordinary_names_and_a_log_escapes_the_rest():
     assert check_person("ci-nightly@team") == "ci-nightly@team"
     assert printable("plain") == "plain"
     assert printable("a\nb\x1b[2J\u202e") == "a\\nb\\x1b[2J\\u202e"
+
+
+@pytest.mark.parametrize(("args", "env", "expected"), [
+    (["serve", "--port", "70000"], {}, "--port 70000 is not a port"),
+    (["serve"], {"CPD_DEMO_CONSOLE_TRUSTED_PROXY": "10.0.0.2", "CPD_DEMO_CONSOLE_PROXY_HEADER": "x-real-ip"},
+     "CPD_DEMO_CONSOLE_PROXY_HEADER must be x-forwarded-for or forwarded"),
+    (["adduser", "--username", "x", "--expires", "30d"], {}, "--expires is the API token's lifetime"),
+])
+def test_the_console_refuses_bad_settings_in_one_line_before_it_starts(args, env, expected):
+    import os
+
+    full = {**os.environ, "CPD_DEMO_CONSOLE_SERVER": "postgresql://nobody@127.0.0.1:1/postgres", **env}
+    done = subprocess.run([sys.executable, "-m", "builder.console", *args], cwd=ROOT, env=full, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr.strip() == f"error: {done.stderr.strip()[7:]}", done.stderr
+    assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
