@@ -55,5 +55,5 @@ def test_the_console_refuses_bad_settings_in_one_line_before_it_starts(args, env
     full = {**os.environ, "CPD_DEMO_CONSOLE_SERVER": "postgresql://nobody@127.0.0.1:1/postgres", **env}
     done = subprocess.run([sys.executable, "-m", "builder.console", *args], cwd=ROOT, env=full, capture_output=True,
                           text=True, timeout=60)
-    assert done.returncode == 1 and done.stderr.strip() == f"error: {done.stderr.strip()[7:]}", done.stderr
+    assert done.returncode == 1 and done.stderr.startswith("error: "), done.stderr
     assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
