@@ -153,6 +153,23 @@ class Settings:
         return _whole("CONSOLE_THREADS", 8, 1, 64)
 
     @property
+    def console_trusted_proxy(self) -> str:
+        """CPD_DEMO_CONSOLE_TRUSTED_PROXY: the address of the proxy in front of the console ("*": any
+        peer, when only the proxy can reach it). Only then is a client's address, which the login
+        throttle keys on, read from CPD_DEMO_CONSOLE_PROXY_HEADER; unset, that header is ignored."""
+        return _get("CONSOLE_TRUSTED_PROXY")
+
+    @property
+    def console_proxy_header(self) -> str:
+        """CPD_DEMO_CONSOLE_PROXY_HEADER: x-forwarded-for (the default) or forwarded."""
+        from builder.errors import UserError
+
+        header = (_get("CONSOLE_PROXY_HEADER") or "x-forwarded-for").lower()
+        if header not in ("x-forwarded-for", "forwarded"):
+            raise UserError(f"CPD_DEMO_CONSOLE_PROXY_HEADER must be x-forwarded-for or forwarded (got {header!r}).")
+        return header
+
+    @property
     def s3_part_size(self) -> int:
         return max(5 * 1024 * 1024, _whole("S3_PART_SIZE", 16 * 1024 * 1024, 1, 5 * 1024 ** 3))
 

@@ -1,4 +1,5 @@
-"""`invoke console.serve` and `console.adduser`: the sales team's web console for one demo server.
+"""`invoke console.serve`, `console.adduser/revoke/disable/enable/users`: the sales team's web console
+for one demo server, and who may use it.
 
 Host code never imports the console (a Django project of its own): these tasks hand the server's
 URL to it through the environment and become `python -m builder.console`."""
@@ -55,15 +56,66 @@ def console_serve(c, server=None, host="127.0.0.1", port="8765", config=None, fr
     _become(["serve", "--host", host, "--port", str(number)], _environment(server, config, from_))
 
 
+USERNAME_HELP = "The console user (letters, digits and @.+-_)."
+
+
 @task(name="adduser", auto_shortflags=False, help={
-    "username": "The console user to add (or whose password to change).", "server": SERVER_HELP,
-    "token": "Also make an API token for it, printed as the last line.", "config": CONFIG_HELP})
+    "username": "The console user to add (or whose password to change: its API tokens are revoked).",
+    "server": SERVER_HELP, "token": "Also make an API token for it, printed as the last line.",
+    "expires": "The token's lifetime, e.g. 30d or 8h (with --token; default: until revoked).",
+    "config": CONFIG_HELP})
 @tool
-def console_adduser(c, username=None, server=None, token=False, config=None):
+def console_adduser(c, username=None, server=None, token=False, expires=None, config=None):
     """Add a console login (password from CPD_DEMO_CONSOLE_PASSWORD, else asked), stored hashed; --token: an API token."""
     if not username:
         raise UserError("console.adduser needs --username NAME.")
-    _become(["adduser", "--username", username] + (["--token"] if token else []), _environment(server, config))
+    if expires:
+        from builder.clock import parse_duration
+
+        parse_duration(expires, "--expires")
+        if not token:
+            raise UserError("--expires is the API token's lifetime: give it with --token.")
+    _become(["adduser", "--username", username] + (["--token"] if token else [])
+            + (["--expires", expires] if expires else []), _environment(server, config))
 
 
-collection = Collection("console", console_serve, console_adduser)
+@task(name="revoke", auto_shortflags=False, help={
+    "username": USERNAME_HELP, "token": "Revoke only the token starting with these characters "
+    "(`console.users` shows them; default: every token of the user).", "server": SERVER_HELP, "config": CONFIG_HELP})
+@tool
+def console_revoke(c, username=None, token=None, server=None, config=None):
+    """Revoke a console user's API tokens (all, or the one named by its first characters): they answer 401 at once."""
+    if not username:
+        raise UserError("console.revoke needs --username NAME.")
+    _become(["revoke", "--username", username] + (["--token", token] if token else []), _environment(server, config))
+
+
+@task(name="disable", auto_shortflags=False, help={"username": USERNAME_HELP, "server": SERVER_HELP,
+                                                   "config": CONFIG_HELP})
+@tool
+def console_disable(c, username=None, server=None, config=None):
+    """Stop a console user: it cannot sign in, its sessions and API tokens are refused until console.enable."""
+    if not username:
+        raise UserError("console.disable needs --username NAME.")
+    _become(["disable", "--username", username], _environment(server, config))
+
+
+@task(name="enable", auto_shortflags=False, help={"username": USERNAME_HELP, "server": SERVER_HELP,
+                                                  "config": CONFIG_HELP})
+@tool
+def console_enable(c, username=None, server=None, config=None):
+    """Let a disabled console user in again (its password and API tokens as they were)."""
+    if not username:
+        raise UserError("console.enable needs --username NAME.")
+    _become(["enable", "--username", username], _environment(server, config))
+
+
+@task(name="users", auto_shortflags=False, help={"server": SERVER_HELP, "config": CONFIG_HELP})
+@tool
+def console_users(c, server=None, config=None):
+    """The console's users: active or disabled, last login, and each API token by its first characters and last use."""
+    _become(["users"], _environment(server, config))
+
+
+collection = Collection("console", console_serve, console_adduser, console_revoke, console_disable, console_enable,
+                        console_users)

@@ -28,7 +28,9 @@ def server_for(server_url: str | None, proj, by: str | None = None):
     from builder.demo import local
     from builder.demo import server as demo_server
     from builder.named.demos import Server
+    from builder.named.names import check_person
 
+    by = check_person(by) if by is not None else None
     tailoring, status = hooks.tailoring(proj), hooks.status(proj)
     if not server_url:
         local.ensure_local_server()

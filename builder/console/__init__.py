@@ -11,6 +11,9 @@ settings  Django's settings, from what boot found
 engine    the console's one view of its server: the engine's Server per user, versions, logins
 jobs      long actions (new, reset, drop) in background threads, with progress the page polls
 access    logins, the throttle on wrong passwords, API tokens, the API's errors as JSON
+guard     bodies too large, unknown paths, the control database unreachable: answered, JSON under /api/
+http      waitress: bodies bounded and never spooled, its refusals as JSON, the trusted proxy
+sessions  Django's database sessions, keyed by a digest; users: console.adduser/revoke/disable/…
 rows      a demo as the page shows it
 views     the page and its forms; api: the JSON API
 """

@@ -1,6 +1,6 @@
-"""`python -m builder.console serve|adduser`: what `invoke console.serve` and `console.adduser` run
-(and a container's command). The demo server comes from CPD_DEMO_CONSOLE_SERVER (a superuser URL:
-in the environment, never on a command line); the project from CPD_DEMO_CONFIG; snapshots from
+"""`python -m builder.console serve|adduser|revoke|disable|enable|users`: what `invoke console.*`
+runs (and a container's command). The demo server comes from CPD_DEMO_CONSOLE_SERVER (a superuser
+URL: in the environment, never on a command line); the project from CPD_DEMO_CONFIG; snapshots from
 CPD_DEMO_SNAPSHOTS."""
 
 import argparse
@@ -27,20 +27,23 @@ def _context(host: str = ""):
 def serve(host: str, port: int) -> None:
     from builder.console import boot
 
+    if not 1 <= port <= 65535:
+        raise UserError(f"--port {port} is not a port: 1 to 65535.")
+    proxy = SETTINGS.console_trusted_proxy, SETTINGS.console_proxy_header  # checked before anything starts
     boot.prepare(_context(host))
     from django.core.wsgi import get_wsgi_application
-    from waitress import serve as waitress_serve
     from whitenoise import WhiteNoise
 
+    from builder.console import http
     from builder.console.engine import engine
     from builder.console.settings import STATIC_DIR
 
     eng = engine()  # the project and its hooks load now: a bad config stops here, not at the first request
     app = WhiteNoise(get_wsgi_application(), root=str(STATIC_DIR), prefix="static/", max_age=3600)
+    server = http.server(app, host, port, SETTINGS.console_threads, *proxy)
     shown = f"[{host}]" if ":" in host else host
     print(f"console for the demos on {eng.where} at http://{shown}:{port}/ (Ctrl-C to stop)", flush=True)
-    waitress_serve(app, host=host, port=port, threads=SETTINGS.console_threads, ident="cpd-demo console",
-                   clear_untrusted_proxy_headers=True, _quiet=True)
+    server.run()
 
 
 def _password() -> str:
@@ -56,31 +59,17 @@ def _password() -> str:
     return password
 
 
-def adduser(username: str, token: bool) -> None:
-    from django.core.exceptions import ValidationError
+def _say(line: str) -> None:
+    print(line, flush=True)
 
+
+def _users():
     from builder.console import boot
 
-    password = _password()
     boot.prepare(_context())
-    from django.contrib.auth.models import User
+    from builder.console import users
 
-    from builder.console.models import ApiToken
-
-    try:
-        User.username_validator(username)
-    except ValidationError:
-        raise UserError(f"Console user names are letters, digits and @.+-_ (got {username!r}).") from None
-    if not username or len(username) > 150:
-        raise UserError("A console user name has 1 to 150 characters.")
-    user, made = User.objects.get_or_create(username=username)
-    user.set_password(password)
-    user.is_active = True
-    user.save()
-    print(f"{'added' if made else 'updated the password of'} the console user {username}", flush=True)
-    if token:
-        print("an API token for it (shown once; send it as Authorization: Bearer TOKEN):", flush=True)
-        print(ApiToken.issue(user), flush=True)
+    return users
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,12 +81,31 @@ def main(argv: list[str] | None = None) -> int:
     adding = sub.add_parser("adduser")
     adding.add_argument("--username", required=True)
     adding.add_argument("--token", action="store_true")
+    adding.add_argument("--expires", default="")
+    revoking = sub.add_parser("revoke")
+    revoking.add_argument("--username", required=True)
+    revoking.add_argument("--token", default="")
+    for name in ("disable", "enable"):
+        sub.add_parser(name).add_argument("--username", required=True)
+    sub.add_parser("users")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
             serve(args.host, args.port)
+        elif args.command == "adduser":
+            from builder.clock import parse_duration
+
+            expires = parse_duration(args.expires, "--expires") if args.expires else None
+            if expires and not args.token:
+                raise UserError("--expires is the API token's lifetime: give it with --token.")
+            password = _password()
+            _users().adduser(args.username, password, args.token, expires, _say)
+        elif args.command == "revoke":
+            _users().revoke(args.username, args.token.strip(), _say)
+        elif args.command in ("disable", "enable"):
+            _users().set_active(args.username, args.command == "enable", _say)
         else:
-            adduser(args.username, args.token)
+            _users().users(_say)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

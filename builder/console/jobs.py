@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from builder.console.guard import unreachable
 from builder.errors import UserError
 from builder.postgres import rebase
 
@@ -82,7 +83,11 @@ class Jobs:
         except UserError as exc:
             job.message, job.state = str(exc), "failed"
         except Exception as exc:  # the page says it failed; the trace goes to the console's log
-            log.exception("%s of %s failed", job.action, job.demo)
+            if unreachable(exc):  # expected: one line, no trace
+                log.warning("%s of %s failed: the demo server is unreachable: %s", job.action, job.demo,
+                            rebase.first_line(exc))
+            else:
+                log.exception("%s of %s failed", job.action, job.demo)
             job.message, job.state = f"It failed: {rebase.first_line(exc)}", "failed"
         job.seconds = time.monotonic() - started
 

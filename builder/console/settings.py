@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "builder.console",
 ]
 MIDDLEWARE = [
+    "builder.console.guard.Guard",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +64,7 @@ USE_I18N = False
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
+SESSION_ENGINE = "builder.console.sessions"  # keyed by a digest, never the cookie's value
 SESSION_COOKIE_AGE = 12 * 3600  # a working day
 SESSION_COOKIE_NAME = "cpd_console_session"
 CSRF_COOKIE_NAME = "cpd_console_csrf"
@@ -73,6 +75,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # as guard.MAX_BODY
 
 STATIC_URL = "/static/"
 STATIC_DIR = HERE / "static"
@@ -80,7 +83,8 @@ STATIC_DIR = HERE / "static"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "builder.console.guard.OneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line"]}},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"},
                 "builder.console": {"handlers": ["console"], "level": "INFO"}},
 }

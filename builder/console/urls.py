@@ -3,6 +3,10 @@ from django.urls import path
 
 from builder.console import access, api, views
 
+handler400 = "builder.console.guard.bad_request"
+handler404 = "builder.console.guard.not_found"
+handler500 = "builder.console.guard.server_error"
+
 urlpatterns = [
     path("login/", access.Login.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),

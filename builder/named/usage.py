@@ -14,6 +14,7 @@ from time import monotonic
 import psycopg
 
 from builder.errors import UserError
+from builder.named.names import printable
 from builder.named.registry import Registry
 from builder.postgres import rebase
 
@@ -92,8 +93,10 @@ def lines(found: list[Entry]) -> list[str]:
     if not found:
         return ["nothing logged yet"]
     rows = [("WHEN", "WHO", "ACTION", "DEMO", "SECONDS", "RESULT")]
-    rows += [(e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"), e.by, e.action, e.demo or "–", f"{e.seconds:.2f}",
-              ("ok" if e.ok else "FAILED") + (f": {e.detail}" if e.detail else "")) for e in reversed(found)]
+    # Escaped: a name written before names were checked, or a detail quoting one, steers no terminal.
+    rows += [(e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z"), printable(e.by), e.action, printable(e.demo or "–"),
+              f"{e.seconds:.2f}", ("ok" if e.ok else "FAILED") + (f": {printable(e.detail)}" if e.detail else ""))
+             for e in reversed(found)]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     return ["  ".join([*(cell.ljust(w) for cell, w in zip(row[:5], widths, strict=True)), row[5]]).rstrip()
             for row in rows]

@@ -115,6 +115,8 @@
           busy = data.busy;
           localTimes(document);
           applyFilter();
+        } else if (answer.status === 503) {
+          toast("The demo server is unreachable: the page retries by itself.");
         }
       } catch (e) { /* the console restarting: the next poll tries again */ }
     }
