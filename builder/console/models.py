@@ -56,9 +56,3 @@ class ConsoleSession(AbstractBaseSession):
     """A browser's session, keyed by the SHA-256 of its cookie (see builder.console.sessions)."""
 
     session_key = models.CharField(max_length=64, primary_key=True)
-
-    @classmethod
-    def get_session_store_class(cls):
-        from builder.console.sessions import SessionStore
-
-        return SessionStore
