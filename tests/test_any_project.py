@@ -149,3 +149,49 @@ def test_its_pages_are_served_as_a_buyer_sees_them(site, restored):
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.docker
+def test_the_image_starts_with_the_same_behaviours(docker_client, installed, site, restored):
+    """The image the command builds (its Dockerfile and scripts from the installed package) rebases at
+    its start with the same SQL: the conference whole and running or upcoming, its talks in their
+    places, the series clear of Thanksgiving, no session."""
+    import time
+
+    import psycopg
+
+    from builder.postgres.embedded import free_port
+    from tests.conftest import BASE_IMAGE
+
+    repository = f"cpd-demo-conference-{os.getpid()}"
+    made = cpd_demo(installed, site, "snapshot.image", "--repository", repository, "--base-image", BASE_IMAGE)
+    assert made.returncode == 0, made.stdout + made.stderr
+    port = free_port()
+    container = docker_client.containers.run(f"{repository}:latest", command=["-p", str(port)], network_mode="host",
+                                             detach=True, environment={"CPD_DEMO_NOW": SATURDAY_NIGHT.isoformat()})
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = psycopg.connect(f"postgresql://postgres:cpd-demo-only@127.0.0.1:{port}/conference_demo",
+                                       connect_timeout=2, autocommit=True)
+                if conn.execute("SELECT rebased_at IS NOT NULL FROM cpd_demo_snapshot").fetchone()[0]:
+                    break
+                conn.close()
+            except psycopg.OperationalError:
+                pass
+            assert time.monotonic() < deadline, container.logs().decode()[-2000:]
+            time.sleep(0.3)
+        with conn:
+            image = conn.execute("SELECT starts, ends, date_from, date_to FROM builder_conference").fetchone()
+            talks = conn.execute('SELECT "start", "end" FROM builder_talk ORDER BY "start"').fetchall()
+            days = [d for (d,) in conn.execute("SELECT day FROM builder_meetup ORDER BY day")]
+            sessions = conn.execute("SELECT count(*) FROM django_session").fetchone()[0]
+        # The same instant through the host's restore gave the same rows.
+        assert image == tuple(query(restored, "SELECT starts, ends, date_from, date_to FROM builder_conference")[0])
+        assert talks == query(restored, 'SELECT "start", "end" FROM builder_talk ORDER BY "start"')
+        assert days == [d for (d,) in query(restored, "SELECT day FROM builder_meetup ORDER BY day")]
+        assert image[1] > SATURDAY_NIGHT and sessions == 0
+    finally:
+        container.remove(force=True)
+        docker_client.images.remove(docker_client.images.get(f"{repository}:latest").id, force=True)  # every tag
