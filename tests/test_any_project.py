@@ -195,3 +195,24 @@ def test_the_image_starts_with_the_same_behaviours(docker_client, installed, sit
     finally:
         container.remove(force=True)
         docker_client.images.remove(docker_client.images.get(f"{repository}:latest").id, force=True)  # every tag
+
+
+def test_the_build_server_port_is_chosen_by_flag_or_environment(installed, site, tmp_path):
+    import socket
+
+    from builder.postgres.embedded import free_port
+
+    port = free_port()
+    built = cpd_demo(installed, site, "snapshot.build", "--provider", "embedded", "--build-port", str(port),
+                     "--output", str(tmp_path / "by-flag"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert f"embedded Postgres 15 on 127.0.0.1:{port}" in built.stdout
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        taken = held.getsockname()[1]
+        refused = cpd_demo(installed, site, "snapshot.build", "--provider", "embedded", "--output", str(tmp_path / "env"),
+                           env={"CPD_DEMO_BUILD_PORT": str(taken)})
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == (f"error: Port {taken} of 127.0.0.1 is in use: choose another build port "
+                                      "(--build-port or CPD_DEMO_BUILD_PORT), or 0 for a free one.")

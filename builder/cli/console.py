@@ -39,7 +39,12 @@ def _environment(server: str | None, config: str | None, from_: str | None = Non
 def _become(args: list[str], env: dict[str, str]) -> None:
     # exec: the console is this process, so a kill or Ctrl-C ends it and nothing is left behind.
     sys.stdout.flush()
-    os.execvpe(sys.executable, [sys.executable, "-m", "builder.console", *args], env)
+    # -P and the engine's own folder first: run from a project's directory, its own `builder` package
+    # never stands in for ours.
+    from builder.settings import ENGINE_ROOT
+
+    env = {**env, "PYTHONPATH": os.pathsep.join([str(ENGINE_ROOT), *filter(None, [env.get("PYTHONPATH")])])}
+    os.execvpe(sys.executable, [sys.executable, "-P", "-m", "builder.console", *args], env)
 
 
 @task(name="serve", auto_shortflags=False, help={
