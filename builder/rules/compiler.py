@@ -166,6 +166,9 @@ class Compiler:
         elif "json" in spec:
             return self.json_rules(col, spec, base)
         elif "year_of" in spec:
+            if col.type not in ("text", "character varying", "json", "jsonb"):
+                raise self.fail(f"{key} is {col.type}: a year token lives in text (year_of is for a name that "
+                                "carries a year).")
             base.kind = "year_token"
             base.source = self.sibling(col, spec.pop("year_of"), "year's date column").name
             pattern = spec.pop("pattern", r"^(.*\D)\d{4}$")

@@ -312,3 +312,10 @@ def test_spans_and_groups_are_found_by_names_and_foreign_keys_and_can_be_declare
         Compiler({"default": "weeks", "groups": {"talk": "slot_id.nope"}}, schema, "rules.toml").compile()
     with pytest.raises(UserError, match=r"\[spans\] of slot: nope is not a date or timestamp column"):
         Compiler({"default": "weeks", "spans": {"slot": ["opens", "nope"]}}, schema, "rules.toml").compile()
+
+
+def test_a_rule_a_column_of_its_type_cannot_take_is_refused_by_name():
+    with pytest.raises(UserError, match=r"shop\.order\.placed is date: a year token lives in text"):
+        Compiler({"columns": {"shop.order.placed": {"year_of": "placed"}}}, SCHEMA, "rules.toml").compile()
+    with pytest.raises(UserError, match=r"shop\.order\.placed is date, not json, jsonb or text"):
+        Compiler({"columns": {"shop.order.placed": {"json": "now"}}}, SCHEMA, "rules.toml").compile()
