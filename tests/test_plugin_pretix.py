@@ -230,7 +230,7 @@ def test_every_dated_column_of_pretix_is_declared_or_defaulted(pg, snapshot, tmp
            if not line.startswith(("live rows:", "slot rows:", "span:", "group:", "group?:"))}
     assert len(row) == 178 and "live rows: live where date_from <= {anchor}" in listed.stdout
     assert "slot rows: weekly slot from date_from to date_to in event(event_id), settled 60 min after" in listed.stdout
-    assert row["pretixbase_event.date_from"].endswith("weeks in event(id)  [columns]")
+    assert row["pretixbase_event.date_from"].endswith("weeks in event(id), span date_from..date_to  [columns]")
     assert row["pretixbase_checkinlist.rules"].endswith("json at anywhere, each by weeks in event(event_id)  [columns]")
     assert row["pretixapi_oauthaccesstoken.expires"].endswith("expire  [columns]")
     assert row["pretixbase_invoice.date"].endswith("weeks  [default]")
