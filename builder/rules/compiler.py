@@ -2,7 +2,7 @@
 schema, and compiled into the rows of the rule table the build writes into the dump (the rebase,
 the digest and the checks read those rows; none of them knows the project).
 
-A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all optional:
+A rule file (or the `[rules]` table of cpd-demo.toml) has these parts, all optional:
 
     default = "weeks"                     # the rule of a dated column nobody declared (else: refused)
     [tables]                              # whole tables
@@ -33,7 +33,7 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has four parts, all option
     settle = 300                          #   (minutes its aftermath takes: certificates, feedback)
     follow = ["talk.event_id", "review.event_id"]   # rows that move with their slot row, whatever their own rule
     follow_past = ["ticket.event_id"]     #   ... with a past one only (what led up to it)
-    holidays = { countries = ["US"] }     #   slots on its zone's holidays are skipped (builder/holidays.py)
+    holidays = { countries = ["US"] }     #   slots on its zone's holidays are skipped (rules/holidays.py)
     [zones]                               # named zones: SQL of one value ({id}), {platform} the platform's zone
     event = "coalesce((SELECT tz FROM event_setting WHERE event_id = {id}), {platform})"
     [spans]                               # pairs of one row that move as one interval, beyond those their
