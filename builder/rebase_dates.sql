@@ -132,6 +132,9 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'cpd_demo_snapshot has no row: this is not a demo database';
   END IF;
+  -- One-off UPDATEs whose estimates (subqueries per row) would have the JIT compile for seconds what runs
+  -- for less: never worth it here.
+  PERFORM set_config('jit', 'off', true);
   home := (SELECT relnamespace FROM pg_class WHERE oid = 'cpd_demo_snapshot'::regclass);
   -- Tables are named by oid::regclass below; pg_temp goes last so that nothing shadows them.
   PERFORM set_config('search_path', format('%I, pg_catalog, pg_temp', home::regnamespace), true);
