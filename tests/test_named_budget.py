@@ -63,9 +63,16 @@ def test_the_demos_logins_never_hold_more_than_the_server_gives_them(small, buil
             assert answer.status_code == 503, answer.text
             message = answer.json()["error"]
             assert message.startswith("The server is full") and "\n" not in message, message
-            listed = requests.get(f"http://127.0.0.1:{port}/api/demos", timeout=60,
-                                  headers={"Authorization": f"Bearer {token}"})
+            auth = {"Authorization": f"Bearer {token}"}
+            listed = requests.get(f"http://127.0.0.1:{port}/api/demos", timeout=60, headers=auth)
             assert sorted(d["name"] for d in listed.json()["demos"]) == ["b_one", "b_two"]
+            # The rest of the API on the managed admin login: reset, drop, and a new demo once there is room.
+            base = f"http://127.0.0.1:{port}/api/demos"
+            assert requests.post(f"{base}/b_one/reset", timeout=120, headers=auth).status_code == 200
+            assert requests.delete(f"{base}/b_two", timeout=120, headers=auth).status_code == 200
+            made = requests.post(base, json={"name": "b_three"}, timeout=120, headers=auth)
+            assert made.status_code == 201, made.text
+            assert limits(small) == {"b_one": 3, "b_three": 3}  # the console asks for 3 each
         finally:
             proc.terminate()
             proc.wait(timeout=30)
