@@ -190,6 +190,7 @@ class Registry:
     def ensure(self) -> None:
         """The registry made if need be (closed to every other login), its tables up to date."""
         server.wait_until_ready(self.admin, timeout=10)
+        made = False
         if not self.exists():
             # Made once: the lock of its making lives where the registry is not yet.
             with locks.AdvisoryLock(self.admin, "cpd-demo:control") as lock:
@@ -197,11 +198,13 @@ class Registry:
                 if not self.exists():
                     server.create_database(self.admin, CONTROL)
                     self.close_to_public(CONTROL, comment=marks.CONTROL_COMMENT)
-                    self.notes = self.close_server_databases()
+                    made = True
         with locks.AdvisoryLock(self.locks, "cpd-demo:control") as lock:
             lock.acquire(timeout=60)
             with server.connect(self.at(CONTROL)) as conn:
                 conn.execute(SCHEMA)
+            notes = self.close_server_databases()  # again each time: a registry made before did not
+        self.notes = notes if made else []
         self.known = True
 
     def close_server_databases(self) -> list[str]:
