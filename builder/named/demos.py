@@ -194,8 +194,8 @@ class Server:
         started = time.monotonic()
         with helpers.held(self.admin, "stage", name) as staging:
             with server.connect(self.admin) as conn:
-                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-                    sql.Identifier(staging), sql.Identifier(template)))
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                    sql.Identifier(staging), sql.Identifier(template), copy_strategy(conn, template)))
             self.registry.close_to_public(staging, owner_role=name, comment=marks.DEMO)
             with server.connect(self.at(staging)) as conn:
                 try:
@@ -315,6 +315,20 @@ class Server:
         with self.logged("protect" if protected else "unprotect", name):
             self.registry.write("UPDATE demo SET protected = %s WHERE name = %s", (protected, name))
         return self.show(name)
+
+
+# From this size on, a template is copied file by file (two checkpoints, no WAL): quicker than
+# writing the whole database to WAL again (measured: 1.55 s against 1.8-3.6 s at scale 1000, 594 MiB;
+# equal at scale 100, slower below, where the checkpoints cost more than the WAL).
+FILE_COPY_FROM = 256 * 1_048_576
+
+
+def copy_strategy(conn: psycopg.Connection, template: str) -> sql.Composable:
+    """The STRATEGY clause for a copy of `template` (none before Postgres 15, which always copies files)."""
+    if conn.info.server_version < 150000:
+        return sql.SQL("")
+    size = server.scalar(conn, "SELECT pg_database_size(%s)", (template,)) or 0
+    return sql.SQL(" STRATEGY FILE_COPY" if size >= FILE_COPY_FROM else " STRATEGY WAL_LOG")
 
 
 def grant(conn: psycopg.Connection, role: str) -> None:
