@@ -109,8 +109,8 @@ def _record(conn: psycopg.Connection, key: str, doing: str) -> None:
     """The holder's own record of what it does (where the registry keeps one: the control database)."""
     try:
         conn.execute(RECORD, (key, doing[:200]))
-    except (psycopg.errors.UndefinedTable, psycopg.errors.InsufficientPrivilege):
-        pass  # a lock outside the control database: the loser is told "another command"
+    except psycopg.Error:  # outside the control database, or a clash: the loser is told "another command"
+        pass
 
 
 def holder(admin: str, key: str) -> tuple[str, float] | None:
