@@ -3,6 +3,7 @@ the same version, and what a demo costs (disk, reset time, server memory), at se
 
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +34,13 @@ def server_memory_kib(pg: EmbeddedPostgres) -> int:
             continue
         total += sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
     return total
+
+
+def createdb_copy(pg: EmbeddedPostgres, template: str, name: str, strategy: str | None = None) -> None:
+    """A bare `createdb -T template name` (a process, as a DBA would run it), with a strategy if given."""
+    args = [str(pg.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-T", template]
+    subprocess.run(args + (["-S", strategy] if strategy else []) + [name], check=True, capture_output=True,
+                   env={**os.environ, "PGPASSWORD": pg.password})
 
 
 def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]]:
@@ -77,6 +85,23 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                     "demo.reset", "--name", names[0], "--server", pg.url()))
                 rows.append(Row("named", f"`invoke demo.reset --name`, whole command, scale {scale}", reset_cmd,
                                 "`invoke snapshot.restore`, whole command", full_cmd, goal="≤ 0.5x"))
+                # The floor: a bare copy of the template, and the two ways Postgres copies one.
+                template = demos.show(names[0]).template
+
+                def settle_copy():
+                    server.drop_database(pg.url(), "bench_copy")
+                    settle()
+
+                bare = {strategy: median_of(repeat, settle_copy,
+                                            lambda s=strategy: createdb_copy(pg, template, "bench_copy", s))
+                        for strategy in (None, "FILE_COPY")}
+                server.drop_database(pg.url(), "bench_copy")
+                rows.append(Row("named", f"`invoke demo.reset --name`, whole command, vs a bare copy, scale {scale}",
+                                reset_cmd, "bare `createdb -T <template>` (WAL_LOG, the default)", bare[None],
+                                goal="≤ 1.5x"))
+                rows.append(Row("named", f"`createdb -T <template> -S FILE_COPY` (what a reset copies with), "
+                                f"scale {scale}", bare["FILE_COPY"], "the same with WAL_LOG, the default", bare[None],
+                                goal="< 1x"))
                 with server.connect(pg.url()) as conn:
                     size = server.scalar(conn, "SELECT pg_database_size(%s)", (names[0],))
                 sizing.append({"scale": scale, "disk_mib": size / 1_048_576, "reset_s": reset, "new_s": made,

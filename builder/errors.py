@@ -12,3 +12,7 @@ class Busy(UserError):
     def __init__(self, message: str, holder: str = ""):
         super().__init__(message)
         self.holder = holder
+
+
+class ServerFull(UserError):
+    """The server has no connection left to give (the console answers 503)."""

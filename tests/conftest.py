@@ -93,6 +93,34 @@ def pg():
         yield cluster
 
 
+class Managed:
+    """An embedded cluster shaped like a managed server (RDS, Cloud SQL, Azure, Neon, Supabase): its
+    admin login `master` has CREATEDB and CREATEROLE, the grants those providers give their admin
+    role, and owns `postgres`; no superuser. The superuser makes it once; tests use only `master`."""
+
+    def __init__(self, cluster: EmbeddedPostgres):
+        from builder.postgres.scram import verifier
+
+        self.cluster = cluster
+        self.password = "master-" + os.urandom(9).hex()
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute("CREATE ROLE cloud_admin NOLOGIN")
+            conn.execute("GRANT pg_signal_backend, pg_read_all_stats, pg_read_all_settings, pg_monitor TO cloud_admin")
+            conn.execute(f"CREATE ROLE master LOGIN CREATEDB CREATEROLE IN ROLE cloud_admin "
+                         f"PASSWORD '{verifier(self.password)}'")
+            conn.execute("ALTER DATABASE postgres OWNER TO master")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://master:{self.password}@127.0.0.1:{self.cluster.port}/{database}"
+
+
+@pytest.fixture(scope="session")
+def managed():
+    """A server shaped like a managed one (see Managed), for the session."""
+    with EmbeddedPostgres() as cluster:
+        yield Managed(cluster)
+
+
 def manage(url: str, *args: str, media_root: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     """The platform stand-in's own `manage.py ARGS` on `url`, as its developers run it (no engine)."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": CPD.settings}

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 import requests
 
-from builder.postgres import locks
+from builder.postgres import conninfo, locks, marks
 from tests.conftest import CONSOLE_PASSWORD, build_snapshot, invoke, one_sentence
 
 ROUTES = [("GET", "/api/demos"), ("POST", "/api/demos"), ("GET", "/api/demos/api_one"),
@@ -105,7 +105,8 @@ def test_bad_input_is_400_and_an_unknown_demo_404(console, api_one):
 
 
 def test_a_demo_another_action_holds_is_409_naming_who(console, api_one):
-    held = locks.take_or_refuse(console.server_url, "api_one", doing="resetting by carol")
+    held = locks.take_or_refuse(conninfo.with_database(console.server_url, marks.CONTROL), "api_one",
+                                doing="resetting by carol")
     try:
         for method, path in (("POST", "/api/demos/api_one/reset"), ("DELETE", "/api/demos/api_one")):
             message = error_of(call(console, method, path), 409, "carol is resetting api_one")

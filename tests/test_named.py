@@ -33,7 +33,7 @@ def test_two_demos_each_with_its_own_login_and_nothing_else(demos, built, pg):
     with psycopg.connect(acme_url) as conn:
         assert conn.execute("SELECT count(*) FROM events_event").fetchone()[0] > 10
         conn.execute("UPDATE marketing_contact SET first_name = 'Changed' WHERE id = 1")
-    for other in ("globex", CONTROL, acme.template):
+    for other in ("globex", CONTROL, acme.template, "postgres", "template1"):
         other = conninfo.with_database(acme_url, other)
         with pytest.raises(psycopg.OperationalError, match="permission denied|not currently accepting|pg_hba"):
             psycopg.connect(other, connect_timeout=5).close()

@@ -69,18 +69,20 @@ def test_a_broken_demo_is_listed_as_broken_and_the_rest_still_list_and_keep_live
 def test_drop_removes_what_a_demo_login_left_in_other_databases(demos, built, pg):
     demos.new("leaver", str(built), echo=quiet)
     url = demos.demo_url("leaver")
-    elsewhere = conninfo.with_database(url, "postgres")  # PUBLIC may connect there on a shared server
+    if not server.database_exists(pg.url(), "their_app"):
+        server.create_database(pg.url(), "their_app")  # someone else's, which PUBLIC may open
+    elsewhere = conninfo.with_database(url, "their_app")
     with psycopg.connect(elsewhere, autocommit=True) as conn:
         conn.execute("ALTER DEFAULT PRIVILEGES FOR ROLE leaver IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC")
     holder = psycopg.connect(elsewhere, autocommit=True)
     holder.execute("CREATE TEMP TABLE held (x int)")
-    assert one(pg.url(), "SELECT count(*) FROM pg_default_acl a JOIN pg_roles r ON r.oid = a.defaclrole "
-                         "WHERE r.rolname = 'leaver'") == 1
+    assert one(pg.url("their_app"), "SELECT count(*) FROM pg_default_acl a JOIN pg_roles r ON r.oid = a.defaclrole "
+                                    "WHERE r.rolname = 'leaver'") == 1
     proc = invoke("demo.drop", "--name", "leaver", "--server", pg.url())
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert login_count(pg, "leaver") == 0 and not server.database_exists(pg.url(), "leaver")
-    assert one(pg.url(), "SELECT count(*) FROM pg_default_acl a LEFT JOIN pg_roles r ON r.oid = a.defaclrole "
-                         "WHERE r.oid IS NULL") == 0
+    assert one(pg.url("their_app"), "SELECT count(*) FROM pg_default_acl a LEFT JOIN pg_roles r "
+                                    "ON r.oid = a.defaclrole WHERE r.oid IS NULL") == 0
     assert demos.registry.demo("leaver") is None
     holder.close()
 
@@ -184,10 +186,10 @@ def test_gc_goes_on_past_a_busy_demo_and_never_drops_a_template_in_use(demos, bu
     version = build_snapshot(other, seed=777).version
     demos.new("newer", str(other), echo=quiet)
     demos.drop("newer", echo=quiet)  # its template is unused now...
-    in_use = locks.AdvisoryLock(pg.url(), f"cpd-demo:template:{template_name(version)}", shared=True)
+    in_use = locks.AdvisoryLock(pg.url(marks.CONTROL), f"cpd-demo:template:{template_name(version)}", shared=True)
     in_use.acquire()  # ...but a command in flight is copying from it
     time.sleep(1.1)
-    with locks.AdvisoryLock(pg.url(), locks.database_key("busy_one")) as busy:
+    with locks.AdvisoryLock(pg.url(marks.CONTROL), locks.database_key("busy_one")) as busy:
         busy.acquire()
         lines = []
         report = upkeep.gc(demos, echo=lines.append)

@@ -98,12 +98,14 @@ def demo_url(c, name=None, server=None, config=None):
 @task(name="list", auto_shortflags=False, help={"server": SERVER_HELP, "config": CONFIG_HELP})
 @tool
 def demo_list(c, server=None, config=None):
-    """One row per named demo: its status, prospect, version, dates, size, connections and host."""
+    """One row per named demo: its status, prospect, version, dates, size, connections and host; then the
+    server's connection budget (what the demos' logins may hold between them, and what is free)."""
     from builder.named import listing
 
     demos = server_for(server, project(config))
     for line in listing.lines(demos.demos(), demos.url):
         say(line)
+    say(demos.connection_budget().line())
 
 
 @task(name="drop", auto_shortflags=False, help={"name": NAME_HELP, "server": SERVER_HELP, "by": BY_HELP,

@@ -1,14 +1,17 @@
 """The console's JSON API (SPEC §9): the same login as the page, or `Authorization: Bearer TOKEN`.
 Actions are done before the answer comes back; errors are one sentence: a bad name or ttl 400, an
-unknown demo 404, a demo another action holds 409."""
+unknown demo 404, a demo another action holds 409, a server with no connection left for it 503."""
+
+import functools
+from collections.abc import Callable
 
 from django.http import HttpRequest, JsonResponse
 
 from builder.clock import parse_duration, utc_now
-from builder.console.access import api, body
+from builder.console.access import api, body, error
 from builder.console.engine import engine
 from builder.console.rows import as_json
-from builder.errors import UserError
+from builder.errors import ServerFull, UserError
 from builder.named import usage
 from builder.named.names import check_prospect, validate
 
@@ -28,7 +31,19 @@ def _ttl(data: dict):
     return parse_duration(_text(data, "ttl", DEFAULT_TTL), "ttl")
 
 
+def _full_is_503(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """A server full (the demos' connection budget, or every slot taken) answers 503 with its sentence."""
+    @functools.wraps(view)
+    def inner(*args, **kwargs) -> JsonResponse:
+        try:
+            return view(*args, **kwargs)
+        except ServerFull as exc:
+            return error(503, str(exc))
+    return inner
+
+
 @api("GET", "POST")
+@_full_is_503
 def demos(request: HttpRequest) -> JsonResponse:
     eng = engine()
     srv = eng.server(request.user.get_username())
@@ -47,6 +62,7 @@ def demos(request: HttpRequest) -> JsonResponse:
 
 
 @api("GET", "DELETE")
+@_full_is_503
 def demo(request: HttpRequest, name: str) -> JsonResponse:
     eng = engine()
     srv = eng.server(request.user.get_username())
@@ -58,6 +74,7 @@ def demo(request: HttpRequest, name: str) -> JsonResponse:
 
 
 @api("POST")
+@_full_is_503
 def reset(request: HttpRequest, name: str) -> JsonResponse:
     """Back to pristine; with {"version": V or "newest"}, moved to that snapshot version."""
     eng = engine()
@@ -74,6 +91,7 @@ def reset(request: HttpRequest, name: str) -> JsonResponse:
 
 
 @api("POST")
+@_full_is_503
 def extend(request: HttpRequest, name: str) -> JsonResponse:
     eng = engine()
     validate(name)
@@ -82,6 +100,7 @@ def extend(request: HttpRequest, name: str) -> JsonResponse:
 
 
 @api("POST")
+@_full_is_503
 def protect(request: HttpRequest, name: str) -> JsonResponse:
     """Protect from gc ({"protected": false} lifts it)."""
     eng = engine()
@@ -94,6 +113,7 @@ def protect(request: HttpRequest, name: str) -> JsonResponse:
 
 
 @api("GET")
+@_full_is_503
 def log(request: HttpRequest) -> JsonResponse:
     name = request.GET.get("demo") or None
     if name:

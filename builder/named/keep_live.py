@@ -26,7 +26,7 @@ STATEMENT_TIMEOUT = "10min"  # far above a rebase at scale 1000; a rebase never 
 
 def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
     """Rebase one demo to `now`; its line of the round."""
-    with locks.AdvisoryLock(srv.admin, locks.database_key(demo.name), label=f"rebasing by {srv.by}") as lock:
+    with locks.AdvisoryLock(srv.registry.locks, locks.database_key(demo.name), label=f"rebasing by {srv.by}") as lock:
         if not lock.try_acquire():
             return "busy (a reset or a drop?): next round"
         if demo.state != "ready" or demo.problem:

@@ -1,6 +1,8 @@
 """The registry of a server's named demos: the control database `cpd_demo_control`, which only
-superusers may open. It lists what the tool made (templates and demos, each with the state of the
-command making or dropping it) and is read, with what the server says of each demo, in one query.
+the tool's admin login (and superusers) may open. It lists what the tool made (templates and
+demos, each with the state of the command making or dropping it) and is read, with what the server
+says of each demo, in one query. The tool's locks on demos and templates live in it too, where
+no demo login can take one.
 """
 
 import getpass
@@ -43,6 +45,9 @@ CREATE INDEX IF NOT EXISTS usage_demo ON usage (demo, at DESC);
 -- A database dropped while the listing runs has no size: the listing goes on.
 CREATE OR REPLACE FUNCTION database_size(db oid) RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN RETURN pg_database_size(db); EXCEPTION WHEN OTHERS THEN RETURN NULL; END $$;
+-- What the holder of each labelled lock is doing, recorded by that holder (its backend's pid).
+CREATE TABLE IF NOT EXISTS lock_holder (
+  pid integer PRIMARY KEY, key text NOT NULL, doing text NOT NULL, since timestamptz NOT NULL DEFAULT now());
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 """
 # Every demo with what the server says of it: its database, mark, size and sessions, its login,
@@ -52,14 +57,18 @@ SELECT d.name, d.state, d.prospect, d.color, d.version, d.template, d.created_at
        d.reset_by, d.expires_at, d.anchor_at, d.protected, d.shows,
        db.oid IS NOT NULL, shobj_description(db.oid, 'pg_database'), coalesce(database_size(db.oid), 0),
        (SELECT count(*) FROM pg_stat_activity a WHERE a.datid = db.oid),
-       r.rolname IS NOT NULL, coalesce(d.verifier = '' OR r.rolpassword = d.verifier, false),
-       (SELECT coalesce(a.application_name, '') FROM pg_locks l
-                JOIN pg_database ad ON ad.oid = l.database AND ad.datname = %(admin)s
-                LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+       r.rolname IS NOT NULL, coalesce(d.verifier = '' OR {password_ok}, false),
+       (SELECT coalesce(h.doing, '') FROM pg_locks l
+                LEFT JOIN lock_holder h ON h.pid = l.pid AND h.key = %(key)s || d.name
          WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
            AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(%(key)s || d.name, 0) LIMIT 1)
-  FROM demo d LEFT JOIN pg_database db ON db.datname = d.name LEFT JOIN pg_authid r ON r.rolname = d.name
+  FROM demo d LEFT JOIN pg_database db ON db.datname = d.name LEFT JOIN {roles} r ON r.rolname = d.name
 """
+# A superuser compares each login's verifier with the one the tool set; a login that may not read
+# pg_authid (a managed server's admin) cannot, and `demo.repair` tries the password instead.
+LISTING_SUPERUSER = LISTING.format(password_ok="r.rolpassword = d.verifier", roles="pg_authid")
+LISTING_MANAGED = LISTING.format(password_ok="true", roles="pg_roles")
 FIELDS = ("name", "state", "prospect", "color", "version", "template", "created_at", "created_by", "reset_at",
           "reset_by", "expires_at", "anchor_at", "protected", "shows", "has_database", "mark", "size", "connections",
           "has_login", "login_ok", "busy_with")
@@ -97,8 +106,7 @@ class Demo:
     def from_row(cls, row: tuple) -> "Demo":
         values = dict(zip(FIELDS, row, strict=True))
         holder = values.pop("busy_with")
-        label = holder[len(locks.LABEL):] if holder and holder.startswith(locks.LABEL) else ""
-        return cls(**values, busy=holder is not None, busy_with=label)
+        return cls(**values, busy=holder is not None, busy_with=holder or "")
 
     @property
     def problem(self) -> str:
@@ -147,13 +155,17 @@ def who() -> str:
 
 
 class Registry:
-    """The control database of the server at `url` (a superuser URL)."""
+    """The control database of the server at `url` (a superuser's URL, or a managed server's admin:
+    CREATEDB and CREATEROLE)."""
 
     def __init__(self, url: str, dedicated: bool = False):
         conninfo.params(url)
         self.url = url
         self.admin = server.admin_url(url)
+        self.locks = self.at(CONTROL)  # where the tool's locks on demos and templates are taken
         self.dedicated = dedicated
+        self.notes: list[str] = []  # what making the registry could not do (said once, by demo.new)
+        self._reads_verifiers: bool | None = None
         self._exists = False  # once seen, for the life of this command (it is never dropped under one)
         self.known = False  # made ready by this process (a long-lived one, the console, asks once)
 
@@ -176,21 +188,51 @@ class Registry:
         return True
 
     def ensure(self) -> None:
+        """The registry made if need be (closed to every other login), its tables up to date."""
         server.wait_until_ready(self.admin, timeout=10)
-        with locks.AdvisoryLock(self.admin, "cpd-demo:control") as lock:
+        made = False
+        if not self.exists():
+            # Made once: the lock of its making lives where the registry is not yet.
+            with locks.AdvisoryLock(self.admin, "cpd-demo:control") as lock:
+                lock.acquire(timeout=60)
+                if not self.exists():
+                    server.create_database(self.admin, CONTROL)
+                    self.close_to_public(CONTROL, comment=marks.CONTROL_COMMENT)
+                    made = True
+        with locks.AdvisoryLock(self.locks, "cpd-demo:control") as lock:
             lock.acquire(timeout=60)
-            if not self.exists():
-                server.create_database(self.admin, CONTROL)
-                self.close_to_public(CONTROL, comment=marks.CONTROL_COMMENT)
-                if self.dedicated:
-                    for database in ("postgres", "template1"):
-                        self.close_to_public(database)
             with server.connect(self.at(CONTROL)) as conn:
                 conn.execute(SCHEMA)
+            notes = self.close_server_databases()  # again each time: a registry made before did not
+        self.notes = notes if made else []
         self.known = True
 
+    def close_server_databases(self) -> list[str]:
+        """CONNECT revoked from PUBLIC on the server's own `postgres` and `template1` where this
+        login owns them (or the server is the tool's own): a demo login opens its own database and nothing else.
+        Where it may not, one line each says so."""
+        notes = []
+        with server.connect(self.admin) as conn:
+            rows = conn.execute("""
+                SELECT datname, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+                  FROM pg_database WHERE datname IN ('postgres', 'template1') ORDER BY 1""").fetchall()
+        for database, ours in rows:
+            if ours or self.dedicated:
+                self.close_to_public(database)
+            else:
+                notes.append(f"{database} is not this login's: every login of the server may still open it "
+                             "(nothing of the tool's is kept there)")
+        return notes
+
+    def reads_verifiers(self) -> bool:
+        """Whether this login may read the logins' verifiers (pg_authid: a superuser)."""
+        if self._reads_verifiers is None:
+            with server.connect(self.admin) as conn:
+                self._reads_verifiers = bool(server.scalar(conn, "SELECT has_table_privilege('pg_authid', 'SELECT')"))
+        return self._reads_verifiers
+
     def close_to_public(self, database: str, owner_role: str | None = None, comment: str | None = None) -> None:
-        """Only superusers (and the demo's own login) may connect; the tool's mark, if given."""
+        """Only the tool's admin login, superusers (and the demo's own login) may connect; the tool's mark, if given."""
         db = sql.Identifier(database)
         with server.connect(self.admin) as conn:
             conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
@@ -217,8 +259,8 @@ class Registry:
         if not self.exists():
             return []
         where = " WHERE d.name = %(name)s" if name else ""
-        rows = self.query(LISTING + where + " ORDER BY d.name",
-                          {"admin": server.ADMIN_DATABASE, "key": locks.database_key(""), "name": name})
+        listing = LISTING_SUPERUSER if self.reads_verifiers() else LISTING_MANAGED
+        rows = self.query(listing + where + " ORDER BY d.name", {"key": locks.database_key(""), "name": name})
         return [Demo.from_row(row) for row in rows]
 
     def demo(self, name: str) -> Demo | None:

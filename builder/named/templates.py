@@ -33,7 +33,7 @@ def ready(reg: Registry, name: str) -> bool:
 
 def hold(reg: Registry, name: str) -> locks.AdvisoryLock | None:
     """The template `name`'s lock held shared if it is ready (checked under the lock), else None."""
-    use = locks.AdvisoryLock(reg.admin, key(name), shared=True)
+    use = locks.AdvisoryLock(reg.locks, key(name), shared=True)
     use.acquire(timeout=WAIT)
     if ready(reg, name):
         return use
@@ -52,7 +52,7 @@ def take(reg: Registry, source: str, version: str | None, echo: Callable[[str], 
         use = hold(reg, name)
         if use is not None:
             return name, version, use
-        with locks.AdvisoryLock(reg.admin, key(name)) as making:
+        with locks.AdvisoryLock(reg.locks, key(name)) as making:
             making.acquire(timeout=WAIT)
             if not ready(reg, name):
                 _make(reg, str(source), version, name, echo)
@@ -94,7 +94,7 @@ def drop_unused(reg: Registry, echo: Callable[[str], None]) -> tuple[list[str], 
     unused = "SELECT t.name, t.state FROM template t WHERE NOT EXISTS (SELECT 1 FROM demo d WHERE d.template = t.name)"
     dropped, kept = [], []
     for name, _ in reg.query(unused + " ORDER BY t.name"):
-        with locks.AdvisoryLock(reg.admin, key(name)) as lock:
+        with locks.AdvisoryLock(reg.locks, key(name)) as lock:
             if not lock.try_acquire():
                 kept.append(f"{name}: a command is copying from it or making it")
                 continue

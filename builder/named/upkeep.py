@@ -20,7 +20,6 @@ from builder.named import templates
 from builder.named.demos import Server, grant
 from builder.named.registry import Demo
 from builder.postgres import helpers, locks, marks, roles, server
-from builder.settings import SETTINGS
 
 Echo = Callable[[str], None]
 
@@ -108,7 +107,7 @@ def repair(srv: Server, name: str | None = None, echo: Echo = print) -> Report:
 
 
 def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
-    with locks.take_or_refuse(srv.admin, demo.name, f"the demo {demo.name}", doing=f"repairing by {srv.by}"):
+    with locks.take_or_refuse(srv.registry.locks, demo.name, f"the demo {demo.name}", doing=f"repairing by {srv.by}"):
         demo = srv.show(demo.name)
         if demo.state != "ready":
             srv.drop(demo.name, echo=echo, locked=True)
@@ -125,15 +124,26 @@ def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
             echo(f"{demo.name}: its database was gone: making it again from its template")
             srv.reset(demo.name, echo=lambda m: echo("  " + m), locked=True)
             report.repaired.append(demo.name)
-        elif not demo.has_login or not demo.login_ok:
-            verifier = srv.registry.verifier(demo.name)
-            roles.make_or_restore(srv.admin, demo.name, verifier, SETTINGS.connection_limit)
+        elif not demo.has_login or not demo.login_ok or not _password_works(srv, demo):
+            srv.login(demo.name, srv.registry.verifier(demo.name))
             with server.connect(srv.at(demo.name)) as conn:
                 grant(conn, demo.name)
             echo(f"{demo.name}: its login is back as it was made")
             report.repaired.append(demo.name)
         else:
             echo(f"{demo.name}: ok")
+
+
+def _password_works(srv: Server, demo: Demo) -> bool:
+    """Whether the demo's login still takes the password the tool gave it. A superuser reads the
+    verifier in the listing; a login that may not (a managed server's admin) tries it."""
+    if srv.registry.reads_verifiers():
+        return True
+    try:
+        psycopg.connect(srv.demo_url(demo.name, demo), connect_timeout=10).close()
+    except psycopg.OperationalError as exc:
+        return "password authentication failed" not in str(exc)
+    return True
 
 
 def _orphans(srv: Server, report: Report, echo: Echo) -> None:
@@ -147,7 +157,7 @@ def _orphans(srv: Server, report: Report, echo: Echo) -> None:
             "SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') = %s "
             "AND datname NOT LIKE 'cpd\\_tmp\\_%%' ORDER BY 1", (marks.DEMO,))]
     for name in sorted({*logins, *databases} - registered):
-        if not locks.is_free(srv.admin, locks.database_key(name)):
+        if srv.registry.exists() and not locks.is_free(srv.registry.locks, locks.database_key(name)):
             continue
 
         def clear(name: str = name) -> None:

@@ -105,8 +105,10 @@ def _write_private(path: Path, text: str, owner: str | None = None) -> None:
 
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path | None = None, port: int | None = None, durable: bool = False,
-                 own_database_only: bool = False):
+                 own_database_only: bool = False, settings: tuple[str, ...] = ()):
+        """`settings`: more server settings ("max_connections=20"), given at every start."""
         self.persistent = data_dir is not None
+        self.settings = settings
         self.base = Path(data_dir) if data_dir else None
         self.port = port
         self.durable = durable
@@ -251,6 +253,7 @@ class EmbeddedPostgres:
                    f"-c unix_socket_directories={self.socket_dir}", "-c timezone=UTC"]
         if not self.durable:
             options += [f"-c {s}" for s in FAST_SETTINGS]
+        options += [f"-c {s}" for s in self.settings]
         self._run(
             str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log_file),
             "-o", " ".join(options), "-w", "-t", "60", "start",

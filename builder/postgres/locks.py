@@ -1,8 +1,12 @@
 """Advisory locks: who works on what. A session-level lock lives on its own admin connection and is
 released when the holder closes it or dies (a kill -9 included), so a free lock means its owner is
-gone. `try_acquire` never waits: the loser gets a sentence, not a queue. A lock may carry a label
-(what its holder is doing, and for whom) as its connection's application_name, so the loser is told
-who is in the way, and a listing can say what a busy demo is busy with."""
+gone. `try_acquire` never waits: the loser gets a sentence, not a queue.
+
+The named demos' locks are taken in the control database, which no demo login can open, so no
+client can hold one. A lock there may carry a label (what its holder is doing, and for whom),
+recorded by its holder in the registry's `lock_holder` table against its backend: the loser is
+told who is in the way from that record, never from what a client calls itself. The label is the
+connection's application_name too, for a DBA reading pg_stat_activity."""
 
 import time
 from typing import Any
@@ -11,7 +15,7 @@ import psycopg
 
 from builder.errors import Busy, UserError
 from builder.postgres import conninfo
-from builder.postgres.server import connection_error_reason, scalar
+from builder.postgres.server import connect_error, scalar
 
 
 def database_key(name: str) -> str:
@@ -20,14 +24,19 @@ def database_key(name: str) -> str:
 
 
 LABEL = "cpd-demo: "  # the application_name prefix of a labelled lock's connection
-# The holder of an advisory lock on the current database: its label and how long it has held it.
+# The holder of an advisory lock on the current database: its recorded label and how long it has held it.
 HOLDER = """
-SELECT a.application_name, extract(epoch FROM now() - coalesce(a.state_change, a.backend_start))
-  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+SELECT h.doing, extract(epoch FROM now() - h.since)
+  FROM pg_locks l JOIN lock_holder h ON h.pid = l.pid AND h.key = %(key)s
  WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted AND l.mode = 'ExclusiveLock'
    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-   AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(%s, 0)
+   AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(%(key)s, 0)
  LIMIT 1"""
+# What a labelled lock's holder records of itself (rows of backends gone are cleared on the way).
+RECORD = """
+WITH gone AS (DELETE FROM lock_holder WHERE pid NOT IN (SELECT pid FROM pg_stat_activity))
+INSERT INTO lock_holder (pid, key, doing) VALUES (pg_backend_pid(), %s, %s)
+    ON CONFLICT (pid) DO UPDATE SET key = excluded.key, doing = excluded.doing, since = now()"""
 
 
 def helper_key(name: str) -> str:
@@ -59,11 +68,12 @@ class AdvisoryLock:
             extra: dict[str, Any] = {"application_name": label_of(self.label)} if self.label else {}
             conn = psycopg.connect(self.admin, autocommit=True, connect_timeout=10, **extra)
         except psycopg.OperationalError as exc:
-            raise UserError(f"Cannot connect to {conninfo.display(self.admin)}: "
-                            f"{connection_error_reason(exc)}.") from None
+            raise connect_error(self.admin, exc) from None
         function = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
         if scalar(conn, f"SELECT {function}(hashtextextended(%s, 0))", (self.key,)):
             self.conn = conn
+            if self.label and not self.shared:
+                _record(conn, self.key, self.label)
             return True
         conn.close()
         return False
@@ -95,17 +105,25 @@ def label_of(doing: str) -> str:
     return text[:63]
 
 
+def _record(conn: psycopg.Connection, key: str, doing: str) -> None:
+    """The holder's own record of what it does (where the registry keeps one: the control database)."""
+    try:
+        conn.execute(RECORD, (key, doing[:200]))
+    except psycopg.Error:  # outside the control database, or a clash: the loser is told "another command"
+        pass
+
+
 def holder(admin: str, key: str) -> tuple[str, float] | None:
-    """What the holder of the exclusive lock `key` said it is doing, and for how many seconds; None
-    when nobody holds it or its holder gave no label."""
+    """What the holder of the exclusive lock `key` recorded it is doing, and for how many seconds;
+    None when nobody holds it or its holder recorded nothing."""
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
-            row = conn.execute(HOLDER, (key,)).fetchone()
+            row = conn.execute(HOLDER, {"key": key}).fetchone()
     except psycopg.Error:
         return None
-    if row is None or not str(row[0]).startswith(LABEL):
+    if row is None:
         return None
-    return str(row[0])[len(LABEL):], float(row[1] or 0)
+    return str(row[0]), float(row[1] or 0)
 
 
 def take_or_refuse(admin: str, name: str, what: str = "", doing: str = "") -> AdvisoryLock:

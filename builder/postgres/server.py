@@ -8,12 +8,14 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from builder.errors import UserError
+from builder.errors import ServerFull, UserError
 from builder.postgres import conninfo, marks
 
 # The server's own databases: never a target, never dropped, even with --force.
 RESERVED = frozenset({"postgres", "template0", "template1"})
 ADMIN_DATABASE = "postgres"
+# What Postgres says when every connection slot is taken.
+FULL = ("too many clients already", "remaining connection slots are reserved", "too many connections for role")
 MAX_NAME_BYTES = 63  # Postgres truncates longer identifiers (NAMEDATALEN - 1)
 # Databases the tool makes for its own work carry this prefix; no target may.
 HELPER_PREFIX = "cpd_tmp_"
@@ -30,7 +32,7 @@ def connect(url: str, autocommit: bool = True, timeout: float = 10) -> Iterator[
     try:
         conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
     except psycopg.OperationalError as exc:
-        raise UserError(f"Cannot connect to {conninfo.display(url)}: {connection_error_reason(exc)}.") from None
+        raise connect_error(url, exc) from None
     try:
         yield conn
     finally:
@@ -50,12 +52,23 @@ def connection_error_reason(exc: Exception) -> str:
     return first.rsplit("failed: ", 1)[-1].strip().rstrip(".")
 
 
+def connect_error(url: str, exc: Exception) -> UserError:
+    """One sentence for a failed connection; a server with no connection left is ServerFull."""
+    reason = connection_error_reason(exc)
+    if any(full in reason for full in FULL):
+        return ServerFull(f"The server {conninfo.display(url)} has no connection left ({reason}): "
+                          "try again when some of its clients have gone.")
+    return UserError(f"Cannot connect to {conninfo.display(url)}: {reason}.")
+
+
 def wait_until_ready(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
             with connect(url, timeout=2):
                 return
+        except ServerFull:
+            raise
         except UserError:
             if time.monotonic() > deadline:
                 raise
@@ -190,6 +203,19 @@ _QUIET = ("log_statement = 'none'", "log_min_duration_statement = -1", "log_min_
 
 def quiet(conn: psycopg.Connection) -> None:
     """Inside a transaction on `conn`: nothing it runs from here on reaches the server log (for
-    statements that carry a secret, such as a password or its verifier)."""
-    for setting in _QUIET:
-        conn.execute(f"SET LOCAL {setting}")
+    statements that carry a secret, such as a password or its verifier), as far as this login may
+    say so: a login without superuser sets those it may (a managed server's admin: none but the
+    last; its log_statement is the provider's, `none` by default)."""
+    names = [setting.split(" = ")[0] for setting in _QUIET]
+    granted = " OR has_parameter_privilege(name, 'SET')" if conn.info.server_version >= 150000 else ""
+    allowed = {r[0] for r in conn.execute(
+        "SELECT name FROM pg_settings WHERE name = ANY(%s) AND (context = 'user' OR "
+        f"current_setting('is_superuser')::boolean{granted})", (names,))}
+    for setting, name in zip(_QUIET, names, strict=True):
+        if name in allowed:
+            conn.execute(f"SET LOCAL {setting}")
+
+
+def is_superuser(conn: psycopg.Connection) -> bool:
+    """Whether the login of `conn` is a superuser (a managed server's admin login never is)."""
+    return bool(scalar(conn, "SELECT current_setting('is_superuser')::boolean"))
