@@ -28,7 +28,7 @@ def _state(request: HttpRequest) -> dict:
     now = utc_now()
     newest = eng.newest()
     demos = srv.demos()
-    rows = [Row.of(d, now, newest, JOBS.running_on(d.name)) for d in demos]
+    rows = [Row.of(d, now, newest, JOBS.running_on(d.name), eng.project.timezone, eng.project.open_url) for d in demos]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1

@@ -1,0 +1,96 @@
+"""Open from the console, in a real browser (Debian's Chromium, headless): a sales engineer opens a
+prospect's named demo and sees its own pages, its admin with the prospect's framed certificate
+(every picture loads: no 404 among the page's requests), each demo's "as of" on the console, and
+no DEBUG page anywhere. Screenshots go to docs/screenshots/ (open-*.png, console-as-of.png)."""
+
+import re
+
+import pytest
+import requests
+
+from tests.conftest import CONSOLE_PASSWORD, PROJECT
+from tests.test_console_browser import ARTIFACTS, TIMEOUT, browser  # noqa: F401 (the fixture)
+
+SHOTS = PROJECT / "docs" / "screenshots"
+PROSPECT = "St Mary's Regional"
+SUPERUSER = "admin@cpdevents.com"
+PASSWORD = "cpd-demo-only"  # the documented demo password the test builds use
+DEBUG_MARKS = ("URLconf", "DEBUG = True", "Traceback", "Page not found (404)", "Django tried these URL patterns")
+
+
+@pytest.fixture(scope="module")
+def stmarys(console):
+    answer = requests.post(console.base + "/api/demos", json={"name": "stmarys", "prospect": PROSPECT, "ttl": "1d"},
+                           headers=console.headers("bob"), timeout=180)
+    assert answer.status_code == 201, answer.text
+    yield "stmarys"
+    requests.delete(f"{console.base}/api/demos/stmarys", headers=console.headers("bob"), timeout=120)
+
+
+def signed_in(browser, console, width=1400):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="America/New_York")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(console.base + "/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", CONSOLE_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(console.base + "/")
+    return context, page
+
+
+def test_open_is_behind_the_console_login(console, stmarys):
+    answer = requests.get(f"{console.base}/open/stmarys/admin/", allow_redirects=False, timeout=30)
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login/"), answer.status_code
+    media = requests.get(f"{console.base}/open/stmarys/media/anything.png", allow_redirects=False, timeout=30)
+    assert media.status_code == 302 and "/login/" in media.headers["Location"]
+
+
+def test_open_shows_the_prospects_demo_with_its_framed_certificate(console, browser, stmarys):  # noqa: F811
+    context, page = signed_in(browser, console)
+    row = page.locator("#demo-stmarys")
+    assert re.search(r"as of \d{1,2} \w{3} \d{4} \d\d:\d\d E[SD]T", row.locator("td.sees").inner_text())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "console-as-of.png"))
+
+    with context.expect_page() as opened:
+        row.locator("a.open").click()
+    demo = opened.value
+    demo.set_default_timeout(TIMEOUT)
+    failed: list[str] = []
+    demo.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    demo.wait_for_load_state()
+    assert "/open/stmarys/admin/login/" in demo.url, demo.url
+    demo.fill("input[name=username]", SUPERUSER)
+    demo.fill("input[name=password]", PASSWORD)
+    demo.click("input[type=submit]")
+    demo.wait_for_url(re.compile(r".*/open/stmarys/admin/$"))
+    assert "Administration" in demo.title() and demo.locator("#user-tools").count() == 1
+    demo.screenshot(path=str(SHOTS / "open-admin.png"))
+
+    media: list[str] = []
+    demo.on("response", lambda r: media.append(f"{r.status} {r.url}") if "/media/" in r.url else None)
+    demo.goto(f"{console.base}/open/stmarys/admin/credentials/certificatetemplate/?q=St+Mary")
+    demo.locator("#result_list tbody tr th a").first.click()
+    demo.wait_for_load_state("networkidle")
+    text = demo.inner_text("body")
+    assert f"{PROSPECT} Standard Certificate" in demo.input_value("input[name=name]"), text[:400]
+    assert PROSPECT in text  # the platform writes the organisation onto the art
+    assert media and all(m.startswith("200 ") for m in media), media
+    assert all("/open/stmarys/media/" in m for m in media), media
+    demo.screenshot(path=str(SHOTS / "open-certificate.png"), full_page=True)
+    assert not failed, failed
+    context.close()
+
+
+def test_no_debug_page_anywhere_open_serves(console, browser, stmarys):  # noqa: F811
+    context, page = signed_in(browser, console)
+    for path in ("/open/stmarys/no-such-page/", "/open/stmarys/admin/no-such-app/", "/open/stmarys/",
+                 "/open/nosuchdemo/admin/"):
+        answer = page.goto(console.base + path)
+        text = page.content()
+        assert not any(mark in text for mark in DEBUG_MARKS), (path, text[:300])
+        assert answer.status in (200, 302, 404), (path, answer.status)
+    page.goto(console.base + "/open/stmarys/")
+    assert "/open/stmarys/admin/" in page.url  # `/` leads to the admin
+    context.close()
