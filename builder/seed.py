@@ -5,7 +5,7 @@ The host never imports Django. It runs this one file by its path with the projec
 command line or in the environment of another process:
 
     {"action": "migrate" | "seed" | "serve",
-     "project": {"settings", "path": [DIR], "overrides": {}, "database": {}, "host", "home",
+     "project": {"settings", "path": [DIR], "overrides": {}, "database": {}, "host", "home", "timezone",
                  "scenario": {"command": [...], "callable", "env": {}}},
      "database": {NAME, USER, PASSWORD, HOST, PORT}, "media_root": DIR,
      "seed": N, "scale": N, "anchor": ISO, "password": P, "port": N, "now": ISO,
@@ -61,6 +61,8 @@ def _configure(request: dict[str, Any], serving: bool = False) -> None:
         setattr(settings, key, value)
     if serving:
         settings.DEBUG = False  # the pages as a buyer sees them: no debug page lists the project's URLs
+        if project.get("timezone"):
+            settings.TIME_ZONE = project["timezone"]  # the platform's zone is the pages' current zone
         project["host"] = project.get("host") or _own_host(settings)
         settings.ALLOWED_HOSTS = [h.split(":")[0] for h in (project["host"], "127.0.0.1", "localhost") if h]
         port = int(request["port"])

@@ -94,3 +94,62 @@ def test_no_debug_page_anywhere_open_serves(console, browser, stmarys):  # noqa:
     page.goto(console.base + "/open/stmarys/")
     assert "/open/stmarys/admin/" in page.url  # `/` leads to the admin
     context.close()
+
+
+def in_the_admin(browser, console, zone: str):  # noqa: F811
+    """A buyer's browser in `zone`, signed in to the console, then to the demo's admin as the superuser."""
+    context, page = signed_in(browser, console)
+    context.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id=zone)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(console.base + "/open/stmarys/admin/")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", CONSOLE_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/open/stmarys/admin/login/.*"))
+    page.fill("input[name=username]", SUPERUSER)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r".*/open/stmarys/admin/$"))
+    return context, page
+
+
+LISTS = ("events/event", "events/registration", "events/session", "credentials/certificate", "billing/invoice",
+         "billing/plan", "billing/subscription", "accounts/user", "accounts/profile", "learning/course",
+         "learning/enrollment", "marketing/promocode", "accounts/cpdrequirement")
+
+
+def test_the_pages_read_as_a_buyers_at_a_laptops_width(console, browser, stmarys):  # noqa: F811
+    context, page = in_the_admin(browser, console, "Europe/London")  # five hours ahead of the platform
+    assert "CPD requirements" in page.inner_text("body") and "Cpd " not in page.inner_text("body")
+    wide = {}
+    for path in LISTS:
+        page.goto(f"{console.base}/open/stmarys/admin/{path}/")
+        cut = page.evaluate("""() => {
+            const table = document.querySelector('#result_list');
+            return [document.documentElement.scrollWidth - window.innerWidth,
+                    table ? table.getBoundingClientRect().right - window.innerWidth : 0];
+        }""")
+        if max(cut) > 0:
+            wide[path] = max(cut)
+            page.screenshot(path=str(ARTIFACTS / f"wide-{path.replace('/', '-')}.png"))
+        assert "Cpd " not in page.inner_text("#content"), path
+    assert not wide, wide  # px beyond a 1400 px window
+    page.goto(f"{console.base}/open/stmarys/admin/events/event/")
+    assert "CPD credits" in page.text_content("#result_list thead")
+    assert re.search(r"\$\d", page.inner_text("#result_list tbody"))  # prices as money
+    page.locator("#result_list tbody tr th a").first.click()
+    page.wait_for_load_state("load")
+    body = page.inner_text("#content")
+    assert "CPD enabled" in body and "CPD credits" in body and "Price in cents" in body
+    assert re.search(r"\$[\d,]+\.\d\d: the amount in cents", body), body[:600]
+    assert "ahead of server time" not in body and "behind server time" not in body
+
+    # The superuser sees each persona's world: a user's events, registrations, certificates.
+    page.goto(f"{console.base}/open/stmarys/admin/accounts/user/?q=attendee.engaged")
+    page.locator("#result_list tbody tr").first.locator("a:has-text('certificates')").click()
+    page.wait_for_url(re.compile(r".*/credentials/certificate/\?recipient__id__exact=\d+"))
+    assert page.locator("#result_list tbody tr").count() >= 1
+    page.screenshot(path=str(SHOTS / "open-persona-certificates.png"))
+    context.close()

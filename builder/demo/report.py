@@ -40,4 +40,7 @@ def login_lines(project: Project, password_is_default: bool = True) -> list[str]
         password = DEFAULT_PASSWORD if password_is_default else "(the --password given at build time)"
         lines.append(f"  password for every login: {project.login_password.format(password=password)}   "
                      "(demo use only)")
+    lines.append("  where they work: every login on the platform's own site pointed at this database; the pages "
+                 "demo.open and demo.admin serve (the admin) take staff logins only, and there the superuser "
+                 "sees each persona's world")
     return lines

@@ -27,6 +27,7 @@ def request(project: Project, action: str, database_url: str, **fields: Any) -> 
     scenario = project.scenario
     described = {"settings": project.settings, "path": [str(p) for p in project.path], "overrides": project.overrides,
                  "database": project.database_settings, "host": project.host, "home": project.home,
+                 "timezone": project.timezone,
                  "scenario": {"command": list(scenario.command), "callable": scenario.callable, "env": scenario.env}}
     body = json.dumps({"action": action, "project": described, "database": database, **fields})
     env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "DATABASE_URL")}

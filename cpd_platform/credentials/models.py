@@ -9,7 +9,7 @@ class CertificateTemplate(models.Model):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="certificate_templates", help_text="null = system template",
+        related_name="certificate_templates", help_text="Empty: a system template, offered to every organizer.",
     )
     name = models.CharField(max_length=200)
     orientation = models.CharField(max_length=20, choices=Orientation.choices)
