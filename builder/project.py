@@ -6,7 +6,7 @@ the file and the key. docs/plug-in.md describes every key.
                 name), database_settings (over the engine's database entry: OPTIONS, CONN_MAX_AGE, …), overrides
     [scenario]  command (a management command and its arguments) or callable ("module:function"),
                 anchor ("now", "clock" or a fixed instant), env, media
-    [rules]     the dated columns' rules, inline or in a file (builder/rules.py has the grammar)
+    [rules]     the dated columns' rules, inline or in a file (builder/rules/ has the grammar)
     [demo]      optional parts: checks, status, tailor, logins, login_password, host and home (the host the
                 project's pages answer and the page `/` leads to when the tool serves them), open_url (where
                 the platform runs elsewhere: each demo's address, "https://{name}.demo.example.com/")
