@@ -1,30 +1,38 @@
 """Open from the console, in a real browser (Debian's Chromium, headless): a sales engineer opens a
 prospect's named demo and sees its own pages, its admin with the prospect's framed certificate
 (every picture loads: no 404 among the page's requests), each demo's "as of" on the console, and
-no DEBUG page anywhere. Screenshots go to docs/screenshots/ (open-*.png, console-as-of.png)."""
+no DEBUG page anywhere. Screenshots go to build/test-artifacts/ (the best kept in docs/screenshots/)."""
 
 import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 
-from tests.conftest import CONSOLE_PASSWORD, PROJECT
+from builder import hooks
+from tests.conftest import CONSOLE_PASSWORD, CPD, named_server
 from tests.test_console_browser import ARTIFACTS, TIMEOUT, browser  # noqa: F401 (the fixture)
 
-SHOTS = PROJECT / "docs" / "screenshots"
+SHOTS = ARTIFACTS  # the best are kept in docs/screenshots/
 PROSPECT = "St Mary's Regional"
 SUPERUSER = "admin@cpdevents.com"
 PASSWORD = "cpd-demo-only"  # the documented demo password the test builds use
+CALL = (datetime.now(UTC) + timedelta(days=1)).replace(hour=14, minute=30, second=0, microsecond=0)  # 09:30 New York
 DEBUG_MARKS = ("URLconf", "DEBUG = True", "Traceback", "Page not found (404)", "Django tried these URL patterns")
 
 
 @pytest.fixture(scope="module")
 def stmarys(console):
+    """A prospect's demo made from the console, and beside it one prepared for tomorrow's 09:30 call (pinned)."""
     answer = requests.post(console.base + "/api/demos", json={"name": "stmarys", "prospect": PROSPECT, "ttl": "1d"},
                            headers=console.headers("bob"), timeout=180)
     assert answer.status_code == 201, answer.text
+    srv = named_server(console.server_url, by="maria", status=hooks.status(CPD))  # as `demo.new --now` makes it
+    srv.new("acme_0930", str(console.snapshots), now=CALL, prospect="Acme Health", echo=lambda *_: None)
     yield "stmarys"
     requests.delete(f"{console.base}/api/demos/stmarys", headers=console.headers("bob"), timeout=120)
+    srv.drop("acme_0930", echo=lambda *_: None)
 
 
 def signed_in(browser, console, width=1400):  # noqa: F811
@@ -50,6 +58,14 @@ def test_open_shows_the_prospects_demo_with_its_framed_certificate(console, brow
     context, page = signed_in(browser, console)
     row = page.locator("#demo-stmarys")
     assert re.search(r"as of \d{1,2} \w{3} \d{4} \d\d:\d\d E[SD]T", row.locator("td.sees").inner_text())
+    assert row.locator(".tag.pinned").count() == 0
+    pinned = page.locator("#demo-acme_0930 td.sees")
+    assert f"as of {CALL.astimezone(ZoneInfo('America/New_York')):%d %b %Y %H:%M}".replace("as of 0", "as of ") \
+        in pinned.inner_text() and pinned.locator(".tag.pinned").count() == 1
+    listed = {d["name"]: d for d in requests.get(console.base + "/api/demos", headers=console.headers(),
+                                                 timeout=30).json()["demos"]}
+    assert listed["acme_0930"]["pinned"] is True and listed["stmarys"]["pinned"] is False
+    assert datetime.fromisoformat(listed["acme_0930"]["data_as_of"]) == CALL
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "console-as-of.png"))
 
@@ -153,3 +169,35 @@ def test_the_pages_read_as_a_buyers_at_a_laptops_width(console, browser, stmarys
     assert page.locator("#result_list tbody tr").count() >= 1
     page.screenshot(path=str(SHOTS / "open-persona-certificates.png"))
     context.close()
+
+
+def test_the_console_keeps_its_snapshot_card_and_banners_current_and_has_its_icon(console, browser, stmarys):  # noqa: F811
+    icon = requests.get(console.base + "/favicon.ico", timeout=30)
+    assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg")
+    context, page = signed_in(browser, console)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.reload()
+    count = int(re.search(r"(\d+) demos?", page.inner_text("#versions")).group(1))
+
+    page.fill(".newdemo input[name=name]", "banners")
+    page.click(".newdemo button[name=create]")
+    page.wait_for_selector(".job.j-ok:has-text('Made banners')")
+    page.wait_for_function(f"document.querySelector('#versions').innerText.includes('{count + 1} demos')")
+    for _ in range(3):  # three resets: their banners do not pile up beyond three finished ones
+        page.wait_for_selector("#demo-banners button[name=reset]:not([disabled])")
+        page.locator("#demo-banners button[name=reset]").click()
+        page.wait_for_load_state()
+        page.wait_for_selector(".job.j-running", state="detached")
+    page.wait_for_selector("#demo-banners button[name=reset]:not([disabled])")
+    assert page.locator(".job").count() <= 3
+    assert not missing, missing
+
+    page.click("form[action='/logout/'] button")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", CONSOLE_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(console.base + "/")
+    assert page.locator(".job").count() == 0  # a new sign-in starts with no old banners
+    context.close()
+    requests.delete(f"{console.base}/api/demos/banners", headers=console.headers("bob"), timeout=120)

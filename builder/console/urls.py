@@ -1,5 +1,6 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path, re_path
+from django.views.generic.base import RedirectView
 
 from builder.console import access, api, opening, views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("login/", access.Login.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("", views.page, name="page"),
+    path("favicon.ico", RedirectView.as_view(url="/static/console/favicon.svg", permanent=True)),
     path("fresh", views.fresh),
     path("log", views.full_log, name="log"),
     path("demos/new", views.new),

@@ -113,6 +113,7 @@
           $("#jobs").innerHTML = data.jobs;
           $("#log").innerHTML = data.log;
           $("#summary").innerHTML = data.summary;
+          if ($("#versions")) $("#versions").innerHTML = data.versions;
           busy = data.busy;
           localTimes(document);
           applyFilter();
