@@ -5,6 +5,7 @@ prospect's certificate art: no 404) and no DEBUG page, or links to `[demo] open_
 
 import os
 import re
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -110,3 +111,23 @@ def test_reset_without_now_follows_now_again(demos):
     assert demos.show("pinned_call").pinned_at is None
     assert anchor(demos, "pinned_call") > PIN or abs((anchor(demos, "pinned_call") - datetime.now(UTC))
                                                      .total_seconds()) < 300
+
+
+def test_a_demos_pages_started_on_demand_stop_when_idle(demos):
+    from builder.named import pages
+    from tests.conftest import CPD
+
+    opened = pages.Pages(CPD, idle=1.0)
+    demo = demos.show("follows_now")
+    port = opened.start("follows_now", demos.demo_url("follows_now"), None, pages.clock(demo), "/open/follows_now")
+    try:
+        assert answers(port) and opened.port("follows_now") == port
+        page = requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=30)
+        assert page.status_code == 200 and 'action="/open/follows_now/admin/login/' in page.text  # under its prefix
+        assert opened.start("follows_now", demos.demo_url("follows_now"), None, None, "/open/follows_now") == port
+        assert opened.stop_idle() == []
+        time.sleep(1.5)
+        assert opened.stop_idle() == ["follows_now"]
+        assert not answers(port) and opened.port("follows_now") is None
+    finally:
+        opened.stop_all()
