@@ -88,7 +88,7 @@ def test_demo_open_serves_the_demos_pages_with_its_media_and_its_clock_at_the_pi
         proc.terminate()
         proc.wait(timeout=30)
     said = out.read_text()
-    assert f"its clock at {PIN.isoformat()} (the demo's pin)" in said, said
+    assert f"its clock at {PIN.isoformat()} (the instant the demo was prepared for)" in said, said
 
 
 def test_demo_open_links_to_open_url_where_the_platform_runs_elsewhere(demos, pg, tmp_path):
@@ -131,3 +131,23 @@ def test_a_demos_pages_started_on_demand_stop_when_idle(demos):
         assert not answers(port) and opened.port("follows_now") is None
     finally:
         opened.stop_all()
+
+
+def test_demo_admin_on_a_database_prepared_for_an_instant_starts_there(demos, built, tmp_path):
+    demos.new("prepared", str(built), now=PIN, echo=quiet)
+    port = free_port()
+    out = tmp_path / "admin.log"
+    try:
+        with open(out, "w") as log:
+            proc = start_invoke_until(["demo.admin", "--database-url", demos.demo_url("prepared"), "--port", str(port)],
+                                      lambda: answers(port), stdout=log, stderr=log, timeout=90)
+        try:
+            assert requests.get(f"http://127.0.0.1:{port}/admin/login/", timeout=30).status_code == 200
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    finally:
+        demos.drop("prepared", echo=quiet)
+    said = out.read_text()
+    assert f"its clock at {PIN.isoformat()} (the instant the demo was prepared for)" in said, said
+    assert "postgresql://" not in said or "***" in said  # no password printed

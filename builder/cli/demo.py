@@ -135,9 +135,12 @@ def demo_admin(c, database_url=None, port="8000", name=None, server=None, config
     if name:
         _serve_named(proj, named.need_name(name, "demo.admin"), server, number, clock)
         return
+    from builder.demo import report
+
     url = target_url(database_url, proj.database)
     media = str(demo_server.media_root()) if not database_url and not os.environ.get("DATABASE_URL") else None
-    _serve(proj, url, number, media, clock)
+    prepared = None if clock else report.prepared_for(url)  # reset with --now: its pages start at that instant
+    _serve(proj, url, number, media, clock or prepared, pinned=prepared is not None)
 
 
 @task(name="open", auto_shortflags=False, help={
@@ -180,7 +183,8 @@ def _serve_named(proj, name: str, server, port: int, clock) -> None:
 def _serve(proj, url: str, port: int, media: str | None, clock, pinned: bool = False) -> None:
     from builder.snapshot import django_side
 
-    at = f", its clock at {clock.isoformat()}" + (" (the demo's pin)" if pinned else "") if clock else ""
+    at = f", its clock at {clock.isoformat()}" + (" (the instant the demo was prepared for)" if pinned else "") \
+        if clock else ""
     say(f"the project's pages on http://127.0.0.1:{port}/{at} (Ctrl-C to stop)")
     # exec: the server is this process, so it ends with the task (a kill, Ctrl-C) and leaves nothing behind.
     django_side.exec_serve(proj, url, port, media, clock.isoformat() if clock else None)

@@ -1,15 +1,31 @@
 """What a demo database shows right now: the snapshot it holds and the instant it represents, the
 project's own status lines (its status hook: what is live, what is next), and its logins."""
 
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from builder import hooks
+from builder.errors import UserError
 from builder.hooks import facts
 from builder.postgres import meta
 from builder.postgres.server import connect
 from builder.project import Project
 from builder.settings import DEFAULT_PASSWORD
+
+PREPARED = timedelta(minutes=5)  # data further than this from the moment of its rebase was prepared for an instant
+
+
+def prepared_for(url: str) -> datetime | None:
+    """The instant a demo database was prepared for (`demo.reset --now`), or None where it was rebased
+    to the moment it ran (or is no demo database): where the pages' clock starts."""
+    try:
+        with connect(url) as conn:
+            snap = meta.read(conn, url)
+    except UserError:
+        return None
+    if snap.rebased_at is None or abs(snap.anchor_at - snap.rebased_at) <= PREPARED:
+        return None
+    return snap.anchor_at
 
 
 def status_lines(project: Project, url: str) -> list[str]:
