@@ -149,8 +149,10 @@ def demo_admin(c, database_url=None, port="8000", name=None, server=None, config
     "now": "Show the pages as at this instant (ISO 8601; default: the demo's pin, else now)."})
 @tool
 def demo_open(c, name=None, server=None, port="8000", config=None, now=None):
-    """Open a named demo for a call: its address from [demo] open_url, else the project's own pages
-    served here on http://127.0.0.1:PORT/ with the demo's media, its clock at its pin."""
+    """Open a named demo's pages: its [demo] open_url, else served here (its media, its clock at its pin).
+
+    Where the project's config names `[demo] open_url`, print that address; else serve the project's
+    own pages for the demo on http://127.0.0.1:PORT/ until Ctrl-C."""
     from builder.clock import parse_instant, parse_int
     from builder.named import pages
 
