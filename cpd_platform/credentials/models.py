@@ -45,7 +45,7 @@ class Certificate(models.Model):
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates")
     course = models.ForeignKey("learning.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates")
     issued_at = models.DateTimeField()
-    credits = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    credits = models.DecimalField("CPD credits", max_digits=6, decimal_places=2, default=0)
     verification_code = models.CharField(max_length=32, unique=True)
 
     def __str__(self):

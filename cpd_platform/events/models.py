@@ -38,7 +38,7 @@ class Event(models.Model):
     certificates_enabled = models.BooleanField(default=False)
     venue = models.CharField(max_length=200, blank=True)
     zoom_meeting_id = models.CharField(max_length=32, null=True, blank=True)
-    join_url = models.URLField(null=True, blank=True)
+    join_url = models.URLField("join URL", null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]

@@ -36,7 +36,7 @@ class Module(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     content_type = models.CharField(max_length=20, choices=ContentType.choices)
-    content_url = models.URLField(blank=True)
+    content_url = models.URLField("content URL", blank=True)
     content_file = models.FileField(upload_to="modules/", blank=True)
 
     class Meta:
