@@ -34,7 +34,7 @@ def tasks() -> dict[str, set[str]]:
 def commands(text: str) -> list[tuple[str, list[str]]]:
     """(task, flags) of every `invoke X …` and `cpd-demo X …` in a page's code and prose."""
     found = []
-    for match in re.finditer(r"(?:^|[\s`(])(?:python3? -m )?(?:invoke|cpd-demo) ([a-z][a-z-]*(?:\.[a-z-]+)?)([^\n`|;#&]*)",
+    for match in re.finditer(r"(?:^|[\s`(])(?:python3? -m )?(?:invoke|cpd-demo) ([a-z][a-z-]*(?:\.[a-z-]+)?)([^\n`|;#&$]*)",
                              text):
         name, rest = match.group(1), match.group(2)
         if name in ("x", "task"):  # "invoke X", "cpd-demo TASK": the words, not a task
