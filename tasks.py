@@ -21,7 +21,7 @@ from builder.cli.program import namespace
     "only": "Comma-separated subset: pipeline,image,s3,demo,named,console,scaling,profile."})
 @tool
 def bench(c, repeat="3", quick=False, large=False, only="pipeline,image,s3,demo,named,console,scaling,profile"):
-    """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/ and the README table."""
+    """Measure every step beside the bare tool doing the same work; writes docs/benchmarks/ and the docs' tables."""
     from builder.clock import parse_int
 
     args = [sys.executable, "-m", "benchmarks.run", "--repeat", str(parse_int(repeat, "--repeat", 1, 50)),

@@ -21,7 +21,7 @@ GROUP_OF = {"pipeline": ("seed", "restore", "rebase", "build"), "image": ("image
             "profile": ()}
 ORDER = ("seed", "restore", "rebase", "build", "image", "named", "console", "s3", "demo", "scale")
 ALL = "pipeline,image,s3,demo,named,console,scaling,profile"
-WEIGHT = "docker pull over its base"  # image_start's rows, shown again in the README's image section
+WEIGHT = "docker pull over its base"  # image_start's rows, shown again in docs/image.md
 
 
 def merged(new_rows: list[Row], measured: set[str]) -> list[Row]:
@@ -34,14 +34,13 @@ def merged(new_rows: list[Row], measured: set[str]) -> list[Row]:
     return sorted(rows, key=lambda r: ORDER.index(r.group))
 
 
-def write_readme(table: str, weight: str) -> None:
-    """The full table, and the image's weight again in the image section."""
-    readme = PROJECT / "README.md"
-    text = readme.read_text()
-    for name, body in (("bench", table), ("weight", weight)):
+def write_docs(table: str, weight: str) -> None:
+    """The full table (docs/reference.md's speed section), and the image's weight again in docs/image.md."""
+    for page, name, body in ((PROJECT / "docs" / "reference.md", "bench", table),
+                             (PROJECT / "docs" / "image.md", "weight", weight)):
+        text = page.read_text()
         block = f"<!-- {name}:start -->\n{body}<!-- {name}:end -->"
-        text = re.sub(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", lambda m: block, text, flags=re.S)
-    readme.write_text(text)
+        page.write_text(re.sub(rf"<!-- {name}:start -->.*?<!-- {name}:end -->", lambda m: block, text, flags=re.S))
 
 
 def scale_of(row: Row) -> int | None:
@@ -133,7 +132,7 @@ def main() -> None:
               f"{datetime.now(timezone.utc):%Y-%m-%d}.")
     text = markdown(rows, header)
     (OUT / "results.md").write_text(text)
-    write_readme(text, markdown([r for r in rows if r.measured.startswith(WEIGHT)], header))
+    write_docs(text, markdown([r for r in rows if r.measured.startswith(WEIGHT)], header))
     chart(rows, OUT / "chart.png")
     print(text)
 

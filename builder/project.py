@@ -8,7 +8,8 @@ the file and the key. docs/plug-in.md describes every key.
                 anchor ("now", "clock" or a fixed instant), env, media
     [rules]     the dated columns' rules, inline or in a file (builder/rules/compiler.py has the grammar)
     [demo]      optional parts: checks, status, tailor, logins, login_password, host and home (the host the
-                project's pages answer and the page `/` leads to when the tool serves them)
+                project's pages answer and the page `/` leads to when the tool serves them), open_url (where
+                the platform runs elsewhere: each demo's address, "https://{name}.demo.example.com/")
 
 Standard library only. The engine's runner inside the project's own Django does not read it: the
 host hands the runner what it needs.
@@ -67,6 +68,7 @@ class Project:
     database_settings: dict[str, Any] = field(default_factory=dict)  # over the engine's database entry
     host: str = ""  # the host its pages answer ("": from its settings)
     home: str = ""  # where `/` leads when the project has no page there ("": its admin)
+    open_url: str = ""  # a demo's address where the platform runs elsewhere ({name}: the demo's); "": served here
 
     @property
     def root(self) -> Path:
@@ -130,7 +132,7 @@ def load(given: str | None = None) -> Project:
                  ("name", "settings", "python", "path", "timezone", "database", "database_settings", "overrides"))
     s = _Section(file, "scenario", data.get("scenario", {}), ("command", "callable", "anchor", "env", "media"))
     d = _Section(file, "demo", data.get("demo", {}),
-                 ("checks", "status", "tailor", "logins", "login_password", "host", "home"))
+                 ("checks", "status", "tailor", "logins", "login_password", "host", "home", "open_url"))
     settings_module = p.text("settings")
     if not re.fullmatch(r"[A-Za-z_][\w.]*", settings_module):
         raise UserError(f"{file}: [project] settings must name the Django settings module (e.g. mysite.settings).")
@@ -158,12 +160,17 @@ def load(given: str | None = None) -> Project:
         raise UserError(f"{file}: [demo] host must be a host name, with a port if it needs one (got {host!r}).")
     if home and not home.startswith("/"):
         raise UserError(f"{file}: [demo] home must be a path on the project's site, starting with / (got {home!r}).")
+    open_url = d.text("open_url")
+    rest = open_url.replace("{name}", "")
+    if open_url and (not re.fullmatch(r"https?://\S+", open_url) or rest == open_url or "{" in rest or "}" in rest):
+        raise UserError(f"{file}: [demo] open_url must be an http(s) address with {{name}} where the demo's name goes, "
+                        f"e.g. https://{{name}}.demo.example.com/ (got {open_url!r}).")
     return Project(file=file, name=p.text("name", file.parent.name), settings=settings_module,
                    python=_python(file, p.text("python")), path=tuple((file.parent / x).resolve() for x in paths),
                    timezone=zone, database=database, overrides=overrides, scenario=_scenario(file, s),
                    rules=rules, rules_file=rules_file, checks=d.text("checks"), status=d.text("status"),
                    tailor=d.path("tailor"), logins=d.data.get("logins"), login_password=d.text("login_password"),
-                   database_settings=dict(entry), host=host, home=home)
+                   database_settings=dict(entry), host=host, home=home, open_url=open_url)
 
 
 def _python(file: Path, value: str) -> str:

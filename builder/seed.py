@@ -5,17 +5,20 @@ The host never imports Django. It runs this one file by its path with the projec
 command line or in the environment of another process:
 
     {"action": "migrate" | "seed" | "serve",
-     "project": {"settings", "path": [DIR], "overrides": {}, "database": {}, "host", "home",
+     "project": {"settings", "path": [DIR], "overrides": {}, "database": {}, "host", "home", "timezone",
                  "scenario": {"command": [...], "callable", "env": {}}},
      "database": {NAME, USER, PASSWORD, HOST, PORT}, "media_root": DIR,
-     "seed": N, "scale": N, "anchor": ISO, "password": P, "port": N, "now": ISO}
+     "seed": N, "scale": N, "anchor": ISO, "password": P, "port": N, "now": ISO,
+     "prefix": "/open/NAME", "cookies": TAG, "watch_parent": true}
 
 Before Django starts, the project's settings get the engine's database as their whole default entry
 (ENGINE, NAME, OPTIONS, TEST: nothing of the project's own), the config's database settings over
 it, that media directory and the config's overrides (a mail backend that sends nothing, say): the
 project's files are never edited. Then it migrates, runs the configured scenario (a management
 command with its arguments, or a dotted callable given the seed, scale and anchor it accepts), or
-serves the project's pages as a buyer sees them (DEBUG off, at the host the project answers).
+serves the project's pages as a buyer sees them (DEBUG off, at the host the project answers; under
+`prefix` where the console passes them on from its own address, with cookies of their own; ended
+with the process that started it where `watch_parent` is given).
 
 Standard library and Django only, and nothing of the engine's: the project's virtualenv needs
 nothing of ours, and no package of the engine's shadows one of the project's.
@@ -58,6 +61,8 @@ def _configure(request: dict[str, Any], serving: bool = False) -> None:
         setattr(settings, key, value)
     if serving:
         settings.DEBUG = False  # the pages as a buyer sees them: no debug page lists the project's URLs
+        if project.get("timezone"):
+            settings.TIME_ZONE = project["timezone"]  # the platform's zone is the pages' current zone
         project["host"] = project.get("host") or _own_host(settings)
         settings.ALLOWED_HOSTS = [h.split(":")[0] for h in (project["host"], "127.0.0.1", "localhost") if h]
         port = int(request["port"])
@@ -67,9 +72,37 @@ def _configure(request: dict[str, Any], serving: bool = False) -> None:
         sys.modules["cpd_demo_runner"] = sys.modules[__name__]
         if request.get("now"):
             _start_clock_at(request["now"])
+        if request.get("prefix"):
+            _mount(settings, str(request["prefix"]).rstrip("/"), str(request.get("cookies") or "demo"))
     import django
 
     django.setup()
+
+
+def _url_path(url: str) -> str:
+    """The path of a STATIC_URL or MEDIA_URL ("static/" and "/static/" alike: "/static/"; "" for none or a full URL)."""
+    if not url or "://" in url or url.startswith("//"):
+        return ""
+    return "/" + url.lstrip("/")
+
+
+def _mount(settings: Any, prefix: str, cookies: str) -> None:
+    """The pages under `prefix` (the console passes /open/NAME/… on, the prefix taken off): every link
+    the project makes starts with it, its static files and media are served here, and its cookies
+    are its own (named for the demo, sent back only under the prefix), never the console's."""
+    _MOUNT["prefix"] = prefix
+    _MOUNT["static"] = _url_path(str(getattr(settings, "STATIC_URL", "") or ""))
+    _MOUNT["media"] = _url_path(str(getattr(settings, "MEDIA_URL", "") or ""))
+    settings.FORCE_SCRIPT_NAME = prefix
+    if _MOUNT["static"]:
+        settings.STATIC_URL = prefix + _MOUNT["static"]
+    if _MOUNT["media"]:
+        settings.MEDIA_URL = prefix + _MOUNT["media"]
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = f"{cookies}_session", f"{cookies}_csrftoken"
+    settings.SESSION_COOKIE_PATH = settings.CSRF_COOKIE_PATH = prefix + "/"
+
+
+_MOUNT: dict[str, str] = {}
 
 
 def _own_host(settings: Any) -> str:
@@ -111,11 +144,18 @@ def application(environ: dict, start_response: Any) -> Any:
         asked, environ["HTTP_HOST"] = environ.get("HTTP_HOST", ""), project["host"]
         start_response = _redirects_to(asked, project["host"], start_response)
     path = environ.get("PATH_INFO", "/")
-    media_url = str(getattr(settings, "MEDIA_URL", "") or "")
+    prefix = _MOUNT.get("prefix", "")
+    if prefix:
+        environ["SCRIPT_NAME"] = prefix
+        static = _MOUNT["static"]
+        if len(static) > 1 and path.startswith(static):
+            return _static(path[len(static):], start_response)
+    media_url = _MOUNT["media"] if prefix else str(getattr(settings, "MEDIA_URL", "") or "")
     if media_url.startswith("/") and len(media_url) > 1 and path.startswith(media_url) and settings.MEDIA_ROOT:
         return _media(path[len(media_url):], str(settings.MEDIA_ROOT), start_response)
     if path == "/" and _no_home_page():
-        start_response("302 Found", [("Location", project.get("home") or "/admin/"), ("Content-Length", "0")])
+        home = prefix + (project.get("home") or "/admin/")
+        start_response("302 Found", [("Location", home), ("Content-Length", "0")])
         return [b""]
     global _APP
     if _APP is None:
@@ -148,11 +188,27 @@ def _no_home_page() -> bool:
     return False
 
 
+def _static(relative: str, start_response: Any) -> list[bytes]:
+    """One of the project's static files, found as runserver finds them (a plain 404 otherwise)."""
+    from django.apps import apps
+
+    found = None
+    if apps.is_installed("django.contrib.staticfiles"):
+        from django.contrib.staticfiles import finders
+
+        found = finders.find(posixpath.normpath("/" + relative).lstrip("/"))
+    return _file(found if isinstance(found, str) else "", start_response)
+
+
 def _media(relative: str, root: str, start_response: Any) -> list[bytes]:
     """One file under the media directory, or a plain 404 (never a path outside it)."""
     clean = posixpath.normpath("/" + relative).lstrip("/")
     full = os.path.realpath(os.path.join(root, clean))
-    if not full.startswith(os.path.realpath(root) + os.sep) or not os.path.isfile(full):
+    return _file(full if root and full.startswith(os.path.realpath(root) + os.sep) else "", start_response)
+
+
+def _file(full: str, start_response: Any) -> list[bytes]:
+    if not full or not os.path.isfile(full):
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
         return [b"Not found"]
     with open(full, "rb") as handle:
@@ -182,8 +238,25 @@ def run_scenario(request: dict[str, Any]) -> None:
     function(**{k: v for k, v in offered.items() if k in accepted})
 
 
+def _watch_parent() -> None:
+    """End this server when the process that started it (the console) is gone."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main() -> int:
     request = json.loads(sys.stdin.read())
+    if request.get("watch_parent"):
+        _watch_parent()
     _REQUEST.update(request)
     action = request["action"]
     _configure(request, serving=action == "serve")

@@ -293,7 +293,7 @@ WEBINAR = EventSpec(
 MEETUP = EventSpec(
     "meetup", "Community Meetup", "basic", "meetup", "in_person", "live", week=0, weekday=0, start="", days=1,
     end="", timezone="America/Chicago", price_cents=0, capacity=60, cpd_credits=0, certificates=False,
-    venue="The Commons Café, 12 Main Street, Springfield", zoom=False,
+    venue="The Commons Café, 1615 W Belmont Ave, Chicago", zoom=False,
     description="Informal networking for local health workers. Free, no registration fee.",
     sessions=(SessionSpec("Networking & Lightning Talks", "live", "Back Room", 0, "", 180),),
     registrations=RegistrationPolicy(seats=(Seat("bob", "confirmed", "free", days_ago=(3, 2)),), count=20,

@@ -28,3 +28,15 @@ def money_column(field: str, description: str, currency_field: str | None = "cur
         return money(getattr(obj, field), getattr(obj, currency_field) if currency_field else "usd")
 
     return column
+
+
+class MoneyInForms(admin.ModelAdmin):
+    """A change form's amounts in cents say what they are as money beside them: 19900 is "$199.00"."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        for name, field in form.base_fields.items():
+            if name.endswith("_cents"):
+                shown = money(getattr(obj, name), getattr(obj, "currency", "usd")) if obj is not None else ""
+                field.help_text = (f"{shown}: " if shown else "") + "the amount in cents (19900 is $199.00)."
+        return form

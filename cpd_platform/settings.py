@@ -46,7 +46,7 @@ ROOT_URLCONF = "cpd_platform.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "cpd_platform" / "templates"],  # the admin's base_site: times in the platform's zone
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -121,6 +121,7 @@ def test_a_sales_engineer_makes_resets_extends_protects_and_drops_a_demo(console
     assert "protected" in page.locator("#demo-acme_0930 td.name").inner_text()
 
     # Copy the connection URL; read the persona logins.
+    page.locator("#demo-acme_0930 details.menu summary[aria-label='More actions']").click()
     page.locator("#demo-acme_0930 button.copy-url").click()
     page.wait_for_selector("#toast.show:has-text('copied')")
     copied = page.evaluate("navigator.clipboard.readText()")

@@ -137,7 +137,7 @@ def test_admin_in_a_real_browser(demo_env):
         assert "Past" in rows["Weekly Health Webinar"]
         # Money as money, times in the event's own timezone.
         assert "$199.00" in rows[flagship] and ("EST" in rows[flagship] or "EDT" in rows[flagship])
-        # The meetup runs where it is day now: Springfield, London or Sydney (CPD's live places).
+        # The meetup runs where it is day now: Chicago, London or Sydney (CPD's live places).
         assert any(zone in rows["Community Meetup"] for zone in ("CST", "CDT", "GMT", "BST", "AEDT", "AEST"))
         for name, path in (("events", "events/event/"), ("registrations", "events/registration/"),
                            ("invoices", "billing/invoice/"), ("certificates", "credentials/certificate/")):
@@ -183,8 +183,8 @@ def test_the_admin_at_an_awkward_hour(demo_env, name):
         page.goto(base + "/admin/events/event/?q=Community+Meetup")
         page.click("#result_list tbody tr th a")
         page.screenshot(path=str(ARTIFACTS / f"admin-meetup-{name}.png"), full_page=False)
-        assert ("London" if name == "sunday-0300" else "Springfield") in page.input_value("#id_venue")
-        # Its form speaks its own zone, as its row does: 07:00 in London, 08:00 in Springfield.
+        assert ("London" if name == "sunday-0300" else "Chicago") in page.input_value("#id_venue")
+        # Its form speaks its own zone, as its row does: 07:00 in London, 08:00 in Chicago.
         assert page.input_value("#id_starts_at_1") == ("07:00:00" if name == "sunday-0300" else "08:00:00")
 
 

@@ -116,32 +116,81 @@ def demo_down(c):
 
 @task(name="admin", auto_shortflags=False, help={
     "database_url": URL_HELP, "port": "Port on 127.0.0.1 (default 8000).",
-    "name": "A named demo instead (served with its own login).", "server": SERVER_HELP, "config": CONFIG_HELP,
+    "name": "A named demo instead (served with its own login, its media, its clock at its pin).", "server": SERVER_HELP,
+    "config": CONFIG_HELP,
     "now": "Show the pages as at this instant (ISO 8601): the project's clock starts there and runs on. With "
-           "`demo.reset --now` the same: what a buyer sees at that hour."})
+           "`demo.reset --now` the same: what a buyer sees at that hour. A demo prepared with --now starts there."})
 @tool
 def demo_admin(c, database_url=None, port="8000", name=None, server=None, config=None, now=None):
     """Serve the project's own pages (its Django admin) on http://127.0.0.1:PORT/ against the demo database."""
     from builder.clock import parse_instant, parse_int
     from builder.demo import server as demo_server
     from builder.demo.local import target_url
-    from builder.snapshot import django_side
 
     proj = project(config)
     number = parse_int(port, "--port", 1, 65535)
     if name and database_url:
         raise UserError("Give --name or --database-url, not both.")
-    if name:
-        url = named.server_for(server, proj).demo_url(named.need_name(name, "demo.admin"))
-    else:
-        url = target_url(database_url, proj.database)
     clock = parse_instant(now, zone=proj.timezone)
-    say(f"the project's pages on http://127.0.0.1:{number}/" + (f", its clock at {clock.isoformat()}" if clock else "")
-        + " (Ctrl-C to stop)")
+    if name:
+        _serve_named(proj, named.need_name(name, "demo.admin"), server, number, clock)
+        return
+    from builder.demo import report
+
+    url = target_url(database_url, proj.database)
+    media = str(demo_server.media_root()) if not database_url and not os.environ.get("DATABASE_URL") else None
+    prepared = None if clock else report.prepared_for(url)  # reset with --now: its pages start at that instant
+    _serve(proj, url, number, media, clock or prepared, pinned=prepared is not None)
+
+
+@task(name="open", auto_shortflags=False, help={
+    "name": NAME_HELP, "server": SERVER_HELP, "config": CONFIG_HELP,
+    "port": "Port on 127.0.0.1 where the pages are served here (default 8000).",
+    "now": "Show the pages as at this instant (ISO 8601; default: the demo's pin, else now)."})
+@tool
+def demo_open(c, name=None, server=None, port="8000", config=None, now=None):
+    """Open a named demo's pages: its [demo] open_url, else served here (its media, its clock at its pin).
+
+    Where the project's config names `[demo] open_url`, print that address; else serve the project's
+    own pages for the demo on http://127.0.0.1:PORT/ until Ctrl-C."""
+    from builder.clock import parse_instant, parse_int
+    from builder.named import pages
+
+    proj = project(config)
+    name = named.need_name(name, "demo.open")
+    number = parse_int(port, "--port", 1, 65535)
+    clock = parse_instant(now, zone=proj.timezone)
+    link = pages.link(proj, name)
+    if link:
+        named.server_for(server, proj).show(name)  # a demo that does not exist is said so, not linked
+        say(f"{name}: {link}")
+        return
+    _serve_named(proj, name, server, number, clock)
+
+
+def _serve_named(proj, name: str, server, port: int, clock) -> None:
+    """A named demo's pages: its own login, its snapshot's media, its clock at `clock` or its pin."""
+    from builder.named import pages
+
+    demos = named.server_for(server, proj)
+    demo = demos.show(name)
+    url = demos.demo_url(name, demo)
+    media = pages.media_of(demos, demo, snapshots())
+    if media is None:
+        say(f"  (the snapshot {demo.version} is not in {snapshots()}: its pictures will be missing)")
+    _serve(proj, url, port, str(media) if media else None, pages.clock(demo, clock),
+           pinned=demo.pinned_at is not None and clock is None)
+
+
+def _serve(proj, url: str, port: int, media: str | None, clock, pinned: bool = False) -> None:
+    from builder.snapshot import django_side
+
+    at = f", its clock at {clock.isoformat()}" + (" (the instant the demo was prepared for)" if pinned else "") \
+        if clock else ""
+    say(f"the project's pages on http://127.0.0.1:{port}/{at} (Ctrl-C to stop)")
     # exec: the server is this process, so it ends with the task (a kill, Ctrl-C) and leaves nothing behind.
-    media = str(demo_server.media_root()) if not name and not database_url and not os.environ.get("DATABASE_URL") \
-        else None
-    django_side.exec_serve(proj, url, number, media, clock.isoformat() if clock else None)
+    django_side.exec_serve(proj, url, port, media, clock.isoformat() if clock else None)
 
 
-collection = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin, *named.TASKS)
+collection = Collection("demo", demo_up, demo_reset, demo_status, demo_check, demo_down, demo_admin, demo_open,
+                        *named.TASKS)

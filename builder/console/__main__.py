@@ -51,12 +51,17 @@ def _password() -> str:
     if not password:
         if not sys.stdin.isatty():
             raise UserError("Set CPD_DEMO_CONSOLE_PASSWORD, or run this in a terminal to be asked for the password.")
-        password = getpass.getpass("password: ")
+        password = getpass.getpass(f"password (at least {MIN_PASSWORD} characters): ")
+        _long_enough(password)  # said before it is typed a second time
         if getpass.getpass("again: ") != password:
             raise UserError("The two passwords differ: nothing was changed.")
+    _long_enough(password)
+    return password
+
+
+def _long_enough(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"A console password has at least {MIN_PASSWORD} characters.")
-    return password
 
 
 def _say(line: str) -> None:

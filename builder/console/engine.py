@@ -1,6 +1,7 @@
 """The console's one view of its demo server: the engine's `Server` for each user (so every action
 is logged under that user's name), the project's hooks, the snapshot versions and the logins."""
 
+import atexit
 import threading
 import time
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from builder import hooks
 from builder import project as projects
 from builder.console.boot import Context
 from builder.named.demos import Server
+from builder.named.pages import Pages
 from builder.named.registry import Registry
 from builder.postgres import conninfo
 from builder.settings import DEFAULT_PASSWORD
@@ -68,6 +70,13 @@ class Engine:
     def newest(self) -> str | None:
         """The store's latest version: what a new demo gets, and what "move to the newest" moves to."""
         return self._store()[1]
+
+    @cached_property
+    def pages(self) -> Pages:
+        """The demos' own pages this console started (Open); they end with it."""
+        opened = Pages(self.project)
+        atexit.register(opened.stop_all)
+        return opened
 
     @cached_property
     def logins(self) -> list[Login]:

@@ -1,9 +1,10 @@
 """A demo as the console shows it: its status in words a sales team uses, times relative to now,
-what a buyer sees (the project's first status lines, stored at the demo's latest rebase), and the
-API's JSON of it."""
+what a buyer sees (the project's first status lines, stored at the demo's latest rebase) and as of
+when (pinned where it was prepared with --now), where Open leads, and the API's JSON of it."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from builder.console.jobs import VERBS, Job
 from builder.named.registry import Demo
@@ -40,6 +41,13 @@ def version_label(version: str) -> str:
     return f"{built} · {version[17:]}" if len(version) > 17 else built
 
 
+def as_of(instant: datetime | None, zone: str) -> str:
+    """The instant a demo's data shows, in the platform's zone: "24 Nov 2026 09:30 EST"."""
+    if instant is None:
+        return ""
+    return instant.astimezone(ZoneInfo(zone)).strftime("%d %b %Y %H:%M %Z").lstrip("0")
+
+
 def size(n: int) -> str:
     if not n:
         return "–"
@@ -74,6 +82,8 @@ class Row:
     reset: str
     expires: str
     on_newest: bool
+    as_of: str = ""     # the instant its data shows, in the platform's zone
+    open_href: str = ""  # where Open leads: the project's pages through the console, or [demo] open_url
 
     @property
     def version_date(self) -> str:
@@ -81,7 +91,8 @@ class Row:
         return version_label(self.demo.version).split(" · ")[0].rsplit(" ", 2)[0]
 
     @classmethod
-    def of(cls, demo: Demo, now: datetime, newest: str | None, job: Job | None = None) -> "Row":
+    def of(cls, demo: Demo, now: datetime, newest: str | None, job: Job | None = None, zone: str = "UTC",
+           open_url: str = "") -> "Row":
         status = demo.status(now)
         doing = demo.busy_with
         if job is not None and status in ("ready", "busy", "expiring", "expired"):
@@ -93,7 +104,8 @@ class Row:
         return cls(demo=demo, status=status, status_text=text, doing=doing, seen=seen(demo.shows),
                    seen_all="\n".join(demo.shows), size=size(demo.size), created=relative(demo.created_at, now),
                    reset=relative(demo.reset_at, now), expires=relative(demo.expires_at, now),
-                   on_newest=newest is None or demo.version == newest)
+                   on_newest=newest is None or demo.version == newest, as_of=as_of(demo.anchor_at, zone),
+                   open_href=open_url.format(name=demo.name) if open_url else f"/open/{demo.name}/")
 
 
 def as_json(demo: Demo, now: datetime, newest: str | None = None) -> dict:
@@ -105,5 +117,6 @@ def as_json(demo: Demo, now: datetime, newest: str | None = None) -> dict:
             "problem": demo.problem, "busy_with": demo.busy_with, "created_by": demo.created_by,
             "created_at": iso(demo.created_at), "reset_by": demo.reset_by, "reset_at": iso(demo.reset_at),
             "expires_at": iso(demo.expires_at), "protected": demo.protected, "size_bytes": demo.size,
-            "connections": demo.connections, "data_as_of": iso(demo.anchor_at), "shows": list(demo.shows),
+            "connections": demo.connections, "data_as_of": iso(demo.anchor_at), "pinned": demo.pinned_at is not None,
+            "shows": list(demo.shows),
             "on_newest": newest is None or demo.version == newest}

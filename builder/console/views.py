@@ -19,6 +19,21 @@ from builder.named.names import check_prospect, validate
 
 PRESETS = {"1h": "1 hour", "1d": "1 day", "7d": "7 days"}
 LOG_ON_PAGE = 12
+FINISHED_SHOWN = 3  # finished actions' banners on the page (the activity table keeps them all)
+
+
+def _banners(request: HttpRequest) -> list:
+    """The actions running now, and the few finished since this user signed in (newest first)."""
+    last_login = getattr(request.user, "last_login", None)
+    signed_in = last_login.timestamp() if last_login is not None else 0.0
+    shown, finished = [], 0
+    for job in JOBS.recent():
+        if job.running:
+            shown.append(job)
+        elif finished < FINISHED_SHOWN and job.started + job.seconds >= signed_in:
+            shown.append(job)
+            finished += 1
+    return shown
 
 
 def _state(request: HttpRequest) -> dict:
@@ -28,12 +43,12 @@ def _state(request: HttpRequest) -> dict:
     now = utc_now()
     newest = eng.newest()
     demos = srv.demos()
-    rows = [Row.of(d, now, newest, JOBS.running_on(d.name)) for d in demos]
+    rows = [Row.of(d, now, newest, JOBS.running_on(d.name), eng.project.timezone, eng.project.open_url) for d in demos]
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
     entries = usage.entries(srv.registry, limit=LOG_ON_PAGE)
-    jobs = JOBS.recent()
+    jobs = _banners(request)
     on_version: dict[str, int] = {}
     for d in demos:
         on_version[d.version] = on_version.get(d.version, 0) + 1
@@ -59,7 +74,8 @@ def fresh(request: HttpRequest) -> JsonResponse:
                          "table": render_to_string("console/_rows.html", state, request),
                          "jobs": render_to_string("console/_jobs.html", state, request),
                          "log": render_to_string("console/_log.html", state, request),
-                         "summary": render_to_string("console/_summary.html", state, request)})
+                         "summary": render_to_string("console/_summary.html", state, request),
+                         "versions": render_to_string("console/_versions.html", state, request)})
 
 
 @login_required

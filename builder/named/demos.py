@@ -126,8 +126,8 @@ class Server:
                     anchor, _, shows = self._copy_in(name, template, now, prospect, color, echo)
                     faults.checkpoint("named:new:swapped")
                     self.registry.write("UPDATE demo SET state = 'ready', created_at = now(), anchor_at = %s, "
-                                        "expires_at = %s, ttl = %s, shows = %s WHERE name = %s",
-                                        (anchor, utc_now() + ttl if ttl else None, ttl, shows, name))
+                                        "expires_at = %s, ttl = %s, shows = %s, pinned_at = %s WHERE name = %s",
+                                        (anchor, utc_now() + ttl if ttl else None, ttl, shows, now, name))
                 except BaseException:
                     self._undo_new(name)
                     raise
@@ -251,10 +251,11 @@ class Server:
             if version_now != demo.version:
                 notes.add(f"moved from {demo.version} to {version_now}")
             # A reset restarts the expiry timer (never shortening an extended one).
+            # Reset with --now it is pinned at that instant; without, it follows now again.
             self.registry.write("UPDATE demo SET reset_at = now(), reset_by = %s, anchor_at = %s, template = %s, "
-                                "version = %s, verifier = %s, shows = %s, expires_at = greatest(expires_at, "
-                                "now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
-                                (self.by, anchor, template, version_now, verifier, shows, name), secret=True)
+                                "version = %s, verifier = %s, shows = %s, pinned_at = %s, expires_at = "
+                                "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
+                                (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
         return self.show(name)
 
     # -- drop --------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`demo.keep-live`: every named demo rebased to now, round after round, through a day of calls.
+"""`demo.keep-live`: every named demo rebased to now, round after round, through a day of calls; a
+demo prepared with --now (pinned) stays at its instant until it is reset without --now.
 
 Each demo is rebased under its own lock, with a lock and statement timeout: a demo whose client
 holds its rows in an idle transaction has that session ended (as a reset would) and is tried once
@@ -31,6 +32,9 @@ def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
             return "busy (a reset or a drop?): next round"
         if demo.state != "ready" or demo.problem:
             return f"skipped: broken, {demo.problem or 'not ready'} (`invoke demo.repair --name {demo.name}`)"
+        if demo.pinned_at is not None:
+            return (f"pinned at {demo.pinned_at:%Y-%m-%d %H:%M %Z}: left at that instant "
+                    f"(`invoke demo.reset --name {demo.name}` without --now follows now again)")
         ended = 0
         for attempt in (1, 2):
             try:

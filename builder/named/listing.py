@@ -1,5 +1,6 @@
 """`demo.list`'s table: one row per demo, columns as wide as their widest cell (a long prospect is
-cut with …), times in this machine's zone with the zone named, and one line per broken demo why."""
+cut with …), times in this machine's zone with the zone named ("pinned" beside the instant of a demo
+prepared with --now, which keep-live leaves there), and one line per broken demo why."""
 
 from datetime import datetime
 
@@ -29,7 +30,8 @@ def lines(demos: list[Demo], server_url: str) -> list[str]:
     values = conninfo.params(server_url)
     host = f"{values.get('host', 'localhost')}:{values.get('port', '5432')}"
     rows = [HEADER] + [(d.name, d.status(), _cut(d.prospect or "–", PROSPECT_WIDTH), d.version or "–",
-                        _when(d.anchor_at), _when(d.created_at), _when(d.reset_at), _when(d.expires_at),
+                        _when(d.anchor_at) + (" pinned" if d.pinned_at else ""), _when(d.created_at),
+                        _when(d.reset_at), _when(d.expires_at),
                         _size(d.size), str(d.connections), host) for d in demos]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]

@@ -35,7 +35,8 @@ ALTER TABLE demo ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'ready',
   ADD COLUMN IF NOT EXISTS reset_by text NOT NULL DEFAULT '',
   ADD COLUMN IF NOT EXISTS protected boolean NOT NULL DEFAULT false,
   ADD COLUMN IF NOT EXISTS ttl interval,
-  ADD COLUMN IF NOT EXISTS shows text[] NOT NULL DEFAULT '{}';
+  ADD COLUMN IF NOT EXISTS shows text[] NOT NULL DEFAULT '{}',
+  ADD COLUMN IF NOT EXISTS pinned_at timestamptz;  -- prepared with --now: keep-live leaves it at that instant
 -- Who did what, from the console and the command line: one row per action, kept for a year.
 CREATE TABLE IF NOT EXISTS usage (
   id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), by text NOT NULL, action text NOT NULL,
@@ -54,7 +55,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC;
 # and what the command holding its lock (if any) said it is doing. One query, whatever the number of demos.
 LISTING = """
 SELECT d.name, d.state, d.prospect, d.color, d.version, d.template, d.created_at, d.created_by, d.reset_at,
-       d.reset_by, d.expires_at, d.anchor_at, d.protected, d.shows,
+       d.reset_by, d.expires_at, d.anchor_at, d.protected, d.shows, d.pinned_at,
        db.oid IS NOT NULL, shobj_description(db.oid, 'pg_database'), coalesce(database_size(db.oid), 0),
        (SELECT count(*) FROM pg_stat_activity a WHERE a.datid = db.oid),
        r.rolname IS NOT NULL, coalesce(d.verifier = '' OR {password_ok}, false),
@@ -70,8 +71,8 @@ SELECT d.name, d.state, d.prospect, d.color, d.version, d.template, d.created_at
 LISTING_SUPERUSER = LISTING.format(password_ok="r.rolpassword = d.verifier", roles="pg_authid")
 LISTING_MANAGED = LISTING.format(password_ok="true", roles="pg_roles")
 FIELDS = ("name", "state", "prospect", "color", "version", "template", "created_at", "created_by", "reset_at",
-          "reset_by", "expires_at", "anchor_at", "protected", "shows", "has_database", "mark", "size", "connections",
-          "has_login", "login_ok", "busy_with")
+          "reset_by", "expires_at", "anchor_at", "protected", "shows", "pinned_at", "has_database", "mark", "size",
+          "connections", "has_login", "login_ok", "busy_with")
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Demo:
     anchor_at: datetime | None = None
     protected: bool = False
     shows: list[str] = field(default_factory=list)  # the project's status lines at the latest rebase
+    pinned_at: datetime | None = None  # prepared with --now: the instant it stays at until a reset without it
     has_database: bool = False
     mark: str | None = None
     size: int = 0

@@ -27,6 +27,7 @@ def request(project: Project, action: str, database_url: str, **fields: Any) -> 
     scenario = project.scenario
     described = {"settings": project.settings, "path": [str(p) for p in project.path], "overrides": project.overrides,
                  "database": project.database_settings, "host": project.host, "home": project.home,
+                 "timezone": project.timezone,
                  "scenario": {"command": list(scenario.command), "callable": scenario.callable, "env": scenario.env}}
     body = json.dumps({"action": action, "project": described, "database": database, **fields})
     env = {k: v for k, v in os.environ.items() if k not in ("PGPASSWORD", "DATABASE_URL")}
@@ -68,3 +69,17 @@ def exec_serve(project: Project, database_url: str, port: int, media_root: str |
     os.dup2(read, sys.stdin.fileno())
     os.chdir(project.root)
     os.execvpe(argv[0], argv, env)
+
+
+def start_serve(project: Project, database_url: str, port: int, media_root: str | None, now: str | None,
+                prefix: str, cookies: str, log: Any) -> subprocess.Popen:
+    """Start the project's development server on 127.0.0.1:`port` as a child that ends with this
+    process, its pages under `prefix` (a reverse proxy takes the prefix off), its output to `log`."""
+    argv, env, body = request(project, "serve", database_url, port=port, media_root=media_root, now=now,
+                              prefix=prefix, cookies=cookies, watch_parent=True)
+    proc = subprocess.Popen(argv, env=env, cwd=project.root, stdin=subprocess.PIPE, stdout=log,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    assert proc.stdin is not None
+    proc.stdin.write(body)
+    proc.stdin.close()
+    return proc

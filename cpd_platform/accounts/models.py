@@ -65,9 +65,12 @@ class Profile(models.Model):
 class CPDRequirement(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cpd_requirements")
     name = models.CharField(max_length=200)
-    required_credits = models.DecimalField(max_digits=6, decimal_places=2)
+    required_credits = models.DecimalField("required CPD credits", max_digits=6, decimal_places=2)
     period_start = models.DateField()
     period_end = models.DateField()
+
+    class Meta:
+        verbose_name = "CPD requirement"
 
     def __str__(self):
         return self.name

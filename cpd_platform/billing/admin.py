@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from cpd_platform.display import money_column
+from cpd_platform.display import MoneyInForms, money_column
 
 from .models import ConnectAccount, Invoice, PaymentMethod, Plan, Subscription
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(MoneyInForms):
     list_display = ["code", "name", "price", "interval", "monthly_event_limit",
                     "includes_courses", "includes_teams"]
     list_filter = ["includes_courses", "includes_teams"]
@@ -23,7 +23,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(MoneyInForms):
     list_display = ["number", "subscription", "amount", "status", "issued_at", "paid_at"]
     amount = money_column("amount_cents", "amount")
     list_filter = ["status", "issued_at"]

@@ -11,10 +11,10 @@ class Plan(models.Model):
 
     code = models.CharField(max_length=20, choices=Code.choices, unique=True)
     name = models.CharField(max_length=100)
-    price_cents = models.PositiveIntegerField()
+    price_cents = models.PositiveIntegerField("price in cents")
     currency = models.CharField(max_length=3, default="usd")
     interval = models.CharField(max_length=10, default="month")
-    monthly_event_limit = models.PositiveIntegerField(null=True, blank=True, help_text="null = unlimited")
+    monthly_event_limit = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
     includes_courses = models.BooleanField(default=False)
     includes_teams = models.BooleanField(default=False)
     stripe_product_id = models.CharField(max_length=64, blank=True)
@@ -52,7 +52,7 @@ class Invoice(models.Model):
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="invoices")
     number = models.CharField(max_length=32, unique=True)
-    amount_cents = models.PositiveIntegerField()
+    amount_cents = models.PositiveIntegerField("amount in cents")
     currency = models.CharField(max_length=3, default="usd")
     status = models.CharField(max_length=20, choices=Status.choices)
     period_start = models.DateTimeField()

@@ -9,7 +9,7 @@ class CertificateTemplate(models.Model):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="certificate_templates", help_text="null = system template",
+        related_name="certificate_templates", help_text="Empty: a system template, offered to every organizer.",
     )
     name = models.CharField(max_length=200)
     orientation = models.CharField(max_length=20, choices=Orientation.choices)
@@ -45,7 +45,7 @@ class Certificate(models.Model):
     event = models.ForeignKey("events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates")
     course = models.ForeignKey("learning.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates")
     issued_at = models.DateTimeField()
-    credits = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    credits = models.DecimalField("CPD credits", max_digits=6, decimal_places=2, default=0)
     verification_code = models.CharField(max_length=32, unique=True)
 
     def __str__(self):

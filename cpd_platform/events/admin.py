@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from cpd_platform.display import local_time, money, money_column
+from cpd_platform.display import MoneyInForms, local_time, money, money_column
 
 from .models import Attendance, Event, Registration, Session, Speaker
 
 
-class InItsOwnZone(admin.ModelAdmin):
+class InItsOwnZone(MoneyInForms):
     """An event's (a session's) change form shows and reads its times in the event's own timezone,
     as its list does, not the platform's: a London meetup starts at 07:00 there."""
 
@@ -83,7 +83,7 @@ class SessionAdmin(InItsOwnZone):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(MoneyInForms):
     list_display = ["email", "event", "status", "payment_status", "paid", "promo_code", "registered_at"]
     list_filter = ["status", "payment_status", "event", "registered_at"]
     search_fields = ["email", "first_name", "last_name", "event__title"]

@@ -30,15 +30,15 @@ class Event(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     timezone = models.CharField(max_length=64)
-    price_cents = models.PositiveIntegerField(default=0)
+    price_cents = models.PositiveIntegerField("price in cents", default=0)
     currency = models.CharField(max_length=3, default="usd")
     capacity = models.PositiveIntegerField(null=True, blank=True)
-    cpd_enabled = models.BooleanField(default=False)
-    cpd_credits = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    cpd_enabled = models.BooleanField("CPD enabled", default=False)
+    cpd_credits = models.DecimalField("CPD credits", max_digits=6, decimal_places=2, default=0)
     certificates_enabled = models.BooleanField(default=False)
     venue = models.CharField(max_length=200, blank=True)
     zoom_meeting_id = models.CharField(max_length=32, null=True, blank=True)
-    join_url = models.URLField(null=True, blank=True)
+    join_url = models.URLField("join URL", null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -101,7 +101,7 @@ class Registration(models.Model):
     last_name = models.CharField(max_length=150, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
     payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices)
-    amount_paid_cents = models.PositiveIntegerField(default=0)
+    amount_paid_cents = models.PositiveIntegerField("amount paid in cents", default=0)
     promo_code = models.ForeignKey(
         "marketing.PromoCode", null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
     )

@@ -36,7 +36,7 @@ class ZoomRecording(models.Model):
     recording_id = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField()
     duration_minutes = models.PositiveIntegerField()
-    share_url = models.URLField()
+    share_url = models.URLField("share URL")
     file_type = models.CharField(max_length=10)
 
     def __str__(self):

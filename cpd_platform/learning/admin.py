@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cpd_platform.display import money_column
+from cpd_platform.display import MoneyInForms, money_column
 
 from .models import Assignment, Course, Enrollment, Module, Quiz, QuizAttempt, Submission
 
@@ -11,7 +11,7 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(MoneyInForms):
     list_display = ["title", "owner", "format", "price", "certificates_enabled", "required_session"]
     price = money_column("price_cents", "price")
     list_filter = ["format", "certificates_enabled"]

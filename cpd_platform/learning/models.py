@@ -12,10 +12,10 @@ class Course(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     format = models.CharField(max_length=20, choices=Format.choices)
-    price_cents = models.PositiveIntegerField(default=0)
+    price_cents = models.PositiveIntegerField("price in cents", default=0)
     currency = models.CharField(max_length=3, default="usd")
     certificates_enabled = models.BooleanField(default=False)
-    cpd_credits = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    cpd_credits = models.DecimalField("CPD credits", max_digits=6, decimal_places=2, default=0)
     required_session = models.ForeignKey(
         "events.Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="required_by_courses",
         help_text="Live session a hybrid course requires",
@@ -36,7 +36,7 @@ class Module(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     content_type = models.CharField(max_length=20, choices=ContentType.choices)
-    content_url = models.URLField(blank=True)
+    content_url = models.URLField("content URL", blank=True)
     content_file = models.FileField(upload_to="modules/", blank=True)
 
     class Meta:

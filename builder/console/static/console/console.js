@@ -47,12 +47,13 @@
       return;
     }
     if (button.classList.contains("copy-url")) {
+      if (button.closest("details")) button.closest("details").open = false;
       const name = button.dataset.name;
       const answer = await fetch(`/demos/${name}/url`, {credentials: "same-origin"});
       const data = await answer.json();
       if (!answer.ok) { toast(data.error || "The URL could not be read."); return; }
       if (await copy(data.url)) {
-        toast(`Connection URL of ${name} copied`);
+        toast(`Database address of ${name} copied`);
       } else {
         const dialog = $("#url");
         $(".url-name", dialog).textContent = name;
@@ -112,6 +113,7 @@
           $("#jobs").innerHTML = data.jobs;
           $("#log").innerHTML = data.log;
           $("#summary").innerHTML = data.summary;
+          if ($("#versions")) $("#versions").innerHTML = data.versions;
           busy = data.busy;
           localTimes(document);
           applyFilter();
