@@ -235,3 +235,27 @@ def test_twice_is_once_and_back_to_the_anchor_restores_everything_but_what_was_r
     assert query(url, hooks.replace("raw::jsonb", "CASE WHEN raw LIKE '{%%' THEN raw::jsonb END")) == \
         query(source, hooks.replace("raw::jsonb", "CASE WHEN raw LIKE '{%%' THEN raw::jsonb END"))
     assert query(url, "SELECT key, expires FROM token ORDER BY 1") == query(source, "SELECT key, expires FROM token ORDER BY 1")
+
+
+def test_an_owner_without_superuser_rebases_with_its_triggers_off_and_back_on(source, dbs):
+    """A managed server's admin owns the demo's tables but may not set session_replication_role: the
+    rebase turns each user trigger of a table it moves off, and on again before the quiesce."""
+    import psycopg
+
+    url = dbs.copy(source, "kinds_owner")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kinds_owner') THEN "
+                     "CREATE ROLE kinds_owner LOGIN PASSWORD 'owner-only-here' NOSUPERUSER; END IF; END $$")
+        for (rel,) in conn.execute("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE n.nspname IN ('public', 'shop') AND c.relkind IN ('r', 'p')").fetchall():
+            conn.execute(f"ALTER TABLE {rel} OWNER TO kinds_owner")
+        conn.execute("ALTER FUNCTION audit_it() OWNER TO kinds_owner")
+        conn.execute("ALTER SCHEMA public OWNER TO kinds_owner; ALTER SCHEMA shop OWNER TO kinds_owner")
+    owner = "postgresql://kinds_owner:owner-only-here@" + url.split("@", 1)[1]
+    rebase.run(owner, datetime(2026, 5, 16, 7, 0, tzinfo=UTC))
+    assert one(url, "SELECT count(*) FROM audit") == 0  # the user's trigger did not fire
+    assert one(url, "SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_show'") == "O"  # and is on again
+    assert one(url, "SELECT starts FROM show WHERE id = %s", (GALA,)) > datetime(2026, 5, 16, 7, 0, tzinfo=UTC)  # moved
+    with psycopg.connect(url, autocommit=True) as conn:  # a change of the platform's own fires it as before
+        conn.execute("UPDATE show SET title = title")
+    assert one(url, "SELECT count(*) FROM audit") == 3
