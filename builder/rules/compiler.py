@@ -25,7 +25,7 @@ A rule file (or the `[rules]` table of cpd-demo.toml) has these parts, all optio
     zone = "timezone"                     #   at least) at these local hours, else it is placed around now
     hours = ["08:00", "21:00"]            #   in the first of its places where now is at those hours,
     lead = 60                             #   started this many minutes before now's quarter hour
-    places = [{ timezone = "America/Chicago", venue = "The Commons Café, Chicago" }, { timezone = "Europe/London", venue = "…" }]
+    places = [{ timezone = "America/Chicago", venue = "The Commons Café" }, { timezone = "Europe/London", venue = "…" }]
     [slots]                               # scheduled rows that keep a weekly slot (a series: every week)
     table = "event"                       #   each moves by the weeks that take the k-th slot of its weekday
     span = ["starts_at", "ends_at"]       #   and time after the anchor to the k-th after now (upcoming), or
