@@ -98,8 +98,9 @@ def demo_url(c, name=None, server=None, config=None):
 @task(name="list", auto_shortflags=False, help={"server": SERVER_HELP, "config": CONFIG_HELP})
 @tool
 def demo_list(c, server=None, config=None):
-    """One row per named demo: its status, prospect, version, dates, size, connections and host; then the
-    server's connection budget (what the demos' logins may hold between them, and what is free)."""
+    """One row per named demo (status, prospect, version, dates, size, connections, host), then the budget.
+
+    The budget is the server's connections the demos' logins may hold between them, and what is free."""
     from builder.named import listing
 
     demos = server_for(server, project(config))
