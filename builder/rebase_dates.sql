@@ -520,6 +520,7 @@ BEGIN
     END $f$;
   END IF;
 
+  live_days := round(extract(epoch FROM live) / 86400);  -- a live row's dates move by its whole days
   FOR tbl IN SELECT to_regclass(format('%I.%I', ru.schema_name, ru.table_name)) AS rel, ru.schema_name, ru.table_name
                FROM cpd_demo_rule ru
               WHERE ru.kind IN ('weekly', 'daily', 'monthly', 'yearly', 'expire', 'null', 'json', 'year_token')
@@ -600,7 +601,6 @@ BEGIN
           slot_used := true;   -- slot rows only
           partial := partial || r.column_name::text;
         END IF;
-        live_days := round(extract(epoch FROM live) / 86400);
         IF has_live AND r.type_name <> 'date' AND live <> interval '0' THEN
           e := format('CASE WHEN %1$s THEN t.%2$I + %3$L::interval ELSE %4$s END', live_cond, r.column_name, live, e);
         ELSIF has_live AND r.type_name = 'date' AND live_days <> 0 THEN

@@ -21,7 +21,7 @@ whether its thing was over (`pivot_sql`); the rebase compares it with the anchor
 from typing import Any
 
 from builder.rules.kinds import TIME_TYPES, WALL_CLOCK
-from builder.rules.model import Column, Rule, Schema, ident
+from builder.rules.model import Column, Rule, Schema, ident, split_key
 
 # Words that start an interval, and the words that end it, as the parts of a column's name.
 STARTS = {"start": ("end", "finish", "stop"), "starts": ("ends",), "started": ("ended", "finished"),
@@ -72,9 +72,8 @@ class Together:
 
     # -- spans -------------------------------------------------------------------------------------
     def _table(self, key: str) -> Table:
-        parts = key.split(".")
-        schema, table = ("public", parts[0]) if len(parts) == 1 else (parts[0], parts[1]) if len(parts) == 2 else ("", "")
-        if not table or self.schema.find(schema, table) is None:
+        schema, table = split_key(key, 2)
+        if self.schema.find(schema, table) is None:
             raise self.fail(f"{key} names no table of the schema.")
         return schema, table
 
@@ -110,7 +109,8 @@ class Together:
                 raise self.fail(f"[spans] {key} must be [start, end], a list of such pairs, or false.")
             for start, end in pairs:
                 pair = self._pair(table, str(start), str(end), "[spans]")
-                if not all((*table, c.name) in self.shift for c in pair):
+                kinds = {self.shift[(*table, c.name)].kind if (*table, c.name) in self.shift else "" for c in pair}
+                if len(kinds) != 1 or "" in kinds:
                     raise self.fail(f"[spans] {key}: {start} and {end} must both move by weeks or both by days.")
                 self._add_span(table, pair)
         for rule in self.rules:  # the pairs [live] and [slots] name
