@@ -26,7 +26,7 @@ from builder.postgres import meta, providers, rebase, schema, server
 from builder.project import Project
 from builder.rules import Compiler, Rule
 from builder.settings import DEFAULT_PASSWORD, DEFAULT_SEED, MAX_SCALE, SETTINGS
-from builder.snapshot import django_side, mediafiles
+from builder.snapshot import django_side, mediafiles, rules_report
 from builder.snapshot.digest import content_digest
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
@@ -162,8 +162,7 @@ def build(options: BuildOptions, output: str | Path = "snapshots", force: bool =
 def compile_rules(project: Project, url: str) -> list[Rule]:
     """The project's rules for the migrated schema at `url`; one sentence naming every dated column
     no rule covers (unless the rules name a default), before any data is made."""
-    where = str(project.rules_file.relative_to(project.root) if project.rules_file.is_relative_to(project.root)
-                else project.rules_file)
+    where = rules_report.where(project)
     rules, undeclared = Compiler(project.rules, schema.read(url), where).compile(skip_tables=meta.TABLES)
     if undeclared:
         names = ", ".join(c.key for c in undeclared[:8]) + (f" and {len(undeclared) - 8} more" if len(undeclared) > 8
