@@ -229,7 +229,9 @@ def test_reset_moves_a_demo_to_another_version_and_remakes_a_lost_template(demos
     first = demos.show("mover")
     other = tmp_path_factory.mktemp("moved")
     version = build_snapshot(other, seed=999).version
-    moved = demos.reset("mover", source=str(other), version=version, echo=quiet)
+    done = demos.reset("mover", source=str(other), version=version, echo=quiet)
+    moved = done.demo
+    assert done.moved and done.version_before == first.version and done.ended_sessions == 0
     assert moved.version == version and moved.template == template_name(version) != first.template
     assert one(pg.url("mover"), "SELECT prospect FROM cpd_demo_snapshot") == "Globex Care"
     with server.connect(pg.url()) as conn:  # a DBA drops the template by hand
