@@ -12,7 +12,9 @@ from builder.named.names import TEMPLATE_PREFIX
 from builder.postgres import conninfo, server
 from builder.postgres.marks import CONTROL
 from cpd_events_demo.checks.believable import BUYER_TEXT
-from tests.conftest import checks, invoke, named_server, one, one_sentence, query
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one, query
+from tests.support.project import checks, named_server
 
 
 @pytest.fixture(scope="module")

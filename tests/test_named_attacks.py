@@ -13,7 +13,10 @@ from builder.errors import UserError
 from builder.named import keep_live, upkeep
 from builder.named.names import template_name
 from builder.postgres import conninfo, locks, marks, server
-from tests.conftest import build_snapshot, invoke, named_server, one, one_sentence, query, snapshot_tables
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one, query, snapshot_tables
+from tests.support.project import named_server
 
 
 def quiet(*_):
