@@ -30,7 +30,6 @@ INSTALLED_APPS = [
     "cpd_platform.learning",
     "cpd_platform.marketing",
     "cpd_platform.engagement",
-    "cpd_events_demo.scenario",
 ]
 
 MIDDLEWARE = [

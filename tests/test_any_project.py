@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import PROJECT, one, query
+from tests.support.postgres import one, query
+from tests.support.project import PROJECT
 
 SITE = PROJECT / "tests" / "projects" / "conference_site"
 NY = ZoneInfo("America/New_York")
@@ -161,7 +162,7 @@ def test_the_image_starts_with_the_same_behaviours(docker_client, installed, sit
     import psycopg
 
     from builder.postgres.embedded import free_port
-    from tests.conftest import BASE_IMAGE
+    from tests.support.images import BASE_IMAGE
 
     repository = f"cpd-demo-conference-{os.getpid()}"
     made = cpd_demo(installed, site, "snapshot.image", "--repository", repository, "--base-image", BASE_IMAGE)

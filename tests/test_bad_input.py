@@ -14,7 +14,10 @@ from builder.postgres import conninfo, server
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
-from tests.conftest import PROJECT, SEED, build_snapshot, invoke, one, one_sentence
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one
+from tests.support.project import PROJECT, SEED
 
 NOWHERE = "postgresql://postgres@127.0.0.1:1/x"
 

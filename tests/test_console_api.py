@@ -11,7 +11,9 @@ import pytest
 import requests
 
 from builder.postgres import conninfo, locks, marks
-from tests.conftest import CONSOLE_PASSWORD, build_snapshot, invoke, one_sentence
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence
+from tests.support.console import CONSOLE_PASSWORD
 
 ROUTES = [("GET", "/api/demos"), ("POST", "/api/demos"), ("GET", "/api/demos/api_one"),
           ("DELETE", "/api/demos/api_one"), ("POST", "/api/demos/api_one/reset"),

@@ -16,7 +16,8 @@ from requests.adapters import HTTPAdapter
 
 from builder.named.registry import CONTROL
 from builder.postgres import conninfo, server
-from tests.conftest import CONSOLE_PASSWORD, invoke, one_sentence
+from tests.support.commands import invoke, one_sentence
+from tests.support.console import CONSOLE_PASSWORD
 
 NEW_PASSWORD = "console-other-pass"
 

@@ -3,34 +3,14 @@ form and nothing else; a logged-in sales engineer creates a demo for a prospect 
 with its live event, resets it, extends it, protects it, copies its URL, reads the persona logins
 and drops it. Screenshots go to build/test-artifacts/ (the best are kept in docs/screenshots/)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 import requests
 
 from builder.named.registry import CONTROL
 from builder.postgres import conninfo, server
-from tests.conftest import CONSOLE_PASSWORD, PROJECT
-
-ARTIFACTS = Path(os.environ.get("CPD_DEMO_TEST_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TIMEOUT = 60_000  # ms: a first demo restores its template once
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+from tests.support.console import ARTIFACTS, sign_in, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -66,24 +46,15 @@ def test_an_anonymous_visitor_sees_the_login_form_and_nothing_else(console, brow
         response = page.goto(console.base + path)
         assert response.status in (200, 401) and "globex" not in page.content().lower(), path
     page.goto(console.base + "/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", "wrong-password")
-    page.click("button[type=submit]")
+    sign_in(page, "alice", "wrong-password")
     assert "do not match" in page.inner_text(".flash")
     shot(page, "login")
     page.close()
 
 
 def test_a_sales_engineer_makes_resets_extends_protects_and_drops_a_demo(console, browser, neighbours):
-    context = browser.new_context(viewport={"width": 1500, "height": 950})
+    context, page = signed_in(browser, console, width=1500, height=950)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.base)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(console.base + "/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", CONSOLE_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(console.base + "/")
 
     # New: a name, the prospect, an expiry preset; the page stays usable while it is made.
     page.fill(".newdemo input[name=name]", "acme_0930")

@@ -11,10 +11,11 @@ import pytest
 import requests
 
 from builder import hooks
-from tests.conftest import CONSOLE_PASSWORD, CPD, named_server
-from tests.test_console_browser import ARTIFACTS, TIMEOUT, browser  # noqa: F401 (the fixture)
+from tests.support.console import ARTIFACTS, TIMEOUT, sign_in, signed_in
+from tests.support.project import CPD, named_server
 
 SHOTS = ARTIFACTS  # the best are kept in docs/screenshots/
+NEW_YORK = "America/New_York"  # the platform's zone: the console shows its times there
 PROSPECT = "St Mary's Regional"
 SUPERUSER = "admin@cpdevents.com"
 PASSWORD = "cpd-demo-only"  # the documented demo password the test builds use
@@ -35,18 +36,6 @@ def stmarys(console):
     srv.drop("acme_0930", echo=lambda *_: None)
 
 
-def signed_in(browser, console, width=1400):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="America/New_York")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(console.base + "/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", CONSOLE_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(console.base + "/")
-    return context, page
-
-
 def test_open_is_behind_the_console_login(console, stmarys):
     answer = requests.get(f"{console.base}/open/stmarys/admin/", allow_redirects=False, timeout=30)
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/login/"), answer.status_code
@@ -54,8 +43,8 @@ def test_open_is_behind_the_console_login(console, stmarys):
     assert media.status_code == 302 and "/login/" in media.headers["Location"]
 
 
-def test_open_shows_the_prospects_demo_with_its_framed_certificate(console, browser, stmarys):  # noqa: F811
-    context, page = signed_in(browser, console)
+def test_open_shows_the_prospects_demo_with_its_framed_certificate(console, browser, stmarys):
+    context, page = signed_in(browser, console, timezone_id=NEW_YORK)
     row = page.locator("#demo-stmarys")
     assert re.search(r"as of \d{1,2} \w{3} \d{4} \d\d:\d\d E[SD]T", row.locator("td.sees").inner_text())
     assert row.locator(".tag.pinned").count() == 0
@@ -99,8 +88,8 @@ def test_open_shows_the_prospects_demo_with_its_framed_certificate(console, brow
     context.close()
 
 
-def test_no_debug_page_anywhere_open_serves(console, browser, stmarys):  # noqa: F811
-    context, page = signed_in(browser, console)
+def test_no_debug_page_anywhere_open_serves(console, browser, stmarys):
+    context, page = signed_in(browser, console, timezone_id=NEW_YORK)
     for path in ("/open/stmarys/no-such-page/", "/open/stmarys/admin/no-such-app/", "/open/stmarys/",
                  "/open/nosuchdemo/admin/"):
         answer = page.goto(console.base + path)
@@ -112,17 +101,15 @@ def test_no_debug_page_anywhere_open_serves(console, browser, stmarys):  # noqa:
     context.close()
 
 
-def in_the_admin(browser, console, zone: str):  # noqa: F811
+def in_the_admin(browser, console, zone: str):
     """A buyer's browser in `zone`, signed in to the console, then to the demo's admin as the superuser."""
-    context, page = signed_in(browser, console)
+    context, page = signed_in(browser, console, timezone_id=NEW_YORK)
     context.close()
     context = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id=zone)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(console.base + "/open/stmarys/admin/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", CONSOLE_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page)
     page.wait_for_url(re.compile(r".*/open/stmarys/admin/login/.*"))
     page.fill("input[name=username]", SUPERUSER)
     page.fill("input[name=password]", PASSWORD)
@@ -136,7 +123,7 @@ LISTS = ("events/event", "events/registration", "events/session", "credentials/c
          "learning/enrollment", "marketing/promocode", "accounts/cpdrequirement")
 
 
-def test_the_pages_read_as_a_buyers_at_a_laptops_width(console, browser, stmarys):  # noqa: F811
+def test_the_pages_read_as_a_buyers_at_a_laptops_width(console, browser, stmarys):
     context, page = in_the_admin(browser, console, "Europe/London")  # five hours ahead of the platform
     assert "CPD requirements" in page.inner_text("body") and "Cpd " not in page.inner_text("body")
     wide = {}
@@ -171,10 +158,10 @@ def test_the_pages_read_as_a_buyers_at_a_laptops_width(console, browser, stmarys
     context.close()
 
 
-def test_the_console_keeps_its_snapshot_card_and_banners_current_and_has_its_icon(console, browser, stmarys):  # noqa: F811
+def test_the_console_keeps_its_snapshot_card_and_banners_current_and_has_its_icon(console, browser, stmarys):
     icon = requests.get(console.base + "/favicon.ico", timeout=30)
     assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg")
-    context, page = signed_in(browser, console)
+    context, page = signed_in(browser, console, timezone_id=NEW_YORK)
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     page.reload()
@@ -194,9 +181,7 @@ def test_the_console_keeps_its_snapshot_card_and_banners_current_and_has_its_ico
     assert not missing, missing
 
     page.click("form[action='/logout/'] button")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", CONSOLE_PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page)
     page.wait_for_url(console.base + "/")
     assert page.locator(".job").count() == 0  # a new sign-in starts with no old banners
     context.close()

@@ -18,7 +18,9 @@ import requests
 
 from builder.postgres import server
 from builder.postgres.embedded import EmbeddedPostgres, free_port
-from tests.conftest import CONSOLE_PASSWORD, PROJECT, invoke, one_sentence, wait_for_port
+from tests.support.commands import invoke, one_sentence, wait_for_port
+from tests.support.console import CONSOLE_PASSWORD
+from tests.support.project import PROJECT
 from tests.test_console_attacks import FromAddress, json_error, sign_in
 
 PROXY = "127.0.0.5"

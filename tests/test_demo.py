@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from builder.postgres.embedded import free_port
-from tests.conftest import PROJECT, build_snapshot, invoke, wait_for_port
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, wait_for_port
+from tests.support.project import PROJECT
 
 ARTIFACTS = Path(os.environ.get("CPD_DEMO_TEST_ARTIFACTS", PROJECT / "build" / "test-artifacts"))
 

@@ -13,7 +13,9 @@ import requests
 
 from builder.named.pages import answers
 from builder.postgres.embedded import free_port
-from tests.conftest import PROJECT, invoke, named_server, one, one_sentence, start_invoke_until
+from tests.support.commands import invoke, one_sentence, start_invoke_until
+from tests.support.postgres import one
+from tests.support.project import PROJECT, named_server
 
 PIN = datetime(2026, 12, 10, 14, 30, tzinfo=UTC)  # 09:30 in New York: tomorrow's call
 
@@ -115,7 +117,7 @@ def test_reset_without_now_follows_now_again(demos):
 
 def test_a_demos_pages_started_on_demand_stop_when_idle(demos):
     from builder.named import pages
-    from tests.conftest import CPD
+    from tests.support.project import CPD
 
     opened = pages.Pages(CPD, idle=1.0)
     demo = demos.show("follows_now")

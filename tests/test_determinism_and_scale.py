@@ -1,7 +1,8 @@
 import hashlib
 from pathlib import Path
 
-from tests.conftest import ANCHOR, SEED, manage, one, query, snapshot_tables
+from tests.support.postgres import one, query, snapshot_tables
+from tests.support.project import ANCHOR, SEED, manage
 
 
 def media_hashes(root: Path) -> dict[str, str]:

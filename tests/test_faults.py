@@ -15,7 +15,11 @@ from builder.postgres import server
 from builder.postgres.embedded import EmbeddedPostgres
 from builder.snapshot.restore import restore
 from builder.store.local import LocalStore
-from tests.conftest import ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, snapshot_tables, tree_state
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke
+from tests.support.files import tree_state
+from tests.support.postgres import one, snapshot_tables
+from tests.support.project import ANCHOR, PROJECT, SEED
 
 
 @pytest.fixture

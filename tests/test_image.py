@@ -16,7 +16,8 @@ import yaml
 
 from benchmarks.image_weight import pull_bytes_over_base
 from builder.postgres.embedded import free_port
-from tests.conftest import ANCHOR, BASE_IMAGE, IMAGE_BUILD_SECRET, PROJECT, SEED, STAGE_LABEL, docker_unavailable
+from tests.support.images import BASE_IMAGE, IMAGE_BUILD_SECRET, STAGE_LABEL, docker_unavailable
+from tests.support.project import ANCHOR, PROJECT, SEED
 
 pytestmark = pytest.mark.docker
 SECRET = IMAGE_BUILD_SECRET

@@ -15,7 +15,7 @@ import pytest
 from builder import grammar
 from builder.postgres import binaries
 from builder.postgres.embedded import free_port
-from tests.conftest import tree_state
+from tests.support.files import tree_state
 
 pytestmark = pytest.mark.docker
 DATA = "/var/lib/cpd-demo/data"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ANCHOR, PROJECT, invoke
+from tests.support.commands import invoke
+from tests.support.project import ANCHOR, PROJECT
 
 SECRET = "pw-that-must-not-leak-7731"
 

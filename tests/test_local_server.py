@@ -14,7 +14,8 @@ import pytest
 
 from builder.postgres import conninfo
 from builder.postgres.embedded import HBA_HEAD, PASSWORD_FILE, EmbeddedPostgres, free_port
-from tests.conftest import build_snapshot, invoke
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke
 
 needs_nobody = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runuser"),
                                   reason="needs root and runuser to act as another OS user")

@@ -13,7 +13,10 @@ from builder.errors import UserError
 from builder.named import keep_live, upkeep
 from builder.named.names import template_name
 from builder.postgres import conninfo, locks, marks, server
-from tests.conftest import build_snapshot, invoke, named_server, one, one_sentence, query, snapshot_tables
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one, query, snapshot_tables
+from tests.support.project import named_server
 
 
 def quiet(*_):
@@ -229,7 +232,9 @@ def test_reset_moves_a_demo_to_another_version_and_remakes_a_lost_template(demos
     first = demos.show("mover")
     other = tmp_path_factory.mktemp("moved")
     version = build_snapshot(other, seed=999).version
-    moved = demos.reset("mover", source=str(other), version=version, echo=quiet)
+    done = demos.reset("mover", source=str(other), version=version, echo=quiet)
+    moved = done.demo
+    assert done.moved and done.version_before == first.version and done.ended_sessions == 0
     assert moved.version == version and moved.template == template_name(version) != first.template
     assert one(pg.url("mover"), "SELECT prospect FROM cpd_demo_snapshot") == "Globex Care"
     with server.connect(pg.url()) as conn:  # a DBA drops the template by hand

@@ -11,7 +11,10 @@ import pytest
 import requests
 
 from builder.postgres.embedded import EmbeddedPostgres, free_port
-from tests.conftest import CONSOLE_PASSWORD, PROJECT, Managed, invoke, one, one_sentence, wait_for_port
+from tests.support.commands import invoke, one_sentence, wait_for_port
+from tests.support.console import CONSOLE_PASSWORD
+from tests.support.postgres import Managed, one
+from tests.support.project import PROJECT
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,9 @@ import pytest
 
 from builder.postgres import server
 from builder.postgres.embedded import EmbeddedPostgres, free_port
-from tests.conftest import PROJECT, invoke, named_server, one
+from tests.support.commands import invoke
+from tests.support.postgres import one
+from tests.support.project import PROJECT, named_server
 
 
 def quiet(*_):

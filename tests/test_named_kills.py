@@ -10,7 +10,9 @@ from builder.named.demos import Server
 from builder.named.names import template_name
 from builder.postgres import marks, server
 from builder.postgres.embedded import EmbeddedPostgres
-from tests.conftest import build_snapshot, invoke, query
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke
+from tests.support.postgres import query
 
 
 @pytest.fixture(scope="module")

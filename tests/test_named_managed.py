@@ -1,6 +1,6 @@
 """Every command on a server shaped like a managed one (RDS, Cloud SQL, Azure, Neon, Supabase): its
 admin login has CREATEDB and CREATEROLE and the providers' grants, no superuser. After the server is
-made (tests/conftest.py's Managed) every step uses that login, or a demo's own."""
+made (Managed in tests/support/postgres.py) every step uses that login, or a demo's own."""
 
 import time
 
@@ -10,7 +10,9 @@ import pytest
 from builder.named import keep_live, upkeep
 from builder.named.names import template_name
 from builder.postgres import conninfo, locks, marks
-from tests.conftest import invoke, named_server, one, one_sentence, query
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one, query
+from tests.support.project import named_server
 
 
 def quiet(*_):

@@ -26,8 +26,11 @@ from builder.postgres import conninfo
 from builder.postgres.embedded import free_port
 from builder.settings import DEFAULT_PASSWORD
 from builder.store import manifest as mf
-from tests.conftest import BASE_IMAGE, BUCKET, CREDS, invoke, one, query
-from tests.pretix_site import CONFIG, PRETIX, Site, instant, keys, serve, stop
+from tests.support.commands import invoke
+from tests.support.images import BASE_IMAGE
+from tests.support.postgres import one, query
+from tests.support.pretix import CONFIG, PRETIX, Site, instant, keys, serve, stop
+from tests.support.s3 import BUCKET, CREDS
 
 UTC = timezone.utc
 NY, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")

@@ -11,7 +11,8 @@ import pytest
 from builder.clock import parse_instant
 from builder.errors import UserError
 from builder.postgres import binaries, rebase, server, tools
-from tests.conftest import ANCHOR_AT, CPD, checks, one, query, snapshot_tables
+from tests.support.postgres import one, query, snapshot_tables
+from tests.support.project import ANCHOR_AT, CPD, checks
 
 # The instants a sales engineer meets (local = America/New_York, the platform's timezone).
 INSTANTS = {

@@ -14,7 +14,7 @@ from builder.errors import UserError
 from builder.postgres import meta, rebase, schema, server
 from builder.rules import Compiler
 from builder.snapshot.restore import check_counts
-from tests.conftest import one, query
+from tests.support.postgres import one, query
 
 UTC = timezone.utc
 ANCHOR = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday, before both DST changes

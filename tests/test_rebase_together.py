@@ -14,7 +14,7 @@ import pytest
 from builder.errors import UserError
 from builder.postgres import meta, rebase, schema
 from builder.rules import Compiler
-from tests.conftest import one, query
+from tests.support.postgres import one, query
 
 UTC = timezone.utc
 NY, TOKYO = ZoneInfo("America/New_York"), ZoneInfo("Asia/Tokyo")

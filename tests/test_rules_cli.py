@@ -5,7 +5,8 @@ a build refuses such a schema before its scenario runs."""
 import shutil
 
 from builder.postgres import server
-from tests.conftest import CPD, PROJECT, invoke, one_sentence
+from tests.support.commands import invoke, one_sentence
+from tests.support.project import CPD, PROJECT
 
 
 def test_the_cpd_demo_declares_every_dated_column(pg, template_db):

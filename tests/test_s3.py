@@ -18,8 +18,12 @@ from builder.postgres.embedded import free_port
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.s3 import S3Store
-from tests.conftest import BUCKET, CREDS, SEED, build_snapshot, invoke, one, one_sentence, snapshot_tables
 from tests.store_contract import StoreContract
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one, snapshot_tables
+from tests.support.project import SEED
+from tests.support.s3 import BUCKET, CREDS
 
 
 @pytest.fixture(scope="module")

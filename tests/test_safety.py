@@ -19,17 +19,11 @@ from builder.postgres import conninfo, locks, server
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
-from tests.conftest import (
-    ANCHOR,
-    SEED,
-    build_snapshot,
-    invoke,
-    one,
-    one_sentence,
-    snapshot_tables,
-    start_invoke_until,
-    tree_state,
-)
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence, start_invoke_until
+from tests.support.files import tree_state
+from tests.support.postgres import one, snapshot_tables
+from tests.support.project import ANCHOR, SEED
 
 
 def fingerprint(url: str) -> tuple:

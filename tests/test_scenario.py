@@ -11,7 +11,8 @@ from PIL import Image
 
 from builder.settings import DEFAULT_PASSWORD
 from cpd_events_demo import plan
-from tests.conftest import ANCHOR, CPD, SEED, one, query
+from tests.support.postgres import one, query
+from tests.support.project import ANCHOR, CPD, SEED
 
 ANCHOR_AT = datetime.fromisoformat(ANCHOR)
 PRO, BASIC, GUEST = "organizer.pro@example.com", "organizer.basic@example.com", "speaker.guest@example.com"

@@ -17,7 +17,10 @@ from builder.postgres import server
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
-from tests.conftest import ANCHOR, PROJECT, SEED, build_snapshot, invoke, one, one_sentence, query, snapshot_tables
+from tests.support.builds import build_snapshot
+from tests.support.commands import invoke, one_sentence
+from tests.support.postgres import one, query, snapshot_tables
+from tests.support.project import ANCHOR, PROJECT, SEED
 
 
 @pytest.fixture(scope="module")

@@ -59,9 +59,9 @@ def reset(proj, name: str, server: str | None, from_: str | None, version: str |
     """`demo.reset --name`: back to pristine, or moved to another version with --version / --from."""
     demos = server_for(server, proj, by)
     moved = from_ is not None or version is not None
-    demo = demos.reset(need_name(name, "demo.reset"), now=now, source=(from_ or SNAPSHOTS) if moved else None,
+    done = demos.reset(need_name(name, "demo.reset"), now=now, source=(from_ or SNAPSHOTS) if moved else None,
                        version=(version or "latest") if moved else None, echo=say)
-    print_demo(proj, demos, demo)
+    print_demo(proj, demos, done.demo)
 
 
 @task(name="new", auto_shortflags=False, help={

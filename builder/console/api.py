@@ -83,11 +83,8 @@ def reset(request: HttpRequest, name: str) -> JsonResponse:
     version = _text(body(request), "version") or None
     if version == "newest":
         version = "latest"  # the store's own pointer, read now
-    lines: list[str] = []
-    found = srv.reset(name, source=eng.ctx.snapshots if version else None, version=version, echo=lines.append)
-    return JsonResponse({"demo": as_json(found, utc_now(), eng.newest()),
-                         "ended_sessions": sum(int(line.split("ended ")[1].split()[0]) for line in lines
-                                               if "open session(s)" in line)})
+    done = srv.reset(name, source=eng.ctx.snapshots if version else None, version=version, echo=lambda _: None)
+    return JsonResponse({"demo": as_json(done.demo, utc_now(), eng.newest()), "ended_sessions": done.ended_sessions})
 
 
 @api("POST")

@@ -160,15 +160,11 @@ def reset(request: HttpRequest, name: str) -> HttpResponse:
     srv = eng.server(by)
 
     def work(echo) -> str:
-        before, lines = srv.show(name).version, []
-
-        def tee(line: str) -> None:
-            lines.append(line.strip())
-            echo(line)
-
-        demo = srv.reset(name, source=eng.ctx.snapshots if version else None, version=version, echo=tee)
-        moved = f"moved from {before} to {demo.version}" if demo.version != before else "pristine again"
-        return "; ".join([moved, *(line for line in lines if "open session" in line)])
+        done = srv.reset(name, source=eng.ctx.snapshots if version else None, version=version, echo=echo)
+        said = [f"moved from {done.version_before} to {done.demo.version}" if done.moved else "pristine again"]
+        if done.ended_sessions:
+            said.append(f"ended {done.ended_sessions} open session(s) on {name}: its clients must reconnect")
+        return "; ".join(said)
 
     JOBS.start("move" if version else "reset", name, by, work)
     return _back(request, name)

@@ -10,6 +10,7 @@ import contextlib
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psycopg
@@ -30,6 +31,22 @@ Echo = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     pass
+
+
+@dataclass(frozen=True)
+class ResetResult:
+    """What a reset did: the demo as it is now, the open sessions it ended (their clients must
+    reconnect), the version it was on before, and its notes for the usage log."""
+
+    demo: Demo
+    ended_sessions: int
+    version_before: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        """Whether it now holds another snapshot version than before."""
+        return self.demo.version != self.version_before
 
 
 class Server:
@@ -219,9 +236,10 @@ class Server:
 
     # -- reset -----------------------------------------------------------------------------------
     def reset(self, name: str, now: datetime | None = None, source: str | None = None, version: str | None = None,
-              echo: Echo = print, locked: bool = False) -> Demo:
+              echo: Echo = print, locked: bool = False) -> ResetResult:
         """Back to pristine from its template (or moved to `version` from `source`), rebased and
-        tailored again, its login as it was made; sessions on it are ended."""
+        tailored again, its login as it was made; sessions on it are ended (how many: the result's
+        `ended_sessions`)."""
         validate(name)
         with self.logged("reset", name) as notes, \
                 (contextlib.nullcontext() if locked else self.lock(name, "resetting")):
@@ -256,7 +274,8 @@ class Server:
                                 "version = %s, verifier = %s, shows = %s, pinned_at = %s, expires_at = "
                                 "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
                                 (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
-        return self.show(name)
+            said = tuple(notes.lines)
+        return ResetResult(self.show(name), sessions, demo.version, said)
 
     # -- drop --------------------------------------------------------------------------------------
     def drop(self, name: str, echo: Echo = print, locked: bool = False) -> None:

@@ -12,7 +12,8 @@ import urllib.parse
 import urllib.request
 from datetime import datetime
 
-from tests.conftest import PROJECT, wait_for_port
+from tests.support.commands import wait_for_port
+from tests.support.project import PROJECT
 
 PRETIX = PROJECT / "examples" / "pretix"
 CONFIG = PRETIX / "cpd-demo.toml"
