@@ -7,9 +7,14 @@
 -- a few functions in pg_temp (nothing is left in the database: they go with the session), and calls
 -- pg_temp.cpd_rebase() in one transaction, then prints the report. The host runs the same files, in
 -- the same order (builder/postgres/rebase.py FILES; a unit test holds the two equal), and the same
--- call, inside its own transaction. One phase per function, in the order cpd_rebase() calls them:
+-- call, inside its own transaction. First what the phases share, then one phase per function, in the
+-- order cpd_rebase() calls them:
 --
---   now.sql        a demo database of the format this rebase reads; now; the constants (cpd_rebase_state)
+--   helpers.sql    the rewriting kinds (once), an error's sentence, SQL for a column moved by days
+--   json.sql       timestamps inside JSON values;  slots.sql: weekly slots and their holidays
+--   now.sql        a demo database of the format this rebase reads (its snapshot row's
+--                  format_version: builder/postgres/meta.py FORMAT_VERSION); now; the constants
+--                  every phase reads (the temp table cpd_rebase_state)
 --   purge.sql      purge
 --   triggers.sql   user triggers off, and on again before the quiesce
 --   live.sql       live_root, live_via (cpd_live), live_span, live_place
