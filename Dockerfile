@@ -2,9 +2,9 @@
 # directory baked into the image (the pristine copy), which a container copies into $PGDATA at its
 # first start; the dates are rebased to "now" at every start.
 #
-# Build context (made by `invoke snapshot.image`): this file, container/, share/ (rebase_dates.sql,
-# constants.env, tailor.sql if the product has one) and snapshot/ (cpd-demo.dump, media.tar.gz,
-# manifest.json).
+# Build context (made by `invoke snapshot.image`): this file, container/, share/ (rebase/: the rebase's
+# entry file rebase_dates.sql and the function files it includes; constants.env; tailor.sql if the
+# product has one) and snapshot/ (cpd-demo.dump, media.tar.gz, manifest.json).
 ARG BASE_IMAGE=postgres:15
 
 FROM ${BASE_IMAGE} AS restore

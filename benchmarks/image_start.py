@@ -52,7 +52,7 @@ def baseline_image(client, snapshot_dir: Path, tag: str) -> str:
         ctx = Path(tmp)
         shutil.copytree(HERE / "restore_at_start", ctx, dirs_exist_ok=True)
         shutil.copy2(snapshot_dir / artifact.DUMP, ctx / artifact.DUMP)
-        shutil.copy2(REBASE_SQL, ctx / "rebase_dates.sql")
+        shutil.copytree(REBASE_SQL.parent, ctx / "rebase", ignore=shutil.ignore_patterns("__pycache__"))
         client.images.build(path=str(ctx), tag=tag, buildargs={"BASE_IMAGE": BASE_IMAGE}, network_mode="host",
                             rm=True, pull=False)
     return tag

@@ -27,10 +27,9 @@ def restore_stages(src: str, url: str) -> list[tuple[str, float]]:
 
 
 def rebase_tables(url: str) -> list[tuple[str, float]]:
-    """The rebase's body with a timestamp after each table's UPDATE (RAISE NOTICE)."""
-    body = rebase.sql_parts()[0].replace(
-        "ELSE '' END;\n    END IF;",
-        "ELSE '' END;\n      RAISE NOTICE 'cpd % %', tbl.table_name, clock_timestamp();\n    END IF;")
+    """The rebase (its functions and the call) with a timestamp after each table's UPDATE (RAISE NOTICE)."""
+    call = "    PERFORM pg_temp.cpd_rebase_table(tbl.rel, tbl.schema_name, tbl.table_name);\n"
+    body = rebase.sql_parts()[0].replace(call, call + "    RAISE NOTICE 'cpd % %', tbl.table_name, clock_timestamp();\n")
     notes: list[tuple[float, str]] = []
     with server.connect(url) as conn:
         conn.add_notice_handler(lambda d: notes.append((time.monotonic(), d.message_primary or "")))

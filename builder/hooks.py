@@ -27,6 +27,9 @@ from builder.errors import UserError
 from builder.postgres import meta
 from builder.project import Project
 
+# What only psql reads, or a transaction of a tailoring file's own: the engine wraps the file in its.
+TAILOR_REFUSED = re.compile(r"^\s*(\\|(BEGIN|COMMIT|START\s+TRANSACTION)\s*;)", re.IGNORECASE | re.MULTILINE)
+
 Facts = dict[str, Any]
 StatusHook = Callable[[psycopg.Connection, Facts], list[str]]
 
@@ -116,11 +119,17 @@ def logins(project: Project) -> list[tuple[str, str, str]]:
 
 
 def tailoring(project: Project) -> str | None:
-    """The project's tailoring SQL, or None when it has none (then --prospect is refused)."""
+    """The project's tailoring SQL, or None when it has none (then --prospect is refused). Plain SQL
+    that the engine runs whole in its own transaction (the host, and psql in the image): a psql
+    command or a transaction of its own is refused here, in one sentence."""
     if project.tailor is None:
         return None
     try:
-        return Path(project.tailor).read_text()
+        text = Path(project.tailor).read_text()
     except OSError as exc:
         raise UserError(f"{project.file}: [demo] tailor file {project.tailor} cannot be read ({exc.strerror}).") \
             from None
+    if TAILOR_REFUSED.search(text):
+        raise UserError(f"{project.file}: [demo] tailor file {project.tailor} must be plain SQL, which the engine "
+                        "runs in its own transaction: no psql commands (\\set, \\if) and no BEGIN or COMMIT.")
+    return text

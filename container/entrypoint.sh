@@ -28,7 +28,7 @@ SHARE=/usr/local/share/cpd-demo
 . "$SHARE/constants.env"
 # shellcheck source=container/setup.sh
 . "$SHARE/setup.sh"
-REBASE_SQL=$SHARE/rebase_dates.sql
+REBASE_SQL=$SHARE/rebase/rebase_dates.sql
 TAILOR_SQL=$SHARE/tailor.sql
 PRISTINE=/var/lib/cpd-demo/pristine
 INITDB_DIR=/docker-entrypoint-initdb.d

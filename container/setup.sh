@@ -77,9 +77,16 @@ cpd_make_demos() {
 		fi
 		cpd_psql -d postgres -v stage="$MAKING" -v main="$1" <<<'CREATE DATABASE :"stage" TEMPLATE :"main";'
 		if [ -n "$prospect" ]; then
-			cpd_sql "tailoring $name for ${prospect@Q}" -d "$MAKING" -v prospect="$prospect" -f "$TAILOR_SQL"
-			# The engine records whom a demo speaks to (the product's SQL only tailors its own tables).
-			cpd_psql -d "$MAKING" -v prospect="$prospect" <<<"UPDATE cpd_demo_snapshot SET prospect = :'prospect';"
+			# The product's plain SQL in one transaction, the prospect in its setting (no colour: ''); the
+			# engine records whom a demo speaks to (the product's SQL only tailors its own tables).
+			cpd_sql "tailoring $name for ${prospect@Q}" -d "$MAKING" -v prospect="$prospect" -v tailor="$TAILOR_SQL" <<-'EOSQL'
+				BEGIN;
+				SELECT set_config('cpd_demo.prospect', :'prospect', true) AS prospect_given,
+				       set_config('cpd_demo.color', '', true) AS color_given \gset
+				\i :tailor
+				UPDATE cpd_demo_snapshot SET prospect = :'prospect';
+				COMMIT;
+			EOSQL
 		fi
 		cpd_psql -d postgres -v stage="$MAKING" -v db="$name" -v user="$POSTGRES_USER" -v comment="$COPY_COMMENT" <<-'EOSQL'
 			COMMENT ON DATABASE :"stage" IS :'comment';

@@ -1,21 +1,17 @@
 -- prospect.sql: make a demo speak a prospect's name where a buyer looks, after a clone.
 --
---   psql -X -v ON_ERROR_STOP=1 -v prospect='Acme Health' [-v color='#0f766e'] -f prospect.sql postgresql://.../demo
+-- Plain SQL that the engine runs inside its own transaction, after setting cpd_demo.prospect (the
+-- prospect's name) and cpd_demo.color (a colour, or ''): `demo.new --prospect`, and the image for
+-- CPD_DEMO_DATABASES=acme:Acme Health. By hand, as the image does:
+--
+--   psql -X -v ON_ERROR_STOP=1 -1 -c "SELECT set_config('cpd_demo.prospect', 'Acme Health', true),
+--        set_config('cpd_demo.color', '#0f766e', true)" -f prospect.sql postgresql://.../demo
 --
 -- The pro organizer's organisation wherever a buyer reads it: her profile (organisation, headline,
 -- bio), her speaker entry (headline, bio), her certificate template's name (and colour, if given;
 -- the platform writes the organisation onto the template's art, which carries none of its own)
 -- and her contact lists' organisation. Nothing else: the plan's emails, titles and codes stay.
--- Idempotent; one transaction. The engine records the prospect in its snapshot row.
-\set ON_ERROR_STOP on
-\if :{?color}
-\else
-\set color ''
-\endif
-BEGIN;
-SELECT set_config('cpd_demo.prospect', :'prospect', true) AS prospect_given,
-       set_config('cpd_demo.color', :'color', true) AS color_given \gset
--- cpd-demo: tailor body begins (the engine runs this part inside its own transaction)
+-- Idempotent. The engine records the prospect in its snapshot row.
 DO $prospect$
 DECLARE
   who      text := btrim(current_setting('cpd_demo.prospect'));
@@ -40,5 +36,3 @@ BEGIN
   UPDATE marketing_contactlist SET organization = who WHERE owner_id = pro;
 END
 $prospect$;
--- cpd-demo: tailor body ends
-COMMIT;

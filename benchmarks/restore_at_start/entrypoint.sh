@@ -9,6 +9,6 @@ psql -d postgres -c "CREATE DATABASE cpd_demo"
 psql -d postgres -c "ALTER ROLE postgres PASSWORD 'cpd-demo-only'"
 pg_restore --no-owner --no-privileges --exit-on-error -h /var/run/postgresql -U postgres -d cpd_demo \
   /docker-entrypoint-initdb.d/cpd-demo.dump
-psql -At -d cpd_demo -f /usr/local/share/cpd-demo/rebase_dates.sql | tail -n 1
+psql -At -d cpd_demo -f /usr/local/share/cpd-demo/rebase/rebase_dates.sql | tail -n 1
 pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 exec "$@" -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql

@@ -17,12 +17,16 @@ from builder.rules import Rule
 SNAPSHOT_TABLE = "cpd_demo_snapshot"
 RULE_TABLE = "cpd_demo_rule"
 TABLES = (SNAPSHOT_TABLE, RULE_TABLE)
+# The format of these tables a build writes (the snapshot row's format_version): the rebase SQL reads
+# only its own (builder/rebase/now.sql; a unit test holds the two equal). A new column or a new
+# meaning of one is a new number.
+FORMAT_VERSION = 1
 DDL = f"""
 CREATE TABLE IF NOT EXISTS {SNAPSHOT_TABLE} (
   id bigint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
   version text NOT NULL DEFAULT '', project text NOT NULL DEFAULT '', seed bigint NOT NULL, scale integer NOT NULL,
   built_at timestamptz NOT NULL, anchor_at timestamptz NOT NULL, scenario_anchor_at timestamptz NOT NULL,
-  rebased_at timestamptz, timezone text NOT NULL, prospect text NOT NULL DEFAULT '');
+  rebased_at timestamptz, timezone text NOT NULL, prospect text NOT NULL DEFAULT '', format_version integer NOT NULL);
 CREATE TABLE IF NOT EXISTS {RULE_TABLE} (
   id bigserial PRIMARY KEY, schema_name text NOT NULL DEFAULT 'public', table_name text NOT NULL,
   column_name text NOT NULL DEFAULT '', kind text NOT NULL, source text NOT NULL DEFAULT '',
@@ -55,10 +59,11 @@ def write(url: str, snapshot: Snapshot, rules: list[Rule]) -> None:
         conn.execute(DDL)
         conn.execute(f"TRUNCATE {SNAPSHOT_TABLE}, {RULE_TABLE} RESTART IDENTITY")
         conn.execute(f"INSERT INTO {SNAPSHOT_TABLE} (version, project, seed, scale, built_at, anchor_at, "
-                     "scenario_anchor_at, rebased_at, timezone, prospect) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                     "scenario_anchor_at, rebased_at, timezone, prospect, format_version) "
+                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                      (snapshot.version, snapshot.project, snapshot.seed, snapshot.scale, snapshot.built_at,
                       snapshot.anchor_at, snapshot.scenario_anchor_at, snapshot.rebased_at, snapshot.timezone,
-                      snapshot.prospect))
+                      snapshot.prospect, FORMAT_VERSION))
         with conn.cursor() as cur:
             cur.executemany(f"INSERT INTO {RULE_TABLE} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
                             [rule.row() for rule in rules])

@@ -1,8 +1,9 @@
-"""The date rebase from the host: runs rebase_dates.sql, and reads the rules the build wrote
-into the database (cpd_demo_rule) for what the rebase rewrites; and a project's tailoring SQL.
+"""The date rebase from the host: runs the rebase SQL (builder/rebase/), and reads the rules the
+build wrote into the database (cpd_demo_rule) for what the rebase rewrites; and a project's tailoring SQL.
 
-The file is plain SQL that psql runs as it is (the image does); here its body (between its
-markers) runs over one connection in one transaction, which spares a psql process per rebase.
+The rebase is plain SQL: function files in pg_temp, one phase each, and an entry file that psql runs
+(the image does). Here the same files run whole, in the same order, over one connection in the
+caller's transaction, then the same call: that spares a psql process per rebase.
 """
 
 from datetime import datetime
@@ -19,48 +20,48 @@ from builder.postgres.tools import REBASE_SQL
 from builder.rules import REWRITING
 
 REBASE_FILLFACTOR = 50
-TAILOR_BEGINS, TAILOR_ENDS = "-- cpd-demo: tailor body begins", "-- cpd-demo: tailor body ends"
+REBASE_DIR = REBASE_SQL.parent
+# The function files, in the order they are made (the entry file \ir-includes the same, in this order).
+FILES = ("helpers.sql", "json.sql", "slots.sql", "now.sql", "purge.sql", "triggers.sql", "live.sql", "slot_rows.sql",
+         "columns.sql", "json_rules.sql", "year_of.sql", "tables.sql", "quiesce.sql", "rebase.sql")
+CALL = "SELECT pg_temp.cpd_rebase()"
+REPORT = "SELECT pg_temp.cpd_rebase_report() AS rebase"
 
 
 @lru_cache(maxsize=1)
+def functions_sql() -> str:
+    """The rebase's function files, whole, in order: CREATE OR REPLACE FUNCTION pg_temp... statements."""
+    # Their bodies are checked when they first run, a moment later: half the time to make them.
+    return "\n".join(["SET LOCAL check_function_bodies = off;", *((REBASE_DIR / name).read_text() for name in FILES),
+                      "SET LOCAL check_function_bodies = DEFAULT;"])
+
+
 def sql_parts() -> tuple[str, str]:
-    """(the body: plain SQL reading cpd_demo.now, the report query) of rebase_dates.sql."""
-    text = REBASE_SQL.read_text()
-    body = _between(text, "-- cpd-demo: rebase body begins", "-- cpd-demo: rebase body ends")
-    report = text[text.index("\n", text.index("-- cpd-demo: report")) + 1:]
-    return body, report
-
-
-def _between(text: str, begins: str, ends: str) -> str:
-    return text[text.index("\n", text.index(begins)) + 1:text.index(ends)]
-
-
-def tailoring_body(text: str) -> str:
-    """The part of a project's tailoring SQL the engine runs in its own transaction: between the
-    markers where the file has them (the rest is for psql), else the whole file."""
-    return _between(text, TAILOR_BEGINS, TAILOR_ENDS) if TAILOR_BEGINS in text else text
+    """(the rebase: its functions and the call, plain SQL reading cpd_demo.now; the report query)."""
+    return f"{functions_sql()}\n{CALL};\n", REPORT
 
 
 def tailor_in(conn: psycopg.Connection, tailoring: str, prospect: str, color: str = "") -> None:
-    """A project's tailoring SQL inside the caller's transaction (the prospect and colour in the
-    settings cpd_demo.prospect and cpd_demo.color): the demo speaks the prospect's name. The
-    prospect is recorded in the snapshot row."""
+    """A project's tailoring SQL (plain SQL: no transaction control, no psql commands), whole, inside
+    the caller's transaction, the prospect and colour in the settings cpd_demo.prospect and
+    cpd_demo.color: the demo speaks the prospect's name. The prospect is recorded in the snapshot row."""
     conn.execute("SELECT set_config('cpd_demo.prospect', %s, true), set_config('cpd_demo.color', %s, true)",
                  (prospect, color))
-    conn.execute(tailoring_body(tailoring))
+    conn.execute(tailoring)
     conn.execute(f"UPDATE {meta.SNAPSHOT_TABLE} SET prospect = %s", (prospect,))
 
 
 def run_in(conn: psycopg.Connection, now: datetime | None = None) -> None:
     """The rebase inside the caller's transaction on `conn`."""
     conn.execute("SELECT set_config('cpd_demo.now', %s, true)", (iso(now) if now else "now",))
-    conn.execute(sql_parts()[0])
+    conn.execute(functions_sql())
+    conn.execute(CALL)
 
 
 def report_in(conn: psycopg.Connection) -> str:
     """The report line of the last rebase on `conn` (after its transaction)."""
-    row = conn.execute(sql_parts()[1]).fetchone()
-    return row[0] if row else ""
+    row = conn.execute(REPORT).fetchone()
+    return row[0] if row and row[0] else ""
 
 
 def run(url: str, now: datetime | None = None) -> str:
@@ -82,7 +83,7 @@ def first_line(exc: BaseException) -> str:
 
 
 def rebased_columns(url: str) -> dict[str, list[str]]:
-    """Per table (schema-qualified, quoted), the columns rebase_dates.sql rewrites, as the rules say."""
+    """Per table (schema-qualified, quoted), the columns the rebase rewrites, as the rules say."""
     columns: dict[str, list[str]] = {}
     for rule in meta.rules(url, REWRITING):
         table = sql_table(rule.schema_name, rule.table_name)

@@ -12,7 +12,7 @@ from pathlib import Path
 from builder.errors import UserError
 from builder.postgres import binaries, conninfo
 
-REBASE_SQL = Path(str(resources.files("builder") / "rebase_dates.sql"))
+REBASE_SQL = Path(str(resources.files("builder") / "rebase" / "rebase_dates.sql"))  # the entry file for psql
 
 
 def _run(args: list[str], what: str, url: str | None = None) -> subprocess.CompletedProcess:

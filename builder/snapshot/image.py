@@ -1,6 +1,6 @@
 """`snapshot.image`: the Postgres image of a snapshot, built with the docker SDK.
 
-The build context is assembled in a temp dir: Dockerfile, container/, share/ (rebase_dates.sql,
+The build context is assembled in a temp dir: Dockerfile, container/, share/ (rebase/: the rebase SQL,
 the tailoring SQL if the product has one, and constants.env: the contract values the entrypoint
 reads (the password, the duration and name grammars, the marks), generated here so that Python
 stays their only owner) and snapshot/ (the version's files).
@@ -61,14 +61,14 @@ def constants_env(database: str = "demo") -> str:
 
 def build_context(snapshot_dir: Path, into: Path, tailoring: str | None, database: str = "demo") -> Path:
     """The build context in `into`. `tailoring`: the project's SQL that makes a demo speak a prospect's
-    name (its config's [demo] tailor; `CPD_DEMO_DATABASES=acme:Acme Health` runs `psql -v
-    prospect='Acme Health' -f tailor.sql`); None: the image makes untailored demos only."""
+    name (its config's [demo] tailor; `CPD_DEMO_DATABASES=acme:Acme Health` runs tailor.sql in a
+    transaction, the prospect in its setting); None: the image makes untailored demos only."""
     shutil.copy2(settings.engine_file("Dockerfile"), into / "Dockerfile")
     shutil.copytree(settings.engine_file("container"), into / "container")
     (into / "container" / "entrypoint.sh").chmod(0o755)  # COPY keeps the mode: no chmod layer
     share = into / "share"
     share.mkdir()
-    shutil.copy2(REBASE_SQL, share / "rebase_dates.sql")
+    shutil.copytree(REBASE_SQL.parent, share / "rebase", ignore=shutil.ignore_patterns("*.pyc", "__pycache__"))
     if tailoring is not None:
         (share / "tailor.sql").write_text(tailoring)
     (share / "constants.env").write_text(constants_env(database))
