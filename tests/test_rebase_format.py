@@ -9,7 +9,7 @@ import pytest
 
 from builder.errors import UserError
 from builder.postgres import binaries, meta, rebase, server, tools
-from tests.conftest import one, snapshot_tables
+from tests.support.postgres import one, snapshot_tables
 
 NOW = datetime(2027, 6, 1, 12, tzinfo=timezone.utc)
 
