@@ -55,3 +55,10 @@ def test_unit_tests_ask_for_no_fixture_that_starts_a_server():
 def test_the_check_sees_a_unit_module_that_would_start_one():
     sample = ast.parse("from tests.support.postgres import query\nimport docker\ndef test_x(pg):\n    pass\n")
     assert {"tests.support.postgres", "docker"} <= imports(sample) and "pg" in asked_fixtures(sample)
+
+
+def test_no_test_imports_from_conftest():
+    """conftest holds fixtures; what tests share as plain code lives in tests/support."""
+    found = [str(path.relative_to(TESTS)) for path in sorted(TESTS.rglob("*.py")) if path.name != "conftest.py"
+             and any(m == "tests.conftest" or m.startswith("tests.conftest.") for m in imports(ast.parse(path.read_text())))]
+    assert found == []
