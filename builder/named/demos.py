@@ -62,6 +62,11 @@ class Server:
         finally:
             self._acting -= 1
 
+    def steps(self) -> contextlib.AbstractContextManager[None]:
+        """One connection to the maintenance database and one to the registry for a command's many
+        short steps (a lock keeps its own: closing it is what releases the lock)."""
+        return server.kept_open(self.admin, self.registry.locks)
+
     def lock(self, name: str, doing: str) -> locks.AdvisoryLock:
         """The demo's lock, labelled with what this command does and for whom, or one sentence (Busy)."""
         if not self.registry.exists():
@@ -223,7 +228,7 @@ class Server:
         """Back to pristine from its template (or moved to `version` from `source`), rebased and
         tailored again, its login as it was made; sessions on it are ended."""
         validate(name)
-        with self.logged("reset", name) as notes, \
+        with self.steps(), self.logged("reset", name) as notes, \
                 (contextlib.nullcontext() if locked else self.lock(name, "resetting")):
             demo = self.show(name)
             if demo.state != "ready":
