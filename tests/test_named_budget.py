@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from builder.postgres.embedded import EmbeddedPostgres, free_port
+from tests import test_console_browser as browser_test
 from tests.conftest import CONSOLE_PASSWORD, PROJECT, Managed, invoke, one, one_sentence, wait_for_port
 
 
@@ -66,6 +67,10 @@ def test_the_demos_logins_never_hold_more_than_the_server_gives_them(small, buil
             auth = {"Authorization": f"Bearer {token}"}
             listed = requests.get(f"http://127.0.0.1:{port}/api/demos", timeout=60, headers=auth)
             assert sorted(d["name"] for d in listed.json()["demos"]) == ["b_one", "b_two"]
+            # The budget as demo.list gives it: b_one 4 (after its reset), b_two 3, of 7.
+            assert listed.json()["budget"] == {"used": 7, "limit": 7, "free": 0, "logins": 2, "reserve": 10,
+                                               "superusers": 3, "max_connections": 20}
+            page_shows_the_budget(f"http://127.0.0.1:{port}", "7 of 7 connections for demos used · 0 free")
             # The rest of the API on the managed admin login: reset, drop, and a new demo once there is room.
             base = f"http://127.0.0.1:{port}/api/demos"
             assert requests.post(f"{base}/b_one/reset", timeout=120, headers=auth).status_code == 200
@@ -76,3 +81,27 @@ def test_the_demos_logins_never_hold_more_than_the_server_gives_them(small, buil
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def page_shows_the_budget(base: str, expected: str) -> None:
+    """The console's page, in headless Chromium, shows the budget beside the demos' summary (full: in red)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(browser_test.CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    browser_test.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser_test.CHROMIUM, args=browser_test.ARGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1400, "height": 700})
+            page.goto(base + "/")
+            page.fill("input[name=username]", "alice")
+            page.fill("input[name=password]", CONSOLE_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(base + "/")
+            budget = page.locator("#summary .budget")
+            assert expected in budget.inner_text()
+            assert "full" in (budget.get_attribute("class") or "")
+            assert "20 max_connections, less 3 for superusers and 10 for the tool" in budget.get_attribute("title")
+            page.screenshot(path=str(browser_test.ARTIFACTS / "console-budget.png"))
+        finally:
+            chromium.close()
