@@ -228,7 +228,13 @@ class Server:
         """Back to pristine from its template (or moved to `version` from `source`), rebased and
         tailored again, its login as it was made; sessions on it are ended."""
         validate(name)
-        with self.steps(), self.logged("reset", name) as notes, \
+        with self.steps():
+            self._reset(name, now, source, version, echo, locked)
+            return self.show(name)  # once its lock is released: ready, not busy
+
+    def _reset(self, name: str, now: datetime | None, source: str | None, version: str | None, echo: Echo,
+               locked: bool) -> None:
+        with self.logged("reset", name) as notes, \
                 (contextlib.nullcontext() if locked else self.lock(name, "resetting")):
             demo = self.show(name)
             if demo.state != "ready":
@@ -261,7 +267,6 @@ class Server:
                                 "version = %s, verifier = %s, shows = %s, pinned_at = %s, expires_at = "
                                 "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
                                 (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
-        return self.show(name)
 
     # -- drop --------------------------------------------------------------------------------------
     def drop(self, name: str, echo: Echo = print, locked: bool = False) -> None:

@@ -56,12 +56,16 @@ def connect(url: str, autocommit: bool = True, timeout: float = 10) -> Iterator[
     kept = _KEPT.get()
     if autocommit and kept is not None and url in kept:
         conn = kept[url]
-        if conn is None or conn.closed or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        status = conn.info.transaction_status if conn is not None and not conn.closed else None
+        if status is None or status == psycopg.pq.TransactionStatus.UNKNOWN:  # none yet, or broken
             if conn is not None:
                 conn.close()
             kept[url] = conn = _open(url, autocommit, timeout)
-        yield conn  # left open for the next step; a broken one is opened again then
-        return
+            status = psycopg.pq.TransactionStatus.IDLE
+        if conn is not None and status == psycopg.pq.TransactionStatus.IDLE:
+            yield conn  # left open for the next step
+            return
+        # In use by an enclosing block (a transaction of its own): a connection for this step alone.
     conn = _open(url, autocommit, timeout)
     try:
         yield conn
