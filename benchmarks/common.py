@@ -73,7 +73,9 @@ def whole_command(*args: str) -> None:
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # As at a terminal: no DATABASE_URL, and Python's compiled modules kept (a machine that sets
+    # PYTHONDONTWRITEBYTECODE, like this one, would otherwise compile every module on every run).
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
     proc = subprocess.run([sys.executable, "-m", "invoke", *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
                           text=True)
     if proc.returncode != 0:

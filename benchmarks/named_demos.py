@@ -1,18 +1,23 @@
 """Named demos on one server: `demo.new` and `demo.reset --name` beside a full `snapshot.restore` of
-the same version, and what a demo costs (disk, reset time, server memory), at several scales."""
+the same version, a reset as a person waits for it (the whole command, and through the console's
+API) beside a bare `createdb -T` of its template and the whole `snapshot.restore` command, and what
+a demo costs (disk, reset time, server memory), at several scales."""
 
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Row, build, median_of, whole_command
+import requests
+
+from benchmarks.common import PROJECT_ROOT, Row, build, median_of, whole_command
 from builder.named import templates, upkeep
 from builder.named.demos import Server
 from builder.postgres import server
-from builder.postgres.embedded import EmbeddedPostgres
+from builder.postgres.embedded import EmbeddedPostgres, free_port
 from builder.snapshot.restore import restore
 
 
@@ -43,9 +48,41 @@ def createdb_copy(pg: EmbeddedPostgres, template: str, name: str, strategy: str 
                    env={**os.environ, "PGPASSWORD": pg.password})
 
 
+class Console:
+    """`python -m builder.console serve` on the bench's server, with a user and its API token: what a
+    reset through the console's API costs (the request, the reset, the answer)."""
+
+    def __init__(self, url: str, snapshots: Path):
+        self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
+        self.env.update({"CPD_DEMO_CONSOLE_SERVER": url, "CPD_DEMO_SNAPSHOTS": str(snapshots),
+                         "CPD_DEMO_CONSOLE_PASSWORD": "bench-console-pass"})
+        made = subprocess.run([sys.executable, "-m", "builder.console", "adduser", "--username", "bench", "--token"],
+                              cwd=PROJECT_ROOT, env=self.env, capture_output=True, text=True, check=True)
+        self.headers = {"Authorization": f"Bearer {made.stdout.splitlines()[-1]}"}
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "builder.console", "serve", "--port", str(port)],
+                                     cwd=PROJECT_ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                requests.get(self.base + "/login/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+
+    def reset(self, name: str) -> None:
+        requests.post(f"{self.base}/api/demos/{name}/reset", headers=self.headers, timeout=600).raise_for_status()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
 def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]]:
     rows, sizing = [], []
     work = Path(tempfile.mkdtemp(prefix="cpd-bench-named-"))
+    console: Console | None = None
     try:
         with EmbeddedPostgres() as pg:
             demos = Server(pg.url())
@@ -78,13 +115,21 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                                 "version", full, goal="≤ 0.5x"))
                 rows.append(Row("named", f"demo.reset --name, scale {scale}", reset, "snapshot.restore of the same "
                                 "version", full, goal="≤ 0.5x"))
-                # What a person waits for: each as a whole command (process, imports, connections).
+                # What a person waits for: each as a whole command (process, imports, connections),
+                # and a reset through the console's API (the request, the reset, the answer).
+                whole_command("demo.reset", "--name", names[0], "--server", pg.url())  # compiled modules kept
                 full_cmd = median_of(repeat, settle, lambda: whole_command(
                     "snapshot.restore", "--from", str(out), "--database-url", target))
                 reset_cmd = median_of(repeat, settle, lambda: whole_command(
                     "demo.reset", "--name", names[0], "--server", pg.url()))
+                console = console or Console(pg.url(), out)
+                api = console
+                api.reset(names[0])  # warm: the console's first request loads its views
+                reset_api = median_of(repeat, settle, lambda: api.reset(names[0]))
                 rows.append(Row("named", f"`invoke demo.reset --name`, whole command, scale {scale}", reset_cmd,
-                                "`invoke snapshot.restore`, whole command", full_cmd, goal="≤ 0.5x"))
+                                "`invoke snapshot.restore`, whole command", full_cmd, goal="≤ 0.5x from scale 10"))
+                rows.append(Row("named", f"reset through the console's API, scale {scale}", reset_api,
+                                "`invoke snapshot.restore`, whole command", full_cmd, goal="≤ 0.5x from scale 10"))
                 # The floor: a bare copy of the template, and the two ways Postgres copies one.
                 template = demos.show(names[0]).template
 
@@ -96,21 +141,30 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                                             lambda s=strategy: createdb_copy(pg, template, "bench_copy", s))
                         for strategy in (None, "FILE_COPY")}
                 server.drop_database(pg.url(), "bench_copy")
-                rows.append(Row("named", f"`invoke demo.reset --name`, whole command, vs a bare copy, scale {scale}",
-                                reset_cmd, "bare `createdb -T <template>` (WAL_LOG, the default)", bare[None],
-                                goal="≤ 1.5x"))
-                rows.append(Row("named", f"`createdb -T <template> -S FILE_COPY` (what a reset copies with), "
-                                f"scale {scale}", bare["FILE_COPY"], "the same with WAL_LOG, the default", bare[None],
-                                goal="< 1x"))
+                for what, value in ((f"`invoke demo.reset --name`, whole command, vs a bare copy, scale {scale}",
+                                     reset_cmd),
+                                    (f"reset through the console's API, vs a bare copy, scale {scale}", reset_api)):
+                    rows.append(Row("named", what, value, "bare `createdb -T <template>` (WAL_LOG, the default)",
+                                    bare[None], goal="≤ 1.5x at 100 and 1000"))
+                rows.append(Row("named", f"`createdb -T <template> -S FILE_COPY` (what a reset copies with from "
+                                f"256 MiB), scale {scale}", bare["FILE_COPY"], "the same with WAL_LOG, the default",
+                                bare[None], goal="< 1x"))
                 with server.connect(pg.url()) as conn:
                     size = server.scalar(conn, "SELECT pg_database_size(%s)", (names[0],))
                 sizing.append({"scale": scale, "disk_mib": size / 1_048_576, "reset_s": reset, "new_s": made,
                                "restore_s": full, "server_rss_mib": server_memory_kib(pg) / 1024,
-                               "demos": len(names)})
+                               "demos": len(names), "reset_command_s": reset_cmd, "reset_api_s": reset_api,
+                               "restore_command_s": full_cmd, "createdb_s": bare[None],
+                               "createdb_file_copy_s": bare["FILE_COPY"]})
                 for name in names:
                     demos.drop(name, echo=lambda m: None)
                 upkeep.gc(demos, echo=lambda m: None)
                 server.drop_database(pg.url(), f"restored_{scale}")
+            if console is not None:
+                console.stop()
+                console = None
     finally:
+        if console is not None:
+            console.stop()
         shutil.rmtree(work, ignore_errors=True)
     return rows, sizing

@@ -44,6 +44,33 @@ def test_two_demos_each_with_its_own_login_and_nothing_else(demos, built, pg):
     assert acme.template.startswith(TEMPLATE_PREFIX) and acme.template == globex.template
 
 
+def test_a_reset_keeps_one_connection_for_its_short_steps(demos, monkeypatch):
+    """Its locks keep their own (closing one releases it), the copy its own; the rest share two."""
+    opened: list[str] = []
+    original = psycopg.connect
+
+    def counting(url, *args, **kwargs):
+        opened.append(conninfo.database_name(url))
+        return original(url, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counting)
+    demos.reset("globex", echo=quiet)
+    # The demo's lock, the template's, the budget's, the two work databases' locks, the copy being
+    # rebased; one to the maintenance database and one to the registry for everything else.
+    assert len(opened) <= 8, opened
+    assert opened.count("postgres") <= 3 and opened.count(CONTROL) <= 4, opened
+    # A step inside another's transaction gets a connection of its own; the outer one goes on.
+    with server.kept_open(demos.admin):
+        with server.connect(demos.admin) as outer, outer.transaction():
+            outer.execute("SELECT 1")
+            with server.connect(demos.admin) as inner:
+                assert inner.info.backend_pid != outer.info.backend_pid
+            outer.execute("SELECT 2")
+        with server.connect(demos.admin) as again:
+            assert again.info.backend_pid == outer.info.backend_pid
+    assert outer.closed
+
+
 def test_prospect_tailoring_speaks_the_prospects_name_and_the_plan_still_checks(demos):
     url = demos.at("acme")
     org, headline = one(url, """SELECT json_build_array(p.organization, p.headline) FROM accounts_profile p

@@ -12,7 +12,7 @@ import requests
 
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 from tests.support.commands import invoke, one_sentence, wait_for_port
-from tests.support.console import CONSOLE_PASSWORD
+from tests.support.console import ARTIFACTS, CONSOLE_PASSWORD, chromium, sign_in
 from tests.support.postgres import Managed, one
 from tests.support.project import PROJECT
 
@@ -69,6 +69,10 @@ def test_the_demos_logins_never_hold_more_than_the_server_gives_them(small, buil
             auth = {"Authorization": f"Bearer {token}"}
             listed = requests.get(f"http://127.0.0.1:{port}/api/demos", timeout=60, headers=auth)
             assert sorted(d["name"] for d in listed.json()["demos"]) == ["b_one", "b_two"]
+            # The budget as demo.list gives it: b_one 4 (after its reset), b_two 3, of 7.
+            assert listed.json()["budget"] == {"used": 7, "limit": 7, "free": 0, "logins": 2, "reserve": 10,
+                                               "superusers": 3, "max_connections": 20}
+            page_shows_the_budget(f"http://127.0.0.1:{port}", "7 of 7 connections for demos used · 0 free")
             # The rest of the API on the managed admin login: reset, drop, and a new demo once there is room.
             base = f"http://127.0.0.1:{port}/api/demos"
             assert requests.post(f"{base}/b_one/reset", timeout=120, headers=auth).status_code == 200
@@ -79,3 +83,17 @@ def test_the_demos_logins_never_hold_more_than_the_server_gives_them(small, buil
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def page_shows_the_budget(base: str, expected: str) -> None:
+    """The console's page, in headless Chromium, shows the budget beside the demos' summary (full: in red)."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 700})
+        page.goto(base + "/")
+        sign_in(page)
+        page.wait_for_url(base + "/")
+        budget = page.locator("#summary .budget")
+        assert expected in budget.inner_text()
+        assert "full" in (budget.get_attribute("class") or "")
+        assert "20 max_connections, less 3 for superusers and 10 for the tool" in budget.get_attribute("title")
+        page.screenshot(path=str(ARTIFACTS / "console-budget.png"))

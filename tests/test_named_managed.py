@@ -119,6 +119,34 @@ def test_a_demo_login_holding_every_lock_it_can_delays_no_other_demo(demos, mana
     demos.drop("m_three", echo=quiet)
 
 
+def test_a_demo_login_holding_a_restores_lock_everywhere_it_can_does_not_stall_the_restore(demos, managed, built):
+    """Even where `postgres` is open to every login (a server whose `postgres` is not the tool's), a
+    restore's lock lives in the control database."""
+    url = demos.demo_url("m_iso")
+    target = managed.url("shop_demo")
+    with psycopg.connect(managed.url(), autocommit=True) as admin:
+        admin.execute("GRANT CONNECT ON DATABASE postgres TO PUBLIC")
+    held = []
+    try:
+        for database in ("m_iso", "template1", "postgres"):
+            conn = psycopg.connect(conninfo.with_database(url, database), autocommit=True)
+            held.append(conn)
+            assert conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))",
+                                (locks.database_key("shop_demo"),)).fetchone()[0]
+        restored = invoke("snapshot.restore", "--from", str(built), "--database-url", target)
+        assert restored.returncode == 0, restored.stderr
+        # A second restore of the same target still waits for the first's lock (taken where it lives).
+        with locks.AdvisoryLock(managed.url(marks.CONTROL), locks.database_key("shop_demo")) as first:
+            assert first.try_acquire()
+            one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", target),
+                         "Another restore or reset of shop_demo")
+    finally:
+        for conn in held:
+            conn.close()
+        with psycopg.connect(managed.url(), autocommit=True) as admin:
+            admin.execute("REVOKE CONNECT ON DATABASE postgres FROM PUBLIC")
+
+
 def test_a_busy_demo_names_who_from_the_tools_record(demos, managed):
     held = locks.take_or_refuse(managed.url(marks.CONTROL), "m_one", doing="resetting by carol")
     try:

@@ -91,7 +91,8 @@ def test_two_restores_into_one_target_never_leave_a_partial_copy(built, dbs):
     expected = mf.read(built / LocalStore(built).latest())["row_counts"]
     before = fingerprint(target)
     # While another restore holds the target's lock, a second one is refused with one sentence.
-    with locks.AdvisoryLock(server.admin_url(target), locks.database_key(conninfo.database_name(target))) as held:
+    with locks.AdvisoryLock(locks.place(server.admin_url(target)),
+                            locks.database_key(conninfo.database_name(target))) as held:
         assert held.try_acquire()
         one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", target),
                      "Another restore or reset of twice_")

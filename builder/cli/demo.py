@@ -51,8 +51,6 @@ def demo_reset(c, from_=None, version=None, database_url=None, now=None, force=F
     With --name, put that named demo back to pristine from its template in about a second (with
     --version or --from, move it to that version)."""
     from builder.clock import parse_instant
-    from builder.demo import local
-    from builder.postgres import conninfo
 
     proj = project(config)
     when = parse_instant(now, zone=proj.timezone)
@@ -64,6 +62,9 @@ def demo_reset(c, from_=None, version=None, database_url=None, now=None, force=F
         return
     if server:
         raise UserError("--server is for named demos: add --name NAME.")
+    from builder.demo import local  # the restore's modules: not for a named demo's reset
+    from builder.postgres import conninfo
+
     result = local.reset(from_ or snapshots(), version or "latest", database_url, proj.database, when, force=force,
                          echo=say)
     url = local.target_url(database_url, proj.database)

@@ -25,14 +25,15 @@ SNAPSHOTS = snapshots()
 def server_for(server_url: str | None, proj, by: str | None = None):
     """The named-demo server: --server, else the local demo server (started if need be)."""
     from builder import hooks
-    from builder.demo import local
-    from builder.demo import server as demo_server
     from builder.named.demos import Server
     from builder.named.names import check_person
 
     by = check_person(by) if by is not None else None
     tailoring, status = hooks.tailoring(proj), hooks.status(proj)
-    if not server_url:
+    if not server_url:  # the local server's modules (the restore's among them) only where it is used
+        from builder.demo import local
+        from builder.demo import server as demo_server
+
         local.ensure_local_server()
         return Server(demo_server.server().url("postgres"), dedicated=True, by=by, tailoring=tailoring, status=status)
     return Server(server_url, by=by, tailoring=tailoring, status=status)
@@ -59,9 +60,10 @@ def reset(proj, name: str, server: str | None, from_: str | None, version: str |
     """`demo.reset --name`: back to pristine, or moved to another version with --version / --from."""
     demos = server_for(server, proj, by)
     moved = from_ is not None or version is not None
-    done = demos.reset(need_name(name, "demo.reset"), now=now, source=(from_ or SNAPSHOTS) if moved else None,
-                       version=(version or "latest") if moved else None, echo=say)
-    print_demo(proj, demos, done.demo)
+    with demos.steps():
+        done = demos.reset(need_name(name, "demo.reset"), now=now, source=(from_ or SNAPSHOTS) if moved else None,
+                           version=(version or "latest") if moved else None, echo=say)
+        print_demo(proj, demos, done.demo)
 
 
 @task(name="new", auto_shortflags=False, help={

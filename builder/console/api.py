@@ -51,7 +51,7 @@ def demos(request: HttpRequest) -> JsonResponse:
     if request.method == "GET":
         now = utc_now()
         return JsonResponse({"demos": [as_json(d, now, newest) for d in srv.demos()], "newest_version": newest,
-                             "versions": eng.versions()})
+                             "versions": eng.versions(), "budget": srv.connection_budget().as_json()})
     data = body(request)
     name, prospect = validate(_text(data, "name")), _text(data, "prospect").strip()
     check_prospect(prospect, _text(data, "color"))

@@ -53,7 +53,7 @@ def prepare(ctx: Context, migrate: bool = True) -> None:
     """Make the control database ready, set Django up on it, apply the console's migrations."""
     global CONTEXT
     reg = Registry(ctx.server_url, ctx.dedicated)
-    with locks.AdvisoryLock(reg.admin, "cpd-demo:console") as lock:
+    with locks.AdvisoryLock(reg.locks, "cpd-demo:console") as lock:  # taken once the registry is there
         reg.ensure()
         lock.acquire(timeout=120)
         ctx.secret_key = SETTINGS.console_secret_key or _schema_and_key(reg)

@@ -56,6 +56,7 @@ def _state(request: HttpRequest) -> dict:
             "log": [(e, relative(e.at, now)) for e in entries], "presets": PRESETS,
             "versions": [(v, version_label(v), on_version.get(v, 0), v == newest) for v in reversed(eng.versions())],
             "summary": [(STATUS_TEXT[s], counts[s], s) for s in STATUS_TEXT if counts.get(s)],
+            "budget": srv.connection_budget(),
             "busy": any(r.status in ("busy", "making", "dropping") for r in rows) or any(j.running for j in jobs)}
 
 

@@ -45,6 +45,12 @@ class Budget:
     def free(self) -> int:
         return max(0, self.total - self.used)
 
+    def as_json(self) -> dict:
+        """The console's view of it: connections the demos' logins may hold (`used` of `limit`), what is
+        `free`, and what the server keeps apart (`reserve` for the tool and the console, `superusers`)."""
+        return {"used": self.used, "limit": self.total, "free": self.free, "logins": self.logins,
+                "reserve": self.kept, "superusers": self.reserved, "max_connections": self.max_connections}
+
     def line(self) -> str:
         """demo.list's line: where the budget stands."""
         return (f"connections: the demos' {self.logins} login(s) may hold {self.used} of the {self.total} this "

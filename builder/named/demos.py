@@ -79,6 +79,11 @@ class Server:
         finally:
             self._acting -= 1
 
+    def steps(self) -> contextlib.AbstractContextManager[None]:
+        """One connection to the maintenance database and one to the registry for a command's many
+        short steps (a lock keeps its own: closing it is what releases the lock)."""
+        return server.kept_open(self.admin, self.registry.locks)
+
     def lock(self, name: str, doing: str) -> locks.AdvisoryLock:
         """The demo's lock, labelled with what this command does and for whom, or one sentence (Busy)."""
         if not self.registry.exists():
@@ -241,6 +246,14 @@ class Server:
         tailored again, its login as it was made; sessions on it are ended (how many: the result's
         `ended_sessions`)."""
         validate(name)
+        with self.steps():
+            sessions, version_before, said = self._reset(name, now, source, version, echo, locked)
+            # Shown once its lock is released: ready, not busy.
+            return ResetResult(self.show(name), sessions, version_before, said)
+
+    def _reset(self, name: str, now: datetime | None, source: str | None, version: str | None, echo: Echo,
+               locked: bool) -> tuple[int, str, tuple[str, ...]]:
+        """(the sessions it ended, the version before, its notes)."""
         with self.logged("reset", name) as notes, \
                 (contextlib.nullcontext() if locked else self.lock(name, "resetting")):
             demo = self.show(name)
@@ -275,7 +288,7 @@ class Server:
                                 "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
                                 (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
             said = tuple(notes.lines)
-        return ResetResult(self.show(name), sessions, demo.version, said)
+        return sessions, demo.version, said
 
     # -- drop --------------------------------------------------------------------------------------
     def drop(self, name: str, echo: Echo = print, locked: bool = False) -> None:

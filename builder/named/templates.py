@@ -17,8 +17,6 @@ from builder.errors import UserError
 from builder.named.names import template_name
 from builder.named.registry import Registry
 from builder.postgres import locks, marks, server
-from builder.snapshot.restore import restore
-from builder.store import open_store
 
 WAIT = 900  # seconds a command waits for another to finish making the same template
 
@@ -45,6 +43,8 @@ def take(reg: Registry, source: str, version: str | None, echo: Callable[[str], 
          ) -> tuple[str, str, locks.AdvisoryLock]:
     """The template of `version` from `source` (made if need be), its version, and its lock held
     shared: the caller releases it once its copy is made."""
+    from builder.store import open_store  # a store only where a template is looked up (not a plain reset)
+
     store = open_store(source)
     version = store.resolve(version)
     name = template_name(version)
@@ -60,6 +60,9 @@ def take(reg: Registry, source: str, version: str | None, echo: Callable[[str], 
 
 
 def _make(reg: Registry, source: str, version: str, name: str, echo: Callable[[str], None]) -> None:
+    from builder.snapshot.restore import restore
+    from builder.store import open_store
+
     state = reg.template_state(name)
     if state is None:
         reg.write("INSERT INTO template (name, version, source, state) VALUES (%s, %s, %s, 'making')",

@@ -14,13 +14,30 @@ from typing import Any
 import psycopg
 
 from builder.errors import Busy, UserError
-from builder.postgres import conninfo
-from builder.postgres.server import connect_error, scalar
+from builder.postgres import conninfo, marks
+from builder.postgres.server import connect, connect_error, scalar
 
 
 def database_key(name: str) -> str:
     """The lock of everything that replaces, resets or drops the database `name`."""
     return f"cpd-demo:database:{name}"
+
+
+def place(admin: str) -> str:
+    """Where a lock outside the named demos' own (a restore's on its target) is taken: the server's
+    control database, which no demo login may open, where it has one this login may open; else the
+    maintenance database at `admin` (a server without named demos has no demo logins)."""
+    control = conninfo.with_database(admin, marks.CONTROL)
+    try:
+        with connect(admin) as conn:
+            mark = scalar(conn, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                          (marks.CONTROL,))
+        if mark != marks.CONTROL_COMMENT:
+            return admin
+        with connect(control, timeout=5):
+            return control
+    except UserError:  # the registry is not this login's to open: the maintenance database, as before
+        return admin
 
 
 LABEL = "cpd-demo: "  # the application_name prefix of a labelled lock's connection

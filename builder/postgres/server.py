@@ -3,6 +3,7 @@
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import psycopg
@@ -26,17 +27,58 @@ def admin_url(url: str) -> str:
     return conninfo.with_database(url, ADMIN_DATABASE)
 
 
+# The connections `kept_open` holds for this thread (or task): URL -> its connection, once opened.
+_KEPT: ContextVar[dict[str, psycopg.Connection | None] | None] = ContextVar("kept", default=None)
+
+
+@contextmanager
+def kept_open(*urls: str) -> Iterator[None]:
+    """Within the block, `connect` to one of `urls` (autocommit) hands back one connection, opened
+    the first time and closed when the block ends, instead of a new one each time: a command's
+    many short steps on the maintenance and control databases cost one connection each."""
+    outer = _KEPT.get()
+    kept = outer if outer is not None else {}
+    added = [u for u in dict.fromkeys(urls) if u not in kept]
+    kept.update(dict.fromkeys(added))
+    token = _KEPT.set(kept)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+        for url in added:
+            conn = kept.pop(url)
+            if conn is not None:
+                conn.close()
+
+
 @contextmanager
 def connect(url: str, autocommit: bool = True, timeout: float = 10) -> Iterator[psycopg.Connection]:
-    conninfo.params(url)  # one sentence for a malformed URL, before libpq sees it
-    try:
-        conn = psycopg.connect(url, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
-    except psycopg.OperationalError as exc:
-        raise connect_error(url, exc) from None
+    kept = _KEPT.get()
+    if autocommit and kept is not None and url in kept:
+        conn = kept[url]
+        status = conn.info.transaction_status if conn is not None and not conn.closed else None
+        if status is None or status == psycopg.pq.TransactionStatus.UNKNOWN:  # none yet, or broken
+            if conn is not None:
+                conn.close()
+            kept[url] = conn = _open(url, autocommit, timeout)
+            status = psycopg.pq.TransactionStatus.IDLE
+        if conn is not None and status == psycopg.pq.TransactionStatus.IDLE:
+            yield conn  # left open for the next step
+            return
+        # In use by an enclosing block (a transaction of its own): a connection for this step alone.
+    conn = _open(url, autocommit, timeout)
     try:
         yield conn
     finally:
         conn.close()
+
+
+def _open(url: str, autocommit: bool, timeout: float) -> psycopg.Connection:
+    conninfo.params(url)  # one sentence for a malformed URL, before libpq sees it
+    try:
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=max(1, int(timeout)))
+    except psycopg.OperationalError as exc:
+        raise connect_error(url, exc) from None
 
 
 def scalar(conn: psycopg.Connection, query: str, params: tuple = ()) -> Any:

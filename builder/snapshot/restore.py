@@ -45,13 +45,15 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
     store = open_store(source)
     version = store.resolve(version)
     workdir = Path(tempfile.mkdtemp(prefix="cpd-demo-restore-"))
-    lock = locks.AdvisoryLock(admin, locks.database_key(target))
+    lock: locks.AdvisoryLock | None = None
     try:
         echo(f"→ fetch and verify {version} from {store}")
         local = store.fetch(version, workdir)  # a verified copy: the manifest and every checksum
         manifest = mf.read(local)
         dump_major = manifest["postgres"]["server_major"]
         server.wait_until_ready(admin, timeout=10)
+        # In the control database where the server has one: a demo login cannot take it there.
+        lock = locks.AdvisoryLock(locks.place(admin), locks.database_key(target))
         if not lock.try_acquire():
             raise UserError(f"Another restore or reset of {target} is running on this server: try again when it "
                             "has finished.")
@@ -92,7 +94,8 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
         return RestoreResult(version, database_url, report, manifest, media_files,
                              round(time.monotonic() - started, 2), kind)
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
