@@ -15,7 +15,7 @@ import psycopg
 import requests
 
 from benchmarks.common import Row, build, median_of
-from builder.named.demos import Server
+from builder.named.demos import DemoServer
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def measure(repeat: int = 3) -> list[Row]:
         with EmbeddedPostgres() as pg:
             url = pg.url()
             env = _env(url, snapshots)
-            demos = Server(url, by="bench")
+            demos = DemoServer(url, by="bench")
             for i in range(5):
                 demos.new(f"d{i:02d}", str(snapshots), echo=lambda m: None)
             made = subprocess.run([sys.executable, "-m", "builder.console", "adduser", "--username", "bench",

@@ -14,9 +14,9 @@ import psycopg
 from benchmarks.common import Row, build
 from benchmarks.image_weight import first_start_with_demos, local_registry, pull_bytes_over_base, start_period
 from builder import hooks
-from builder.postgres import server
+from builder.postgres import databases
+from builder.postgres.clients import REBASE_SQL
 from builder.postgres.embedded import free_port
-from builder.postgres.tools import REBASE_SQL
 from builder.project import load as load_project
 from builder.snapshot.image import build_image, docker_client
 from builder.store import manifest as artifact
@@ -35,7 +35,7 @@ def first_rebased_answer(client, image: str, timeout: float = 300) -> float:
             try:
                 with psycopg.connect(f"postgresql://postgres:cpd-demo-only@127.0.0.1:{port}/cpd_demo",
                                      connect_timeout=1) as conn:
-                    anchor = server.scalar(conn, "SELECT anchor_at FROM cpd_demo_snapshot")
+                    anchor = databases.scalar(conn, "SELECT anchor_at FROM cpd_demo_snapshot")
                     if anchor >= started - timedelta(seconds=1):
                         return time.perf_counter() - t0
             except psycopg.Error:

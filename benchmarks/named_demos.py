@@ -15,8 +15,8 @@ import requests
 
 from benchmarks.common import PROJECT_ROOT, Row, build, median_of, whole_command
 from builder.named import templates, upkeep
-from builder.named.demos import Server
-from builder.postgres import server
+from builder.named.demos import DemoServer
+from builder.postgres import databases
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 from builder.snapshot.restore import restore
 
@@ -85,7 +85,7 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
     console: Console | None = None
     try:
         with EmbeddedPostgres() as pg:
-            demos = Server(pg.url())
+            demos = DemoServer(pg.url())
             for scale in scales:
                 out = work / f"s{scale}"
                 build(provider="embedded", scale=scale, output=out, echo=lambda m: None)
@@ -94,7 +94,7 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                 def settle():
                     # Each run starts on a quiet server, as a reset between calls does (fresh writes
                     # still in the page cache slow a copy down several times).
-                    with server.connect(pg.url()) as conn:
+                    with databases.connect(pg.url()) as conn:
                         conn.execute("CHECKPOINT")
                     os.sync()
                     time.sleep(2)
@@ -134,13 +134,13 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                 template = demos.show(names[0]).template
 
                 def settle_copy():
-                    server.drop_database(pg.url(), "bench_copy")
+                    databases.drop_database(pg.url(), "bench_copy")
                     settle()
 
                 bare = {strategy: median_of(repeat, settle_copy,
                                             lambda s=strategy: createdb_copy(pg, template, "bench_copy", s))
                         for strategy in (None, "FILE_COPY")}
-                server.drop_database(pg.url(), "bench_copy")
+                databases.drop_database(pg.url(), "bench_copy")
                 for what, value in ((f"`invoke demo.reset --name`, whole command, vs a bare copy, scale {scale}",
                                      reset_cmd),
                                     (f"reset through the console's API, vs a bare copy, scale {scale}", reset_api)):
@@ -149,8 +149,8 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                 rows.append(Row("named", f"`createdb -T <template> -S FILE_COPY` (what a reset copies with from "
                                 f"256 MiB), scale {scale}", bare["FILE_COPY"], "the same with WAL_LOG, the default",
                                 bare[None], goal="< 1x"))
-                with server.connect(pg.url()) as conn:
-                    size = server.scalar(conn, "SELECT pg_database_size(%s)", (names[0],))
+                with databases.connect(pg.url()) as conn:
+                    size = databases.scalar(conn, "SELECT pg_database_size(%s)", (names[0],))
                 sizing.append({"scale": scale, "disk_mib": size / 1_048_576, "reset_s": reset, "new_s": made,
                                "restore_s": full, "server_rss_mib": server_memory_kib(pg) / 1024,
                                "demos": len(names), "reset_command_s": reset_cmd, "reset_api_s": reset_api,
@@ -159,7 +159,7 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
                 for name in names:
                     demos.drop(name, echo=lambda m: None)
                 upkeep.gc(demos, echo=lambda m: None)
-                server.drop_database(pg.url(), f"restored_{scale}")
+                databases.drop_database(pg.url(), f"restored_{scale}")
             if console is not None:
                 console.stop()
                 console = None

@@ -17,8 +17,8 @@ from benchmarks.common import Row, build, median_of, run_child
 from builder.clock import parse_instant
 from builder.postgres import binaries as pgbin
 from builder.postgres import conninfo, meta
+from builder.postgres import databases as database
 from builder.postgres import rebase as rebase_sql
-from builder.postgres import server as database
 from builder.postgres.embedded import EmbeddedPostgres
 from builder.project import load as load_project
 from builder.snapshot import build as snapshot_build

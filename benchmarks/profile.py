@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import build
-from builder.postgres import rebase, server
+from builder.postgres import databases, rebase
 from builder.postgres.embedded import EmbeddedPostgres
 from builder.snapshot.restore import restore
 
@@ -31,7 +31,7 @@ def rebase_tables(url: str) -> list[tuple[str, float]]:
     call = "    PERFORM pg_temp.cpd_rebase_table(tbl.rel, tbl.schema_name, tbl.table_name);\n"
     body = rebase.sql_parts()[0].replace(call, call + "    RAISE NOTICE 'cpd % %', tbl.table_name, clock_timestamp();\n")
     notes: list[tuple[float, str]] = []
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.add_notice_handler(lambda d: notes.append((time.monotonic(), d.message_primary or "")))
         started = time.monotonic()
         with conn.transaction():

@@ -12,15 +12,15 @@ import sys
 import unicodedata
 
 from builder.errors import UserError
-from builder.postgres import marks, server
+from builder.postgres import databases, marks
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 TEMPLATE_PREFIX = "cpd_template_"
 # The image's database while it makes a demo of CPD_DEMO_DATABASES (renamed to the demo's once made).
 IMAGE_WORK_DATABASE = "cpd_demo_making"
 # Names Postgres or the tool keeps for itself, never a demo's.
-RESERVED_NAMES = frozenset(server.RESERVED | {marks.CONTROL, "public", IMAGE_WORK_DATABASE})
-RESERVED_PREFIXES = ("pg_", server.HELPER_PREFIX, TEMPLATE_PREFIX)
+RESERVED_NAMES = frozenset(databases.RESERVED | {marks.CONTROL, "public", IMAGE_WORK_DATABASE})
+RESERVED_PREFIXES = ("pg_", databases.WORK_PREFIX, TEMPLATE_PREFIX)
 NAME_RULE = ("lowercase letters, digits and _, starting with a letter, at most 63 characters, "
              "not a name Postgres or cpd-demo-db keeps for itself")
 
@@ -43,7 +43,7 @@ def validate(name: str | None) -> str:
         raise UserError(f"Demo names are lowercase letters, digits and _, starting with a letter, at most 63 "
                         f"characters (got {name!r}).")
     assert name is not None
-    server.check_name(name, "demo")
+    databases.check_name(name, "demo")
     if name in RESERVED_NAMES or name.startswith(RESERVED_PREFIXES):
         raise UserError(f"{name} is a name the tool or Postgres keeps for itself: choose another demo name.")
     return name

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from builder.postgres import server
+from builder.postgres import databases
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 from builder.snapshot import django_side
 from tests.support.builds import build_snapshot
@@ -59,7 +59,7 @@ def managed():
 
 @pytest.fixture(scope="session")
 def template_db(pg):
-    server.create_database(pg.url(), "cpd_template")
+    databases.create_database(pg.url(), "cpd_template")
     django_side.run(CPD, "migrate", pg.url("cpd_template"))
     return "cpd_template"
 
@@ -79,7 +79,7 @@ def demo(dbs):
 def precious(dbs):
     """A user's own database (not a demo): what no restore may ever touch without --force."""
     url = dbs.empty("precious")
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("CREATE TABLE precious (note text)")
         conn.execute("INSERT INTO precious VALUES ('keep me')")
     return url

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from builder.postgres import conninfo, server
+from builder.postgres import conninfo, databases
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
@@ -90,9 +90,9 @@ def test_prune_during_a_restore_does_not_break_it(built, dbs):
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "snapshot.restore", "--from", str(built), "--version",
                              older, "--database-url", target, "--force"], cwd=PROJECT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    admin = server.admin_url(target)
+    admin = databases.admin_url(target)
     deadline = time.monotonic() + 60
-    while not server.databases_like(admin, server.HELPER_PREFIX):
+    while not databases.databases_like(admin, databases.WORK_PREFIX):
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.005)
     pruned = invoke("snapshot.prune", "--from", str(built), "--keep", "1")

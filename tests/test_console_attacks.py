@@ -15,7 +15,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from builder.named.registry import CONTROL
-from builder.postgres import conninfo, server
+from builder.postgres import conninfo, databases
 from tests.support.commands import invoke, one_sentence
 from tests.support.console import CONSOLE_PASSWORD
 
@@ -248,7 +248,7 @@ def test_by_must_be_printable_and_the_log_prints_escaped(console):
     one_sentence(invoke("demo.gc", *server_flag, "--by", "x" * 65), "--by must be 1 to 64 characters")
     one_sentence(invoke("demo.gc", *server_flag, "--by", " "), "--by must be 1 to 64 characters")
     # A line written before names were checked (or by another tool) is shown escaped.
-    with server.connect(conninfo.with_database(console.server_url, CONTROL)) as conn:
+    with databases.connect(conninfo.with_database(console.server_url, CONTROL)) as conn:
         conn.execute("INSERT INTO usage (by, action, demo, seconds, ok, detail) VALUES "
                      "(%s, 'gc', NULL, 0.1, true, %s)", ("old\x1b[31m\nforged", "bell\x07 and\r\nmore"))
     shown = invoke("demo.log", *server_flag)

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from builder.named.registry import CONTROL
-from builder.postgres import conninfo, server
+from builder.postgres import conninfo, databases
 from tests.support.console import ARTIFACTS, sign_in, signed_in
 
 
@@ -23,7 +23,7 @@ def neighbours(console):
         assert answer.status_code == 201, answer.text
         made.append(name)
     # initech has lived most of its week: the last tenth of its life is "expiring".
-    with server.connect(conninfo.with_database(console.server_url, CONTROL)) as conn:
+    with databases.connect(conninfo.with_database(console.server_url, CONTROL)) as conn:
         conn.execute("UPDATE demo SET created_at = now() - interval '6 days 20 hours', "
                      "expires_at = now() + interval '4 hours' WHERE name = 'initech'")
     yield made

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from builder.postgres import server
+from builder.postgres import databases
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 from tests.support.commands import invoke, one_sentence, wait_for_port
 from tests.support.console import CONSOLE_PASSWORD
@@ -40,7 +40,7 @@ def outage(tmp_path_factory):
     pg = EmbeddedPostgres(data_dir=home / "cluster")  # persistent: stopped and started again by a test
     pg.start()
     try:
-        with server.connect(pg.url()) as conn:
+        with databases.connect(pg.url()) as conn:
             conn.execute("ALTER SYSTEM SET log_statement = 'all'")
             conn.execute("SELECT pg_reload_conf()")
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.postgres import server
+from builder.postgres import databases
 from builder.postgres.embedded import EmbeddedPostgres
 from builder.snapshot.restore import restore
 from builder.store.local import LocalStore
@@ -29,7 +29,7 @@ def store(tmp_path):
 
 
 def helpers_on(url):
-    return server.databases_like(server.admin_url(url), server.HELPER_PREFIX)
+    return databases.databases_like(databases.admin_url(url), databases.WORK_PREFIX)
 
 
 @pytest.mark.parametrize("point", ["django:seed", "build:after-dump"],
@@ -69,7 +69,7 @@ def test_local_publish_killed_loses_nothing(store, tmp_path_factory):
 def test_restore_killed_during_the_swap(store, dbs):
     target = dbs.empty("fault_target")
     restore(str(store), "latest", target, force=True, echo=lambda m: None)
-    with server.connect(target) as conn:
+    with databases.connect(target) as conn:
         conn.execute("CREATE TABLE precious (note text)")
         conn.execute("INSERT INTO precious VALUES ('keep me')")
     before = snapshot_tables(target)
@@ -98,7 +98,7 @@ def test_target_server_stopped_mid_restore(store):
     try:
         url = cluster.url("victim")
         restore(str(store), "latest", url, echo=lambda m: None)
-        with server.connect(url) as conn:
+        with databases.connect(url) as conn:
             conn.execute("CREATE TABLE precious (note text)")
             conn.execute("INSERT INTO precious VALUES ('keep me')")
         before = snapshot_tables(url)

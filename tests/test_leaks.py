@@ -44,7 +44,7 @@ def test_no_child_process_sees_the_password_on_its_command_line(built, pg):
                     args = cmdline.read_bytes().split(b"\0")
                 except OSError:
                     continue
-                if args and (b"pg_" in args[0] or b"psql" in args[0] or b"builder/seed.py" in b" ".join(args)):
+                if args and (b"pg_" in args[0] or b"psql" in args[0] or b"builder/django_runner.py" in b" ".join(args)):
                     seen.append(b" ".join(args).decode(errors="replace"))
 
     thread = threading.Thread(target=sample)
@@ -60,7 +60,7 @@ def test_no_child_process_sees_the_password_on_its_command_line(built, pg):
         thread.join()
     assert restored.returncode == 0 and building.returncode == 0, restored.stderr + building.stderr
     assert any("pg_restore" in s for s in seen) and any("pg_dump" in s for s in seen)
-    assert any("builder/seed.py" in s for s in seen)  # the project's Django ran, and was sampled
+    assert any("builder/django_runner.py" in s for s in seen)  # the project's Django ran, and was sampled
     assert not [s for s in seen if secret in s]
     assert secret not in restored.stdout + restored.stderr + building.stdout + building.stderr
 

@@ -9,7 +9,7 @@ import pytest
 
 from builder.named import keep_live, upkeep
 from builder.named.names import TEMPLATE_PREFIX
-from builder.postgres import conninfo, server
+from builder.postgres import conninfo, databases
 from builder.postgres.marks import CONTROL
 from cpd_events_demo.checks.believable import BUYER_TEXT
 from tests.support.commands import invoke, one_sentence
@@ -60,13 +60,13 @@ def test_a_reset_keeps_one_connection_for_its_short_steps(demos, monkeypatch):
     assert len(opened) <= 8, opened
     assert opened.count("postgres") <= 3 and opened.count(CONTROL) <= 4, opened
     # A step inside another's transaction gets a connection of its own; the outer one goes on.
-    with server.kept_open(demos.admin):
-        with server.connect(demos.admin) as outer, outer.transaction():
+    with databases.kept_open(demos.admin):
+        with databases.connect(demos.admin) as outer, outer.transaction():
             outer.execute("SELECT 1")
-            with server.connect(demos.admin) as inner:
+            with databases.connect(demos.admin) as inner:
                 assert inner.info.backend_pid != outer.info.backend_pid
             outer.execute("SELECT 2")
-        with server.connect(demos.admin) as again:
+        with databases.connect(demos.admin) as again:
             assert again.info.backend_pid == outer.info.backend_pid
     assert outer.closed
 
@@ -114,7 +114,7 @@ def test_reset_brings_deleted_rows_back_rebased_and_ends_open_sessions(demos):
     open_session.close()
     assert one(url, "SELECT count(*) FROM events_registration") == before
     assert one(url, "SELECT organization FROM marketing_contactlist LIMIT 1") == "Acme Health"  # tailored again
-    assert server.databases_like(demos.admin, server.HELPER_PREFIX) == []
+    assert databases.databases_like(demos.admin, databases.WORK_PREFIX) == []
 
 
 def test_keep_live_advances_the_anchor_while_a_client_stays_connected(demos):
@@ -130,17 +130,17 @@ def test_keep_live_advances_the_anchor_while_a_client_stays_connected(demos):
 
 def test_ttl_and_gc_drop_only_what_the_tool_made(demos, built, pg):
     demos.new("shortlived", str(built), ttl=timedelta(seconds=1), echo=quiet)
-    server.create_database(pg.url(), "foreign_app")
-    server.create_database(pg.url(), "cpd_template_not_ours")
-    with server.connect(demos.at(CONTROL)) as conn:  # a hostile registry row pointing at a foreign database
+    databases.create_database(pg.url(), "foreign_app")
+    databases.create_database(pg.url(), "cpd_template_not_ours")
+    with databases.connect(demos.at(CONTROL)) as conn:  # a hostile registry row pointing at a foreign database
         conn.execute("INSERT INTO template (name, version, source) VALUES ('foreign_app', 'x', 'x')")
     time.sleep(1.2)
     report = upkeep.gc(demos, echo=quiet)
     dropped = report.demos + report.templates
     assert "shortlived" in dropped and "foreign_app" not in dropped and "shortlived" in report.logins
     for name in ("foreign_app", "cpd_template_not_ours", "acme", "globex"):
-        assert server.database_exists(pg.url(), name), name
-    assert not server.database_exists(pg.url(), "shortlived")
+        assert databases.database_exists(pg.url(), name), name
+    assert not databases.database_exists(pg.url(), "shortlived")
     assert one(pg.url(), "SELECT count(*) FROM pg_roles WHERE rolname = 'shortlived'") == 0
 
 
@@ -149,9 +149,9 @@ def test_drop_removes_the_demo_and_its_login_and_then_gc_its_unused_template(dem
     demos.drop("globex", echo=quiet)
     demos.drop("acme", echo=quiet)
     for name in ("acme", "globex"):
-        assert not server.database_exists(pg.url(), name)
+        assert not databases.database_exists(pg.url(), name)
         assert one(pg.url(), "SELECT count(*) FROM pg_roles WHERE rolname = %s", (name,)) == 0
-    assert template in upkeep.gc(demos, echo=quiet).templates and not server.database_exists(pg.url(), template)
+    assert template in upkeep.gc(demos, echo=quiet).templates and not databases.database_exists(pg.url(), template)
 
 
 def test_the_cli_names_validated_and_one_sentence(built, pg):

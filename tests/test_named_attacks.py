@@ -12,7 +12,7 @@ import pytest
 from builder.errors import UserError
 from builder.named import keep_live, upkeep
 from builder.named.names import template_name
-from builder.postgres import conninfo, locks, marks, server
+from builder.postgres import conninfo, databases, locks, marks
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke, one_sentence
 from tests.support.postgres import one, query, snapshot_tables
@@ -29,7 +29,7 @@ def demos(pg, built):
 
 
 def fingerprint(url: str) -> tuple:
-    oid = one(server.admin_url(url), "SELECT oid FROM pg_database WHERE datname = %s", (conninfo.database_name(url),))
+    oid = one(databases.admin_url(url), "SELECT oid FROM pg_database WHERE datname = %s", (conninfo.database_name(url),))
     return oid, snapshot_tables(url)
 
 
@@ -41,8 +41,8 @@ def test_a_broken_demo_is_listed_as_broken_and_the_rest_still_list_and_keep_live
     demos.new("gone_db", str(built), echo=quiet)
     demos.new("unmarked", str(built), echo=quiet)
     demos.new("healthy", str(built), echo=quiet)
-    server.drop_database(pg.url(), "gone_db")  # a DBA drops it by hand
-    with server.connect(pg.url()) as conn:
+    databases.drop_database(pg.url(), "gone_db")  # a DBA drops it by hand
+    with databases.connect(pg.url()) as conn:
         conn.execute("COMMENT ON DATABASE unmarked IS NULL")
     listed = invoke("demo.list", "--server", pg.url())
     assert listed.returncode == 0, listed.stderr
@@ -66,14 +66,14 @@ def test_a_broken_demo_is_listed_as_broken_and_the_rest_still_list_and_keep_live
     assert login_count(pg, "unmarked") == 0 and demos.registry.demo("unmarked") is None
     for name in ("gone_db", "healthy"):
         demos.drop(name, echo=quiet)
-    server.drop_database(pg.url(), "unmarked")
+    databases.drop_database(pg.url(), "unmarked")
 
 
 def test_drop_removes_what_a_demo_login_left_in_other_databases(demos, built, pg):
     demos.new("leaver", str(built), echo=quiet)
     url = demos.demo_url("leaver")
-    if not server.database_exists(pg.url(), "their_app"):
-        server.create_database(pg.url(), "their_app")  # someone else's, which PUBLIC may open
+    if not databases.database_exists(pg.url(), "their_app"):
+        databases.create_database(pg.url(), "their_app")  # someone else's, which PUBLIC may open
     elsewhere = conninfo.with_database(url, "their_app")
     with psycopg.connect(elsewhere, autocommit=True) as conn:
         conn.execute("ALTER DEFAULT PRIVILEGES FOR ROLE leaver IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC")
@@ -83,7 +83,7 @@ def test_drop_removes_what_a_demo_login_left_in_other_databases(demos, built, pg
                                     "WHERE r.rolname = 'leaver'") == 1
     proc = invoke("demo.drop", "--name", "leaver", "--server", pg.url())
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    assert login_count(pg, "leaver") == 0 and not server.database_exists(pg.url(), "leaver")
+    assert login_count(pg, "leaver") == 0 and not databases.database_exists(pg.url(), "leaver")
     assert one(pg.url("their_app"), "SELECT count(*) FROM pg_default_acl a LEFT JOIN pg_roles r "
                                     "ON r.oid = a.defaclrole WHERE r.oid IS NULL") == 0
     assert demos.registry.demo("leaver") is None
@@ -107,15 +107,15 @@ def test_a_foreign_control_database_is_never_touched(built, pg):
     from builder.postgres.embedded import EmbeddedPostgres
 
     with EmbeddedPostgres() as other:
-        server.create_database(other.url(), marks.CONTROL)
-        with server.connect(other.url(marks.CONTROL)) as conn:
+        databases.create_database(other.url(), marks.CONTROL)
+        with databases.connect(other.url(marks.CONTROL)) as conn:
             conn.execute("CREATE TABLE theirs (x int)")
         before = (fingerprint(other.url(marks.CONTROL)),
                   query(other.url(), "SELECT datacl::text FROM pg_database WHERE datname = %s", (marks.CONTROL,)))
         for args in (("demo.new", "--name", "acme", "--from", str(built)), ("demo.list",), ("demo.gc",)):
             one_sentence(invoke(*args, "--server", other.url()), "was not made by this tool")
         # Replaced by something that carries the mark but not the registry's tables: one sentence too.
-        with server.connect(other.url()) as conn:
+        with databases.connect(other.url()) as conn:
             conn.execute(f"COMMENT ON DATABASE {marks.CONTROL} IS '{marks.CONTROL_COMMENT}'")
         one_sentence(invoke("demo.list", "--server", other.url()), "has lost its tables")
         one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", other.url(marks.CONTROL),
@@ -162,7 +162,7 @@ def test_a_demo_login_has_a_connection_limit_and_cannot_write_the_rebases_tables
 
 
 def test_no_password_reaches_the_server_log(demos, built, pg):
-    with server.connect(pg.url()) as conn:
+    with databases.connect(pg.url()) as conn:
         conn.execute("ALTER SYSTEM SET log_statement = 'all'")
         conn.execute("ALTER SYSTEM SET log_min_error_statement = 'info'")
         conn.execute("SELECT pg_reload_conf()")
@@ -172,7 +172,7 @@ def test_no_password_reaches_the_server_log(demos, built, pg):
         password = conninfo.params(demos.demo_url("logged"))["password"]
         verifier = demos.registry.verifier("logged")
     finally:
-        with server.connect(pg.url()) as conn:
+        with databases.connect(pg.url()) as conn:
             conn.execute("ALTER SYSTEM RESET log_statement")
             conn.execute("ALTER SYSTEM RESET log_min_error_statement")
             conn.execute("SELECT pg_reload_conf()")
@@ -199,7 +199,7 @@ def test_gc_goes_on_past_a_busy_demo_and_never_drops_a_template_in_use(demos, bu
     in_use.release()
     assert "idle_one" in report.demos and "idle_one" in report.logins and "busy_one" not in report.demos
     assert any("busy_one" in p and "Another command is working on busy_one" in p for p in report.problems), lines
-    assert template_name(version) not in report.templates and server.database_exists(pg.url(), template_name(version))
+    assert template_name(version) not in report.templates and databases.database_exists(pg.url(), template_name(version))
     assert "1 left as they are" in report.summary()
     again = upkeep.gc(demos, echo=quiet)
     assert "busy_one" in again.demos and template_name(version) in again.templates
@@ -237,12 +237,12 @@ def test_reset_moves_a_demo_to_another_version_and_remakes_a_lost_template(demos
     assert done.moved and done.version_before == first.version and done.ended_sessions == 0
     assert moved.version == version and moved.template == template_name(version) != first.template
     assert one(pg.url("mover"), "SELECT prospect FROM cpd_demo_snapshot") == "Globex Care"
-    with server.connect(pg.url()) as conn:  # a DBA drops the template by hand
+    with databases.connect(pg.url()) as conn:  # a DBA drops the template by hand
         conn.execute(f'ALTER DATABASE "{moved.template}" ALLOW_CONNECTIONS true')
-    server.drop_database(pg.url(), moved.template)
+    databases.drop_database(pg.url(), moved.template)
     proc = invoke("demo.reset", "--name", "mover", "--server", pg.url())
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    assert server.database_exists(pg.url(), moved.template) and demos.show("mover").status() == "ready"
+    assert databases.database_exists(pg.url(), moved.template) and demos.show("mover").status() == "ready"
     demos.drop("mover", echo=quiet)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from builder.postgres import server
+from builder.postgres import databases
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 from tests.support.commands import invoke
 from tests.support.postgres import one
@@ -43,7 +43,7 @@ def test_a_client_holding_rows_in_an_open_transaction_is_ended_and_the_round_goe
     blocker = psycopg.connect(demos.demo_url("stuck"))
     blocker.execute("UPDATE events_event SET title = title WHERE status = 'live'")  # and never commits
     reader = psycopg.connect(demos.demo_url("stuck"), autocommit=True)  # an idle client: stays connected
-    with server.connect(pg.url("broken_data")) as conn:  # the rebase of this one fails on its data
+    with databases.connect(pg.url("broken_data")) as conn:  # the rebase of this one fails on its data
         conn.execute("UPDATE cpd_demo_snapshot SET timezone = 'Mars/Olympus'")
     before = {name: anchor(demos, name) for name in ("stuck", "bystander")}
     started = time.monotonic()

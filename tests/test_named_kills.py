@@ -6,9 +6,9 @@ import zlib
 
 import pytest
 
-from builder.named.demos import Server
+from builder.named.demos import DemoServer
 from builder.named.names import template_name
-from builder.postgres import marks, server
+from builder.postgres import databases, marks
 from builder.postgres.embedded import EmbeddedPostgres
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke
@@ -22,14 +22,14 @@ def cluster():
 
 
 def leftovers(pg) -> dict:
-    demos = Server(pg.url())
+    demos = DemoServer(pg.url())
     rows = {d.name: d.state for d in demos.demos()}
     marked = {role for (role,) in query(pg.url(), "SELECT rolname FROM pg_roles WHERE "
                                                   "shobj_description(oid, 'pg_authid') = %s", (marks.ROLE,))}
-    databases = {db for (db,) in query(pg.url(), "SELECT datname FROM pg_database WHERE "
+    marked_databases = {db for (db,) in query(pg.url(), "SELECT datname FROM pg_database WHERE "
                                                  "shobj_description(oid, 'pg_database') = %s", (marks.DEMO,))}
-    return {"work databases": server.databases_like(pg.url(), server.HELPER_PREFIX),
-            "unregistered logins": sorted(marked - set(rows)), "unregistered databases": sorted(databases - set(rows)),
+    return {"work databases": databases.databases_like(pg.url(), databases.WORK_PREFIX),
+            "unregistered logins": sorted(marked - set(rows)), "unregistered databases": sorted(marked_databases - set(rows)),
             "unfinished": {name: state for name, state in rows.items() if state != "ready"},
             "templates not ready": query(pg.url(marks.CONTROL), "SELECT name FROM template WHERE state <> 'ready'")}
 
@@ -56,7 +56,7 @@ def test_new_killed_at_each_step(cluster, tmp_path, point):
     killed(run(cluster, "demo.new", "--name", name, "--from", str(tmp_path), kill_at=point))
     again = run(cluster, "demo.new", "--name", name, "--from", str(tmp_path))
     assert again.returncode == 0, again.stderr
-    assert Server(cluster.url()).show(name).status() == "ready"
+    assert DemoServer(cluster.url()).show(name).status() == "ready"
     assert run(cluster, "demo.drop", "--name", name).returncode == 0
     assert run(cluster, "demo.gc").returncode == 0
     assert leftovers(cluster) == CLEAN
@@ -74,10 +74,10 @@ def test_reset_killed_at_each_step(cluster, snapshots, point):
     name = "r_" + point.split(":")[-1].replace("-", "_")
     assert run(cluster, "demo.new", "--name", name, "--from", str(snapshots)).returncode == 0
     killed(run(cluster, "demo.reset", "--name", name, kill_at=point))
-    assert Server(cluster.url()).show(name).status() == "ready"  # the demo itself was never touched
+    assert DemoServer(cluster.url()).show(name).status() == "ready"  # the demo itself was never touched
     again = run(cluster, "demo.reset", "--name", name)
     assert again.returncode == 0, again.stderr
-    assert server.databases_like(cluster.url(), server.HELPER_PREFIX) == []  # cleared by the next reset
+    assert databases.databases_like(cluster.url(), databases.WORK_PREFIX) == []  # cleared by the next reset
     assert run(cluster, "demo.drop", "--name", name).returncode == 0
     assert run(cluster, "demo.gc").returncode == 0
     assert leftovers(cluster) == CLEAN
@@ -109,7 +109,7 @@ def test_gc_killed_while_dropping_an_expired_demo(cluster, snapshots):
     assert finished.returncode == 0 and "g_expired" in finished.stdout, finished.stderr
     assert "1 login" in finished.stdout.splitlines()[-1]
     assert leftovers(cluster) == CLEAN
-    assert not server.database_exists(cluster.url(), "g_expired")
+    assert not databases.database_exists(cluster.url(), "g_expired")
 
 
 def test_a_template_frozen_then_killed_does_not_block_later_demos(cluster, tmp_path):
@@ -118,7 +118,7 @@ def test_a_template_frozen_then_killed_does_not_block_later_demos(cluster, tmp_p
     for name in ("t_frozen", "t_after"):
         made = run(cluster, "demo.new", "--name", name, "--from", str(tmp_path))
         assert made.returncode == 0, made.stderr
-    assert Server(cluster.url()).show("t_after").template == template_name(version)
+    assert DemoServer(cluster.url()).show("t_after").template == template_name(version)
     for name in ("t_frozen", "t_after"):
         assert run(cluster, "demo.drop", "--name", name).returncode == 0
     assert run(cluster, "demo.gc").returncode == 0

@@ -10,7 +10,7 @@ import pytest
 
 from builder.clock import parse_instant
 from builder.errors import UserError
-from builder.postgres import binaries, rebase, server, tools
+from builder.postgres import binaries, clients, databases, rebase
 from tests.support.postgres import one, query, snapshot_tables
 from tests.support.project import ANCHOR_AT, CPD, checks
 
@@ -144,7 +144,7 @@ def test_the_scenario_anchor_is_recorded_and_a_build_is_a_rebase_of_it(source):
 def test_one_transaction_a_failure_midway_changes_nothing(source, dbs):
     url = dbs.copy(source, "atomic")
     # A constraint the shift will break in the last tables the rebase visits.
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("ALTER TABLE marketing_promocode ADD CONSTRAINT until_2029 CHECK (valid_from < '2029-01-01')")
     before = snapshot_tables(url)
     with pytest.raises(UserError, match="until_2029"):
@@ -184,8 +184,8 @@ def test_a_bad_now_is_refused_by_the_sql_itself(source, dbs, now):
     url = dbs.copy(source, "badnow")
     before = snapshot_tables(url)
     with pytest.raises(UserError, match="date rebase failed"):
-        tools._run([binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"now={now}", "-f",
-                    str(tools.REBASE_SQL), "--dbname", url], "The date rebase", url)
+        clients._run([binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", f"now={now}", "-f",
+                    str(clients.REBASE_SQL), "--dbname", url], "The date rebase", url)
     assert snapshot_tables(url) == before
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from builder.errors import UserError
-from builder.postgres import binaries, meta, rebase, server, tools
+from builder.postgres import binaries, clients, databases, meta, rebase
 from tests.support.postgres import one, snapshot_tables
 
 NOW = datetime(2027, 6, 1, 12, tzinfo=timezone.utc)
@@ -20,8 +20,8 @@ def source(demo):
 
 
 def psql_rebase(url: str) -> None:
-    tools._run([binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "now=2027-06-01T12:00Z", "-f",
-                str(tools.REBASE_SQL), "--dbname", url], "The date rebase", url)
+    clients._run([binaries.require("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "now=2027-06-01T12:00Z", "-f",
+                str(clients.REBASE_SQL), "--dbname", url], "The date rebase", url)
 
 
 def test_a_build_writes_its_format_and_the_rebase_reads_it(source, dbs):
@@ -35,7 +35,7 @@ def test_a_build_writes_its_format_and_the_rebase_reads_it(source, dbs):
 def test_a_dump_of_another_format_is_refused_naming_both_numbers(source, dbs, run):
     url = dbs.copy(source, "format_other")
     other = meta.FORMAT_VERSION + 1
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("UPDATE cpd_demo_snapshot SET format_version = %s", (other,))
     before = snapshot_tables(url)
     with pytest.raises(UserError) as refused:
@@ -48,7 +48,7 @@ def test_a_dump_of_another_format_is_refused_naming_both_numbers(source, dbs, ru
 
 def test_a_dump_made_before_the_number_is_read_by_its_columns(source, dbs):
     url = dbs.copy(source, "format_unnumbered")
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("ALTER TABLE cpd_demo_snapshot DROP COLUMN format_version")
     rebase.run(url, NOW)
     assert one(url, "SELECT anchor_at FROM cpd_demo_snapshot") == NOW
@@ -57,7 +57,7 @@ def test_a_dump_made_before_the_number_is_read_by_its_columns(source, dbs):
 @pytest.mark.parametrize("run", [lambda url: rebase.run(url, NOW), psql_rebase], ids=["host", "psql"])
 def test_an_older_dump_without_the_number_gets_a_sentence_not_a_crash(source, dbs, run):
     url = dbs.copy(source, "format_older")
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("ALTER TABLE cpd_demo_snapshot DROP COLUMN format_version")
         conn.execute("ALTER TABLE cpd_demo_rule DROP COLUMN update_rank")
     before = snapshot_tables(url)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from builder.errors import UserError
-from builder.postgres import meta, rebase, schema, server
+from builder.postgres import databases, meta, rebase, schema
 from builder.rules import Compiler
 from builder.snapshot.restore import check_counts
 from tests.support.postgres import one, query
@@ -200,7 +200,7 @@ def test_json_no_column_dates_moves_each_time_as_its_shift_would(moved):
 
 def test_a_restore_counts_every_row_but_those_the_rebase_removes(moved, source):
     url, _ = moved
-    counts = server.table_row_counts(source)
+    counts = databases.table_row_counts(source)
     assert (counts["session"], counts["retry"]) == (1, 2)
     assert (one(url, "SELECT count(*) FROM session"), one(url, "SELECT count(*) FROM retry")) == (0, 1)
     check_counts(url, counts)  # purged and quiesced-by-delete tables may hold fewer rows

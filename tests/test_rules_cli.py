@@ -4,7 +4,7 @@ a build refuses such a schema before its scenario runs."""
 
 import shutil
 
-from builder.postgres import server
+from builder.postgres import databases
 from tests.support.commands import invoke, one_sentence
 from tests.support.project import CPD, PROJECT
 
@@ -27,7 +27,7 @@ def test_the_cpd_demo_declares_every_dated_column(pg, template_db):
 def test_a_new_dated_column_without_a_rule_is_named_and_stops_the_build(built, dbs, tmp_path):
     restored = dbs.pg.url("rules_added")
     assert invoke("snapshot.restore", "--from", str(built), "--database-url", restored).returncode == 0
-    with server.connect(restored) as conn:  # what a new migration of the platform would do
+    with databases.connect(restored) as conn:  # what a new migration of the platform would do
         conn.execute("ALTER TABLE events_event ADD COLUMN doors_open_at timestamptz")
     proc = invoke("snapshot.rules", "--check", "--database-url", restored)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr

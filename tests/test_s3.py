@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from builder.errors import UserError
-from builder.postgres import server
+from builder.postgres import databases
 from builder.postgres.embedded import free_port
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
@@ -56,7 +56,7 @@ def test_publish_list_restore(s3, local, dbs, tmp_path):
     url = dbs.pg.url("from_s3")
     result = restore(prefix, "latest", url, media_root=str(tmp_path / "media"), echo=lambda m: None)
     assert result.version == old
-    assert server.table_row_counts(url) == mf.read(root / old)["row_counts"]
+    assert databases.table_row_counts(url) == mf.read(root / old)["row_counts"]
     assert (tmp_path / "media" / "badges" / "early-adopter.png").exists()
 
 
@@ -148,7 +148,7 @@ def test_corrupted_object_is_caught_before_the_target_is_touched(s3, local, dbs)
     s3.put_object(Bucket=BUCKET, Key=f"corrupt/{old}/cpd-demo.dump", Body=bytes(data))
     url = dbs.empty("s3target")
     restore(str(root), old, url, force=True, echo=lambda m: None)
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("CREATE TABLE precious (note text)")
     before = snapshot_tables(url)
     with pytest.raises(UserError, match="does not match its sha256"):

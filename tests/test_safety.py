@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import UserError
-from builder.postgres import conninfo, locks, server
+from builder.postgres import conninfo, databases, locks
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
@@ -28,13 +28,13 @@ from tests.support.project import ANCHOR, SEED
 
 def fingerprint(url: str) -> tuple:
     """What must not change: the database's identity and every row of every table."""
-    oid = one(server.admin_url(url), "SELECT oid FROM pg_database WHERE datname = %s",
+    oid = one(databases.admin_url(url), "SELECT oid FROM pg_database WHERE datname = %s",
               (conninfo.database_name(url),))
     return oid, snapshot_tables(url)
 
 
 def helpers_on(url):
-    return server.databases_like(server.admin_url(url), server.HELPER_PREFIX)
+    return databases.databases_like(databases.admin_url(url), databases.WORK_PREFIX)
 
 
 def test_a_database_that_is_not_a_demo_is_refused_unless_forced(built, precious):
@@ -64,7 +64,7 @@ def test_long_names_never_collide_and_truncated_names_are_refused(built, dbs, pg
     url = pg.url(name)
     restore(str(built), "latest", url, echo=lambda m: None)
     assert all(len(h.encode()) <= 63 for h in helpers_on(url))
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("CREATE TABLE kept (x int)")
     before = fingerprint(url)
     # A restore that fails in staging must leave the 63-byte target exactly as it was.
@@ -91,7 +91,7 @@ def test_two_restores_into_one_target_never_leave_a_partial_copy(built, dbs):
     expected = mf.read(built / LocalStore(built).latest())["row_counts"]
     before = fingerprint(target)
     # While another restore holds the target's lock, a second one is refused with one sentence.
-    with locks.AdvisoryLock(locks.place(server.admin_url(target)),
+    with locks.AdvisoryLock(locks.place(databases.admin_url(target)),
                             locks.database_key(conninfo.database_name(target))) as held:
         assert held.try_acquire()
         one_sentence(invoke("snapshot.restore", "--from", str(built), "--database-url", target),
@@ -109,7 +109,7 @@ def test_two_restores_into_one_target_never_leave_a_partial_copy(built, dbs):
         if proc.returncode:
             one_sentence(proc, "Another restore or reset of twice_")
     assert 0 in [p.returncode for p in outcomes]
-    assert server.table_row_counts(target) == expected
+    assert databases.table_row_counts(target) == expected
     assert helpers_on(target) == []
 
 
@@ -199,7 +199,7 @@ def test_a_local_publish_never_moves_latest_backwards(built, tmp_path):
 def test_builds_side_by_side_on_one_server_and_a_terminated_build_cleans_up(pg, tmp_path):
     """Each url-provider build has a scratch database of its own, dropped on every exit path."""
     env = {"DATABASE_URL": pg.url("postgres_users_app")}
-    server.create_database(pg.url(), "postgres_users_app")
+    databases.create_database(pg.url(), "postgres_users_app")
     outcomes = []
 
     def run(n):
@@ -212,29 +212,29 @@ def test_builds_side_by_side_on_one_server_and_a_terminated_build_cleans_up(pg, 
     for t in threads:
         t.join()
     assert [o.returncode for o in outcomes] == [0, 0], [o.stderr for o in outcomes]
-    assert server.databases_like(pg.url(), server.HELPER_PREFIX) == []
+    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
 
     proc = start_invoke_until(["snapshot.build", "--output", str(tmp_path / "out3"), "--anchor", ANCHOR],
-                              lambda: server.databases_like(pg.url(), server.HELPER_PREFIX), env={**os.environ, **env},
+                              lambda: databases.databases_like(pg.url(), databases.WORK_PREFIX), env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and "Traceback" not in err, err
-    assert server.databases_like(pg.url(), server.HELPER_PREFIX) == []
+    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
     assert LocalStore(tmp_path / "out3").versions() == []
 
 
 def test_a_killed_builds_scratch_database_is_reaped_by_the_next(pg, tmp_path):
     env = {"DATABASE_URL": pg.url("postgres_users_app2")}
-    server.create_database(pg.url(), "postgres_users_app2")
+    databases.create_database(pg.url(), "postgres_users_app2")
     proc = start_invoke_until(["snapshot.build", "--output", str(tmp_path / "a"), "--anchor", ANCHOR],
-                              lambda: server.databases_like(pg.url(), server.HELPER_PREFIX), env={**os.environ, **env},
+                              lambda: databases.databases_like(pg.url(), databases.WORK_PREFIX), env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(0.5)  # the server notices the dead client and releases its lock
-    left = server.databases_like(pg.url(), server.HELPER_PREFIX)
+    left = databases.databases_like(pg.url(), databases.WORK_PREFIX)
     assert len(left) == 1
     ok = invoke("snapshot.build", "--output", str(tmp_path / "b"), "--anchor", ANCHOR, env_extra=env)
     assert ok.returncode == 0, ok.stderr
-    assert server.databases_like(pg.url(), server.HELPER_PREFIX) == []
+    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import UserError
-from builder.postgres import server
+from builder.postgres import databases
 from builder.snapshot.restore import restore
 from builder.store import manifest as mf
 from builder.store.local import LocalStore
@@ -34,7 +34,7 @@ def target(dbs, store):
     """A demo database restored once, with a table added: what a failed restore must keep."""
     url = dbs.empty("target")
     restore(str(store[0]), "latest", url, force=True, echo=lambda m: None)
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute("CREATE TABLE precious (note text)")
         conn.execute("INSERT INTO precious VALUES ('keep me')")
     return url
@@ -42,7 +42,7 @@ def target(dbs, store):
 
 def helpers_on(url):
     """Work databases (staging, retired) the tool left on the target's server."""
-    return server.databases_like(server.admin_url(url), server.HELPER_PREFIX)
+    return databases.databases_like(databases.admin_url(url), databases.WORK_PREFIX)
 
 
 def copy_store(src: Path, dst: Path, version: str) -> Path:
@@ -59,7 +59,7 @@ def test_build_writes_a_complete_versioned_artifact(store, pg):
     assert manifest["format_version"] == mf.FORMAT_VERSION and manifest["version"] == result.version
     assert manifest["seed"] == SEED and manifest["scale"] == 1
     assert datetime.fromisoformat(manifest["anchor_at"]) == datetime.fromisoformat(ANCHOR)
-    assert manifest["postgres"]["server_major"] == server.server_major(pg.url())
+    assert manifest["postgres"]["server_major"] == databases.server_major(pg.url())
     assert "pg_dump" in manifest["postgres"]["pg_dump_version"]
     assert manifest["migrations"]["events"].startswith("0")
     assert manifest["total_rows"] == sum(manifest["row_counts"].values()) > 1000
@@ -100,7 +100,7 @@ def test_restore_into_a_new_database_then_over_it(store, dbs, tmp_path):
     assert restored.version == result.version and restored.media_files == len(with_files) > 0
     assert restored.replaced == "missing"
     assert (media / "badges" / "certified-expert.png").read_bytes()[:4] == b"\x89PNG"
-    assert server.table_row_counts(url) == result.manifest["row_counts"]
+    assert databases.table_row_counts(url) == result.manifest["row_counts"]
     anchor = one(url, "SELECT anchor_at FROM cpd_demo_snapshot")
     assert before.replace(microsecond=0) <= anchor <= datetime.now(timezone.utc)
     assert query(url, "SELECT title FROM events_event WHERE starts_at <= now() AND ends_at > now()") == \
@@ -199,7 +199,7 @@ def test_restore_killed_midway_leaves_target_and_next_restore_succeeds(store, ta
     proc.wait()
     assert snapshot_tables(target) == before
     restore(str(root), "latest", target, echo=lambda m: None)
-    assert server.table_row_counts(target) == result.manifest["row_counts"]
+    assert databases.table_row_counts(target) == result.manifest["row_counts"]
     assert helpers_on(target) == []
 
 
@@ -235,7 +235,7 @@ def test_cli_build_list_verify(tmp_path):
 def test_url_provider_builds_beside_the_users_database(pg, dbs, tmp_path):
     """`auto` picks `url` when DATABASE_URL is set; the build uses a scratch database and leaves the user's alone."""
     users = dbs.empty("users_db")
-    with server.connect(users) as conn:
+    with databases.connect(users) as conn:
         conn.execute("CREATE TABLE mine (x int)")
     before = snapshot_tables(users)
     proc = invoke("snapshot.build", "--output", str(tmp_path), "--anchor", ANCHOR, "--seed", str(SEED),
@@ -244,7 +244,7 @@ def test_url_provider_builds_beside_the_users_database(pg, dbs, tmp_path):
     manifest = mf.read(tmp_path / os.readlink(tmp_path / "latest"))
     assert manifest["provider"] == "url" and manifest["row_counts"]["billing_plan"] == 4
     assert snapshot_tables(users) == before
-    assert server.databases_like(pg.url(), server.HELPER_PREFIX) == []
+    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
 
 
 def test_no_postgres_binaries_and_no_docker_is_one_sentence(tmp_path):

@@ -25,7 +25,7 @@ SNAPSHOTS = snapshots()
 def server_for(server_url: str | None, proj, by: str | None = None):
     """The named-demo server: --server, else the local demo server (started if need be)."""
     from builder import hooks
-    from builder.named.demos import Server
+    from builder.named.demos import DemoServer
     from builder.named.names import check_person
 
     by = check_person(by) if by is not None else None
@@ -35,8 +35,8 @@ def server_for(server_url: str | None, proj, by: str | None = None):
         from builder.demo import server as demo_server
 
         local.ensure_local_server()
-        return Server(demo_server.server().url("postgres"), dedicated=True, by=by, tailoring=tailoring, status=status)
-    return Server(server_url, by=by, tailoring=tailoring, status=status)
+        return DemoServer(demo_server.server().url("postgres"), dedicated=True, by=by, tailoring=tailoring, status=status)
+    return DemoServer(server_url, by=by, tailoring=tailoring, status=status)
 
 
 def need_name(name: str | None, task_name: str) -> str:

@@ -91,13 +91,13 @@ def rebase(c, database_url=None, now=None, config=None):
     """Move every date of a demo database so that it represents `now` (runs rebase_dates.sql)."""
     from builder.clock import parse_instant
     from builder.demo.local import target_url
-    from builder.postgres import conninfo, server
+    from builder.postgres import conninfo, databases
     from builder.postgres import rebase as rebase_sql
 
     proj = project(config)
     url = target_url(database_url, proj.database)
     when = parse_instant(now, zone=proj.timezone)
-    if server.what_is(url) not in ("demo", "named"):
+    if databases.what_is(url) not in ("demo", "named"):
         raise UserError(f"{conninfo.display(url)} is not a demo database (no cpd_demo_snapshot row).")
     say(rebase_sql.run(url, when))
 
@@ -109,7 +109,7 @@ def verify(c, from_=SNAPSHOTS, version="latest"):
     import tempfile
     from pathlib import Path
 
-    from builder.postgres import tools
+    from builder.postgres import clients
     from builder.store import manifest as mf
     from builder.store import open_store
 
@@ -118,7 +118,7 @@ def verify(c, from_=SNAPSHOTS, version="latest"):
     with tempfile.TemporaryDirectory(prefix="cpd-demo-verify-") as tmp:
         local = store.fetch(name, Path(tmp))
         manifest = mf.verify(local, name)
-        header = tools.dump_header(local / mf.DUMP)
+        header = clients.dump_header(local / mf.DUMP)
     say(f"ok: {name} · {manifest['total_rows']:,} rows · Postgres {header['server_version']} · "
         f"digest {manifest['content_digest'][:12]}")
 

@@ -8,7 +8,7 @@ imports it: `invoke console.*` starts it as `python -m builder.console`.
 
 boot      before Django: the control database made ready, the signing key, migrations
 settings  Django's settings, from what boot found
-engine    the console's one view of its server: the engine's Server per user, versions, logins
+engine    the console's one view of its server: the engine's DemoServer per user, versions, logins
 jobs      long actions (new, reset, drop) in background threads, with progress the page polls
 access    logins, the throttle on wrong passwords, API tokens, the API's errors as JSON
 guard     bodies too large, unknown paths, the control database unreachable: answered, JSON under /api/

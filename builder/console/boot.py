@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from builder.named.registry import CONTROL, Registry
-from builder.postgres import locks, server
+from builder.postgres import databases, locks
 from builder.settings import SETTINGS
 
 SCHEMA = "console"
@@ -36,15 +36,15 @@ def context() -> Context:
 
 def _schema_and_key(reg: Registry) -> str:
     """The console's schema in the control database, and its signing key (made once, kept there)."""
-    with server.connect(reg.at(CONTROL), autocommit=False) as conn:
-        server.quiet(conn)
+    with databases.connect(reg.at(CONTROL), autocommit=False) as conn:
+        databases.quiet(conn)
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
         conn.execute(f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC")
         conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.signing_key "
                      "(id int PRIMARY KEY DEFAULT 1 CHECK (id = 1), key text NOT NULL)")
         conn.execute(f"INSERT INTO {SCHEMA}.signing_key (key) VALUES (%s) ON CONFLICT DO NOTHING",
                      (secrets.token_urlsafe(48),))
-        key = server.scalar(conn, f"SELECT key FROM {SCHEMA}.signing_key")
+        key = databases.scalar(conn, f"SELECT key FROM {SCHEMA}.signing_key")
         conn.commit()
     return str(key)
 

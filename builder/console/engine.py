@@ -1,4 +1,4 @@
-"""The console's one view of its demo server: the engine's `Server` for each user (so every action
+"""The console's one view of its demo server: the engine's `DemoServer` for each user (so every action
 is logged under that user's name), the project's hooks, the snapshot versions and the logins."""
 
 import atexit
@@ -10,7 +10,7 @@ from functools import cached_property
 from builder import hooks
 from builder import project as projects
 from builder.console.boot import Context
-from builder.named.demos import Server
+from builder.named.demos import DemoServer
 from builder.named.pages import Pages
 from builder.named.registry import Registry
 from builder.postgres import conninfo
@@ -38,8 +38,8 @@ class Engine:
         self._versions: tuple[float, list[str], str | None] = (0.0, [], None)
         self._lock = threading.Lock()
 
-    def server(self, by: str) -> Server:
-        return Server(self.ctx.server_url, self.ctx.dedicated, by=by, tailoring=self.tailoring, status=self.status,
+    def server(self, by: str) -> DemoServer:
+        return DemoServer(self.ctx.server_url, self.ctx.dedicated, by=by, tailoring=self.tailoring, status=self.status,
                       registry=self.registry)
 
     @cached_property

@@ -28,7 +28,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 def unreachable(exc: BaseException | None) -> bool:
     """The control database (or the server itself) does not answer: Django's connection failed, or
-    the engine's (builder.postgres.server.connect says "Cannot connect to …")."""
+    the engine's (builder.postgres.databases.connect says "Cannot connect to …")."""
     if isinstance(exc, (DatabaseError, psycopg.OperationalError, psycopg.InterfaceError)):
         return not isinstance(exc, psycopg.errors.QueryCanceled)
     return isinstance(exc, UserError) and str(exc).startswith("Cannot connect to ")

@@ -10,7 +10,7 @@ from builder import hooks
 from builder.errors import UserError
 from builder.hooks import facts
 from builder.postgres import meta
-from builder.postgres.server import connect
+from builder.postgres.databases import connect
 from builder.project import Project
 
 

@@ -12,7 +12,7 @@ so two demo.new never both take the last slots.
 from dataclasses import dataclass
 
 from builder.errors import ServerFull
-from builder.postgres import marks, server
+from builder.postgres import databases, marks
 
 # Connections kept for the tool's commands (a lock, the registry, the copy: about five each) and
 # the console, beyond the slots Postgres keeps for superusers.
@@ -67,7 +67,7 @@ class Budget:
 
 def read(admin: str, leaving_out: str = "") -> Budget:
     """The budget as the server stands, the login `leaving_out` not counted (the one being set)."""
-    with server.connect(admin) as conn:
+    with databases.connect(admin) as conn:
         row = conn.execute(QUERY, {"name": leaving_out, "mark": marks.ROLE}).fetchone()
     assert row is not None
     return Budget(*(int(v) for v in row))

@@ -22,7 +22,7 @@ from builder.errors import NotFound, UserError
 from builder.named import budget, templates, usage
 from builder.named.names import check_prospect, validate
 from builder.named.registry import Demo, Registry, who
-from builder.postgres import conninfo, helpers, locks, marks, meta, roles, scram, server
+from builder.postgres import conninfo, databases, locks, marks, meta, roles, scram, work_databases
 from builder.postgres import rebase as rebase_sql
 from builder.settings import SETTINGS
 
@@ -49,7 +49,7 @@ class ResetResult:
         return self.demo.version != self.version_before
 
 
-class Server:
+class DemoServer:
     """A Postgres server holding named demos, reached with a superuser's URL or a managed server's
     admin login (CREATEDB, CREATEROLE, pg_signal_backend). `dedicated`: the tool's own server (the
     local demo server), whose maintenance databases are closed to demo logins whoever owns them."""
@@ -82,7 +82,7 @@ class Server:
     def steps(self) -> contextlib.AbstractContextManager[None]:
         """One connection to the maintenance database and one to the registry for a command's many
         short steps (a lock keeps its own: closing it is what releases the lock)."""
-        return server.kept_open(self.admin, self.registry.locks)
+        return databases.kept_open(self.admin, self.registry.locks)
 
     def lock(self, name: str, doing: str) -> locks.AdvisoryLock:
         """The demo's lock, labelled with what this command does and for whom, or one sentence (Busy)."""
@@ -183,24 +183,24 @@ class Server:
                 self._undo_new(name)
             else:
                 self.drop(name, echo=_quiet, locked=True)
-        if server.database_exists(self.admin, name):
-            if server.database_comment(self.admin, name) != marks.DEMO:
+        if databases.database_exists(self.admin, name):
+            if databases.database_comment(self.admin, name) != marks.DEMO:
                 raise UserError(f"A database named {name} exists on this server and was not made by demo.new: "
                                 "it is left alone; choose another name.")
-            server.drop_database(self.admin, name)  # marked, unregistered: a stopped command's copy
+            databases.drop_database(self.admin, name)  # marked, unregistered: a stopped command's copy
         if roles.exists(self.admin, name):
             if roles.comment(self.admin, name) != marks.ROLE:
                 raise UserError(f"A login named {name} exists on this server already and was not made by demo.new: "
                                 "choose another name.")
             roles.drop_everywhere(self.admin, name)
-        helpers.reap(self.admin, name)
+        work_databases.reap(self.admin, name)
 
     def _undo_new(self, name: str) -> None:
         """Undo what a demo.new of `name` made (its row says `making`); a failure here is left to
         the next command, which recognises the same leftovers."""
         try:
-            if server.database_comment(self.admin, name) == marks.DEMO:
-                server.drop_database(self.admin, name)
+            if databases.database_comment(self.admin, name) == marks.DEMO:
+                databases.drop_database(self.admin, name)
             if roles.comment(self.admin, name) == marks.ROLE:
                 roles.drop_everywhere(self.admin, name)
             self.registry.write("DELETE FROM demo WHERE name = %s AND state = 'making'", (name,))
@@ -214,12 +214,12 @@ class Server:
         transaction, swapped in for the demo's database; (the instant it represents, the sessions
         the swap ended, the project's status lines: what a buyer sees now)."""
         started = time.monotonic()
-        with helpers.held(self.admin, "stage", name) as staging:
-            with server.connect(self.admin) as conn:
+        with work_databases.held(self.admin, "stage", name) as staging:
+            with databases.connect(self.admin) as conn:
                 conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
                     sql.Identifier(staging), sql.Identifier(template), copy_strategy(conn, template)))
             self.registry.close_to_public(staging, owner_role=name, comment=marks.DEMO)
-            with server.connect(self.at(staging)) as conn:
+            with databases.connect(self.at(staging)) as conn:
                 try:
                     with conn.transaction():
                         rebase_sql.run_in(conn, now)
@@ -229,12 +229,12 @@ class Server:
                 except psycopg.Error as exc:
                     raise UserError(f"Making the copy of {name} failed: {rebase_sql.first_line(exc)}") from None
                 report = rebase_sql.report_in(conn)
-                anchor = server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
+                anchor = databases.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}")
                 shows = hooks.status_now(self.status, conn)
             faults.checkpoint("named:copied")
-            with server.connect(self.admin) as conn:
-                sessions = server.scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,))
-            helpers.swap(self.admin, staging, name)
+            with databases.connect(self.admin) as conn:
+                sessions = databases.scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (name,))
+            work_databases.swap(self.admin, staging, name)
         echo(f"  {report}")
         echo(f"  copied, rebased{' and tailored' if prospect else ''} in {time.monotonic() - started:.2f} s")
         return anchor, sessions, shows
@@ -263,7 +263,7 @@ class Server:
             if demo.has_database and demo.mark != marks.DEMO:
                 raise UserError(f"The database {name} is not the demo the registry knows (its mark is missing): it is "
                                 f"left alone (`invoke demo.repair --name {name}` forgets the demo).")
-            helpers.reap(self.admin, name)
+            work_databases.reap(self.admin, name)
             template, use = demo.template, None
             if source is None and version is None:
                 use = templates.hold(self.registry, template)
@@ -312,9 +312,9 @@ class Server:
             self.registry.write("UPDATE demo SET state = 'dropping' WHERE name = %s", (name,))
             faults.checkpoint("named:drop:marked")
             roles.end_sessions(self.admin, name)
-            if server.database_comment(self.admin, name) == marks.DEMO:
-                server.drop_database(self.admin, name)
-            elif server.database_exists(self.admin, name):
+            if databases.database_comment(self.admin, name) == marks.DEMO:
+                databases.drop_database(self.admin, name)
+            elif databases.database_exists(self.admin, name):
                 notes.append(f"left the database {name} alone: it no longer carries the demo mark")
             faults.checkpoint("named:drop:database")
             left = roles.drop_everywhere(self.admin, name)
@@ -360,7 +360,7 @@ def copy_strategy(conn: psycopg.Connection, template: str) -> sql.Composable:
     """The STRATEGY clause for a copy of `template` (none before Postgres 15, which always copies files)."""
     if conn.info.server_version < 150000:
         return sql.SQL("")
-    size = server.scalar(conn, "SELECT pg_database_size(%s)", (template,)) or 0
+    size = databases.scalar(conn, "SELECT pg_database_size(%s)", (template,)) or 0
     return sql.SQL(" STRATEGY FILE_COPY" if size >= FILE_COPY_FROM else " STRATEGY WAL_LOG")
 
 
@@ -373,6 +373,6 @@ def grant(conn: psycopg.Connection, role: str) -> None:
                       "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {}"):
         conn.execute(sql.SQL(statement).format(login))
     for table in meta.TABLES:
-        if server.scalar(conn, "SELECT to_regclass(%s)", (f"public.{table}",)):
+        if databases.scalar(conn, "SELECT to_regclass(%s)", (f"public.{table}",)):
             conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
                 sql.Identifier(table), login))

@@ -15,9 +15,9 @@ import psycopg
 
 from builder import hooks
 from builder.errors import UserError
-from builder.named.demos import Server
+from builder.named.demos import DemoServer
 from builder.named.registry import Demo
-from builder.postgres import locks, meta, server
+from builder.postgres import databases, locks, meta
 from builder.postgres import rebase as rebase_sql
 
 Echo = Callable[[str], None]
@@ -25,7 +25,7 @@ LOCK_TIMEOUT = "5s"          # a demo's rows held longer than this by a client: 
 STATEMENT_TIMEOUT = "10min"  # far above a rebase at scale 1000; a rebase never hangs a round
 
 
-def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
+def rebase_one(srv: DemoServer, demo: Demo, now: datetime | None = None) -> str:
     """Rebase one demo to `now`; its line of the round."""
     with locks.AdvisoryLock(srv.registry.locks, locks.database_key(demo.name), label=f"rebasing by {srv.by}") as lock:
         if not lock.try_acquire():
@@ -52,19 +52,19 @@ def rebase_one(srv: Server, demo: Demo, now: datetime | None = None) -> str:
 
 
 def _rebase(url: str, now: datetime | None, status: hooks.StatusHook | None) -> tuple[str, datetime, list[str]]:
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         conn.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
         with conn.transaction():
             rebase_sql.run_in(conn, now)
-        return (rebase_sql.report_in(conn), server.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}"),
+        return (rebase_sql.report_in(conn), databases.scalar(conn, f"SELECT anchor_at FROM {meta.SNAPSHOT_TABLE}"),
                 hooks.status_now(status, conn))
 
 
 def _end_writers(admin: str, database: str) -> int:
     """End the sessions on `database` whose open transaction holds a write or row lock (what a
     rebase waits for); readers and idle clients stay connected."""
-    with server.connect(admin) as conn:
+    with databases.connect(admin) as conn:
         ended = conn.execute("""
             SELECT pg_terminate_backend(a.pid, 5000) FROM pg_stat_activity a
              WHERE a.datname = %s AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL
@@ -73,7 +73,7 @@ def _end_writers(admin: str, database: str) -> int:
     return len(ended)
 
 
-def run(srv: Server, every: timedelta, rounds: int | None = None, echo: Echo = print,
+def run(srv: DemoServer, every: timedelta, rounds: int | None = None, echo: Echo = print,
         sleep: Callable[[float], None] = time.sleep) -> int:
     """Rebase every demo to now, every `every`; returns the rounds run."""
     done = 0
@@ -87,7 +87,7 @@ def run(srv: Server, every: timedelta, rounds: int | None = None, echo: Echo = p
     return done
 
 
-def _round(srv: Server, number: int, echo: Echo) -> None:
+def _round(srv: DemoServer, number: int, echo: Echo) -> None:
     """One round, one line of the usage log: how many demos were rebased, and what happened to the others."""
     try:
         demos = srv.demos()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from builder.errors import UserError
-from builder.named.demos import Server
+from builder.named.demos import DemoServer
 from builder.named.registry import Demo
 from builder.project import Project
 from builder.settings import SETTINGS
@@ -40,7 +40,7 @@ def clock(demo: Demo, now: datetime | None = None) -> datetime | None:
     return now or demo.pinned_at
 
 
-def media_of(srv: Server, demo: Demo, store: str) -> Path | None:
+def media_of(srv: DemoServer, demo: Demo, store: str) -> Path | None:
     """The media of the demo's snapshot version, from where its template came (else `store`)."""
     source = srv.registry.template_source(demo.template) if demo.template else None
     return media_root(source[0] if source and source[0] else store, demo.version) if demo.version else None

@@ -16,7 +16,7 @@ from psycopg import sql
 
 from builder.clock import utc_now
 from builder.errors import UserError
-from builder.postgres import conninfo, locks, marks, server
+from builder.postgres import conninfo, databases, locks, marks
 
 CONTROL = marks.CONTROL
 SCHEMA = """
@@ -163,7 +163,7 @@ class Registry:
     def __init__(self, url: str, dedicated: bool = False):
         conninfo.params(url)
         self.url = url
-        self.admin = server.admin_url(url)
+        self.admin = databases.admin_url(url)
         self.locks = self.at(CONTROL)  # where the tool's locks on demos and templates are taken
         self.dedicated = dedicated
         self.notes: list[str] = []  # what making the registry could not do (said once, by demo.new)
@@ -178,7 +178,7 @@ class Registry:
         """Whether this server has a registry of the tool's (one sentence if the name is taken by another)."""
         if self._exists or self.known:
             return True
-        with server.connect(self.admin) as conn:
+        with databases.connect(self.admin) as conn:
             row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
                                (CONTROL,)).fetchone()
         if row is None:
@@ -191,19 +191,19 @@ class Registry:
 
     def ensure(self) -> None:
         """The registry made if need be (closed to every other login), its tables up to date."""
-        server.wait_until_ready(self.admin, timeout=10)
+        databases.wait_until_ready(self.admin, timeout=10)
         made = False
         if not self.exists():
             # Made once: the lock of its making lives where the registry is not yet.
             with locks.AdvisoryLock(self.admin, "cpd-demo:control") as lock:
                 lock.acquire(timeout=60)
                 if not self.exists():
-                    server.create_database(self.admin, CONTROL)
+                    databases.create_database(self.admin, CONTROL)
                     self.close_to_public(CONTROL, comment=marks.CONTROL_COMMENT)
                     made = True
         with locks.AdvisoryLock(self.locks, "cpd-demo:control") as lock:
             lock.acquire(timeout=60)
-            with server.connect(self.at(CONTROL)) as conn:
+            with databases.connect(self.at(CONTROL)) as conn:
                 conn.execute(SCHEMA)
             notes = self.close_server_databases()  # again each time: a registry made before did not
         self.notes = notes if made else []
@@ -214,7 +214,7 @@ class Registry:
         login owns them (or the server is the tool's own): a demo login opens its own database and nothing else.
         Where it may not, one line each says so."""
         notes = []
-        with server.connect(self.admin) as conn:
+        with databases.connect(self.admin) as conn:
             rows = conn.execute("""
                 SELECT datname, datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)
                   FROM pg_database WHERE datname IN ('postgres', 'template1') ORDER BY 1""").fetchall()
@@ -229,14 +229,14 @@ class Registry:
     def reads_verifiers(self) -> bool:
         """Whether this login may read the logins' verifiers (pg_authid: a superuser)."""
         if self._reads_verifiers is None:
-            with server.connect(self.admin) as conn:
-                self._reads_verifiers = bool(server.scalar(conn, "SELECT has_table_privilege('pg_authid', 'SELECT')"))
+            with databases.connect(self.admin) as conn:
+                self._reads_verifiers = bool(databases.scalar(conn, "SELECT has_table_privilege('pg_authid', 'SELECT')"))
         return self._reads_verifiers
 
     def close_to_public(self, database: str, owner_role: str | None = None, comment: str | None = None) -> None:
         """Only the tool's admin login, superusers (and the demo's own login) may connect; the tool's mark, if given."""
         db = sql.Identifier(database)
-        with server.connect(self.admin) as conn:
+        with databases.connect(self.admin) as conn:
             conn.execute(sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(db))
             if owner_role:
                 conn.execute(sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
@@ -246,7 +246,7 @@ class Registry:
 
     # -- reading ---------------------------------------------------------------------------------
     def query(self, statement: str, params: tuple | dict = ()) -> list[tuple]:
-        with server.connect(self.at(CONTROL)) as conn:
+        with databases.connect(self.at(CONTROL)) as conn:
             try:
                 return conn.execute(statement, params or None).fetchall()
             except psycopg.errors.UndefinedTable:
@@ -288,9 +288,9 @@ class Registry:
     # -- writing ---------------------------------------------------------------------------------
     def write(self, statement: str, params: tuple, secret: bool = False) -> int:
         """One statement in its own transaction; `secret` keeps it (and its parameters) out of the log."""
-        with server.connect(self.at(CONTROL)) as conn, conn.transaction():
+        with databases.connect(self.at(CONTROL)) as conn, conn.transaction():
             if secret:
-                server.quiet(conn)
+                databases.quiet(conn)
             try:
                 return conn.execute(statement, params).rowcount
             except psycopg.errors.UndefinedTable:

@@ -16,7 +16,7 @@ from builder import faults
 from builder.errors import UserError
 from builder.named.names import template_name
 from builder.named.registry import Registry
-from builder.postgres import locks, marks, server
+from builder.postgres import databases, locks, marks
 
 WAIT = 900  # seconds a command waits for another to finish making the same template
 
@@ -26,7 +26,7 @@ def key(name: str) -> str:
 
 
 def ready(reg: Registry, name: str) -> bool:
-    return reg.template_state(name) == "ready" and server.database_comment(reg.admin, name) == marks.TEMPLATE
+    return reg.template_state(name) == "ready" and databases.database_comment(reg.admin, name) == marks.TEMPLATE
 
 
 def hold(reg: Registry, name: str) -> locks.AdvisoryLock | None:
@@ -70,7 +70,7 @@ def _make(reg: Registry, source: str, version: str, name: str, echo: Callable[[s
     else:  # its database was lost, or a command making it was stopped: made (again) from its source
         reg.write("UPDATE template SET state = 'making', source = %s WHERE name = %s", (source, name))
     faults.checkpoint("named:template:registered")
-    if server.database_comment(reg.admin, name) != marks.TEMPLATE:
+    if databases.database_comment(reg.admin, name) != marks.TEMPLATE:
         echo(f"→ template {name}: restored once, then every demo of {version} is a copy of it")
         _allow_connections(reg, name, True)  # a command stopped after freezing it left it closed
         anchor = datetime.fromisoformat(open_store(source).manifest(version)["anchor_at"])
@@ -78,7 +78,7 @@ def _make(reg: Registry, source: str, version: str, name: str, echo: Callable[[s
         faults.checkpoint("named:template:restored")
         # Frozen and analysed now, so autovacuum never visits it: a worker connected to a
         # template makes every CREATE DATABASE from it wait.
-        with server.connect(reg.at(name)) as conn:
+        with databases.connect(reg.at(name)) as conn:
             conn.execute("VACUUM (FREEZE, ANALYZE)")
         _allow_connections(reg, name, False)
         reg.close_to_public(name, comment=marks.TEMPLATE)
@@ -86,8 +86,8 @@ def _make(reg: Registry, source: str, version: str, name: str, echo: Callable[[s
 
 
 def _allow_connections(reg: Registry, name: str, allow: bool) -> None:
-    with server.connect(reg.admin) as conn:
-        if server.scalar(conn, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
+    with databases.connect(reg.admin) as conn:
+        if databases.scalar(conn, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)):
             conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
                 sql.Identifier(name), sql.SQL("true" if allow else "false")))
 
@@ -109,7 +109,7 @@ def drop_unused(reg: Registry, echo: Callable[[str], None]) -> tuple[list[str], 
                 kept.append(f"{name}: left alone, {why}")
                 continue
             _allow_connections(reg, name, True)
-            server.drop_database(reg.admin, name)
+            databases.drop_database(reg.admin, name)
             reg.write("DELETE FROM template WHERE name = %s", (name,))
             echo(f"dropped the unused template {name}")
             dropped.append(name)
@@ -118,12 +118,12 @@ def drop_unused(reg: Registry, echo: Callable[[str], None]) -> tuple[list[str], 
 
 def _why_not_ours(reg: Registry, name: str, state: str) -> str:
     """Why the database `name` may not be ours to drop ("" when it is ours, or gone)."""
-    with server.connect(reg.admin) as conn:
+    with databases.connect(reg.admin) as conn:
         row = conn.execute("SELECT shobj_description(oid, 'pg_database'), datallowconn FROM pg_database "
                            "WHERE datname = %s", (name,)).fetchone()
     if row is None or row[0] == marks.TEMPLATE:
         return ""
     # Registered as being made, and frozen (by us) or holding a restored snapshot: our unfinished copy.
-    if state == "making" and (not row[1] or server.what_is(reg.at(name)) == "demo"):
+    if state == "making" and (not row[1] or databases.what_is(reg.at(name)) == "demo"):
         return ""
     return "it does not carry the template mark"

@@ -17,9 +17,9 @@ import psycopg
 from builder.clock import utc_now
 from builder.errors import UserError
 from builder.named import templates
-from builder.named.demos import Server, grant
+from builder.named.demos import DemoServer, grant
 from builder.named.registry import Demo
-from builder.postgres import helpers, locks, marks, roles, server
+from builder.postgres import databases, locks, marks, roles, work_databases
 
 Echo = Callable[[str], None]
 
@@ -58,7 +58,7 @@ def _attempt(report: Report, what: str, echo: Echo, action: Callable[[], None]) 
         return False
 
 
-def gc(srv: Server, echo: Echo = print) -> Report:
+def gc(srv: DemoServer, echo: Echo = print) -> Report:
     """Drop expired demos, unused templates, and what stopped commands left behind."""
     with srv.logged("gc") as notes:
         report = _gc(srv, echo)
@@ -66,7 +66,7 @@ def gc(srv: Server, echo: Echo = print) -> Report:
     return report
 
 
-def _gc(srv: Server, echo: Echo) -> Report:
+def _gc(srv: DemoServer, echo: Echo) -> Report:
     report = Report()
     if srv.registry.exists():
         now = utc_now()
@@ -90,7 +90,7 @@ def _gc(srv: Server, echo: Echo) -> Report:
     return report
 
 
-def repair(srv: Server, name: str | None = None, echo: Echo = print) -> Report:
+def repair(srv: DemoServer, name: str | None = None, echo: Echo = print) -> Report:
     """Each registered demo (or the one named) made whole where it can be, forgotten where it cannot;
     then what stopped commands left behind."""
     report = Report()
@@ -106,7 +106,7 @@ def repair(srv: Server, name: str | None = None, echo: Echo = print) -> Report:
     return report
 
 
-def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
+def _repair_one(srv: DemoServer, demo: Demo, report: Report, echo: Echo) -> None:
     with locks.take_or_refuse(srv.registry.locks, demo.name, f"the demo {demo.name}", doing=f"repairing by {srv.by}"):
         demo = srv.show(demo.name)
         if demo.state != "ready":
@@ -126,7 +126,7 @@ def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
             report.repaired.append(demo.name)
         elif not demo.has_login or not demo.login_ok or not _password_works(srv, demo):
             srv.login(demo.name, srv.registry.verifier(demo.name))
-            with server.connect(srv.at(demo.name)) as conn:
+            with databases.connect(srv.at(demo.name)) as conn:
                 grant(conn, demo.name)
             echo(f"{demo.name}: its login is back as it was made")
             report.repaired.append(demo.name)
@@ -134,7 +134,7 @@ def _repair_one(srv: Server, demo: Demo, report: Report, echo: Echo) -> None:
             echo(f"{demo.name}: ok")
 
 
-def _password_works(srv: Server, demo: Demo) -> bool:
+def _password_works(srv: DemoServer, demo: Demo) -> bool:
     """Whether the demo's login still takes the password the tool gave it. A superuser reads the
     verifier in the listing; a login that may not (a managed server's admin) tries it."""
     if srv.registry.reads_verifiers():
@@ -146,31 +146,31 @@ def _password_works(srv: Server, demo: Demo) -> bool:
     return True
 
 
-def _orphans(srv: Server, report: Report, echo: Echo) -> None:
+def _orphans(srv: DemoServer, report: Report, echo: Echo) -> None:
     """Logins and databases marked as the tool's that no registered demo owns, and work databases
     whose maker is gone; each only when no command holds its name."""
     registered = {d.name for d in srv.demos()} if srv.registry.exists() else set()
-    with server.connect(srv.admin) as conn:
+    with databases.connect(srv.admin) as conn:
         logins = [r[0] for r in conn.execute(
             "SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') = %s ORDER BY 1", (marks.ROLE,))]
-        databases = [r[0] for r in conn.execute(
+        marked_databases = [r[0] for r in conn.execute(
             "SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') = %s "
             "AND datname NOT LIKE 'cpd\\_tmp\\_%%' ORDER BY 1", (marks.DEMO,))]
-    for name in sorted({*logins, *databases} - registered):
+    for name in sorted({*logins, *marked_databases} - registered):
         if srv.registry.exists() and not locks.is_free(srv.registry.locks, locks.database_key(name)):
             continue
 
         def clear(name: str = name) -> None:
-            if name in databases:
-                server.drop_database(srv.admin, name)
+            if name in marked_databases:
+                databases.drop_database(srv.admin, name)
             if name in logins:
                 roles.drop_everywhere(srv.admin, name)
 
         if _attempt(report, name, echo, clear):
             echo(f"removed {name}, left by a stopped command")
             report.logins += [name] if name in logins else []
-            report.demos += [name] if name in databases else []
-    work = helpers.reap(srv.admin)
+            report.demos += [name] if name in marked_databases else []
+    work = work_databases.reap(srv.admin)
     report.work_databases += work
     for name in work:
         echo(f"dropped the work database {name}, left by a stopped command")

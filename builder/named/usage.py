@@ -1,7 +1,7 @@
 """The usage log of a server's named demos: who did what, to which demo, when, how long it took and
 whether it worked, from the console and the command line alike (table `usage` of the registry).
 
-An action is logged by the engine itself (`Server.logged`), so no caller can forget it; recording
+An action is logged by the engine itself (`DemoServer.logged`), so no caller can forget it; recording
 never fails an action (a registry that cannot be written to loses the line, not the work).
 """
 

@@ -15,7 +15,7 @@ import psycopg
 
 from builder.errors import Busy, UserError
 from builder.postgres import conninfo, marks
-from builder.postgres.server import connect, connect_error, scalar
+from builder.postgres.databases import connect, connect_error, scalar
 
 
 def database_key(name: str) -> str:
@@ -56,7 +56,7 @@ INSERT INTO lock_holder (pid, key, doing) VALUES (pg_backend_pid(), %s, %s)
     ON CONFLICT (pid) DO UPDATE SET key = excluded.key, doing = excluded.doing, since = now()"""
 
 
-def helper_key(name: str) -> str:
+def work_database_key(name: str) -> str:
     """The lock held by whoever made the work database `name`, for as long as it exists."""
     return f"cpd-demo:helper:{name}"
 

@@ -11,7 +11,7 @@ import psycopg
 
 from builder.errors import UserError
 from builder.postgres import conninfo
-from builder.postgres.server import connect
+from builder.postgres.databases import connect
 from builder.rules import Rule
 
 SNAPSHOT_TABLE = "cpd_demo_snapshot"

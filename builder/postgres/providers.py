@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.errors import UserError
-from builder.postgres import binaries, conninfo, helpers, locks, server, tools
+from builder.postgres import binaries, clients, conninfo, databases, locks, work_databases
 from builder.postgres.embedded import EmbeddedPostgres, port_is_free
 from builder.settings import SETTINGS, engine_file
 
@@ -24,7 +24,7 @@ SCRATCH_COMMENT = "cpd-demo-db scratch build database (dropped when its build en
 
 
 @dataclass
-class Server:
+class BuildServer:
     kind: str
     admin_url: str          # the maintenance database, to create and drop databases
     major: int
@@ -36,29 +36,29 @@ class Server:
         """A new empty database for one build run (`name` on a server of its own); dropped
         afterwards, whatever happens."""
         if not self.shared:
-            server.create_database(self.admin_url, name)
+            databases.create_database(self.admin_url, name)
             yield conninfo.with_database(self.admin_url, name)
             return
         reap_scratch_databases(self.admin_url)
-        with helpers.held(self.admin_url, "build", "scratch") as name:
+        with work_databases.held(self.admin_url, "build", "scratch") as name:
             try:  # created inside: a stop signal during the creation still drops it
-                server.create_database(self.admin_url, name, comment=SCRATCH_COMMENT)
+                databases.create_database(self.admin_url, name, comment=SCRATCH_COMMENT)
                 yield conninfo.with_database(self.admin_url, name)
             finally:
-                server.drop_database(self.admin_url, name)
+                databases.drop_database(self.admin_url, name)
 
     def dump(self, url: str, out: Path) -> str:
         """pg_dump with the server's own major; returns the pg_dump version string."""
         if self.dumper is not None:
             return self.dumper(url, out)
-        return tools.dump(url, out, self.major)
+        return clients.dump(url, out, self.major)
 
 
 def reap_scratch_databases(admin: str) -> None:
     """Drop scratch databases whose build died (lock free) and that carry our comment."""
-    for name in server.databases_like(admin, helpers.name("build", "scratch") + "_"):
-        if server.database_comment(admin, name) == SCRATCH_COMMENT and locks.is_free(admin, locks.helper_key(name)):
-            server.drop_database(admin, name)
+    for name in databases.databases_like(admin, work_databases.name("build", "scratch") + "_"):
+        if databases.database_comment(admin, name) == SCRATCH_COMMENT and locks.is_free(admin, locks.work_database_key(name)):
+            databases.drop_database(admin, name)
 
 
 def docker_answers(timeout: float = 3) -> bool:
@@ -108,16 +108,16 @@ def resolve(kind: str) -> str:
 
 
 @contextmanager
-def provide(kind: str, echo: Callable[[str], None] = print, port: int = 0) -> Iterator[Server]:
+def provide(kind: str, echo: Callable[[str], None] = print, port: int = 0) -> Iterator[BuildServer]:
     """The build's server; `port`: where an embedded or compose one listens on 127.0.0.1 (0: a free one)."""
     kind = resolve(kind)
     if kind == "url":
         url = os.environ.get("DATABASE_URL")
         if not url:
             raise UserError("The url provider needs DATABASE_URL (postgresql://USER:PASSWORD@HOST:PORT/NAME).")
-        admin = server.admin_url(url)
-        server.wait_until_ready(admin, timeout=5)
-        yield Server("url", admin, server.server_major(admin), shared=True)
+        admin = databases.admin_url(url)
+        databases.wait_until_ready(admin, timeout=5)
+        yield BuildServer("url", admin, databases.server_major(admin), shared=True)
     elif kind == "embedded":
         if not binaries.has_server_binaries():
             raise UserError("The embedded provider needs the PostgreSQL server binaries (initdb, pg_ctl, postgres): "
@@ -127,7 +127,7 @@ def provide(kind: str, echo: Callable[[str], None] = print, port: int = 0) -> It
                             "CPD_DEMO_BUILD_PORT), or 0 for a free one.")
         with EmbeddedPostgres(port=port or None) as pg:
             echo(f"embedded Postgres {pg.major} on 127.0.0.1:{pg.port}")
-            yield Server("embedded", pg.url(), pg.major)
+            yield BuildServer("embedded", pg.url(), pg.major)
     else:
         with compose_db(echo, port) as db:
             yield db
@@ -146,7 +146,7 @@ def compose_command() -> list[str]:
 
 
 @contextmanager
-def compose_db(echo: Callable[[str], None], port: int = 0) -> Iterator[Server]:
+def compose_db(echo: Callable[[str], None], port: int = 0) -> Iterator[BuildServer]:
     if not docker_answers():
         raise UserError("No Docker engine answers: start one, or use --provider embedded or url.")
     # Like COMPOSE_FILE: one or more files separated by ':'.
@@ -169,12 +169,12 @@ def compose_db(echo: Callable[[str], None], port: int = 0) -> Iterator[Server]:
     try:
         password = SETTINGS.compose_password
         admin = conninfo.make_url({"user": "postgres", "password": password, "host": "127.0.0.1", "port": listen,
-                                   "dbname": server.ADMIN_DATABASE})
+                                   "dbname": databases.ADMIN_DATABASE})
         try:
-            server.wait_until_ready(admin, timeout=90)
+            databases.wait_until_ready(admin, timeout=90)
         except UserError:
             raise UserError("The compose db service did not become ready within 90 s.") from None
-        major = server.server_major(admin)
+        major = databases.server_major(admin)
 
         def dump_in_container(url: str, out: Path) -> str:
             # pg_dump of the server's own major: the one inside the db container.
@@ -188,6 +188,6 @@ def compose_db(echo: Callable[[str], None], port: int = 0) -> Iterator[Server]:
             return subprocess.run(base + ["exec", "-T", "db", "pg_dump", "--version"], env=env,
                                   capture_output=True, text=True).stdout.strip()
 
-        yield Server("compose", admin, major, dumper=dump_in_container)
+        yield BuildServer("compose", admin, major, dumper=dump_in_container)
     finally:
         run("down", "-v", "--remove-orphans", check=False)

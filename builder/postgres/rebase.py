@@ -15,8 +15,8 @@ from psycopg import sql
 from builder.clock import iso
 from builder.errors import UserError
 from builder.postgres import conninfo, meta
-from builder.postgres.server import connect, table_key
-from builder.postgres.tools import REBASE_SQL
+from builder.postgres.clients import REBASE_SQL
+from builder.postgres.databases import connect, table_key
 from builder.rules import REWRITING
 
 REBASE_FILLFACTOR = 50

@@ -1,7 +1,7 @@
 """What a database's schema says, for the rules: every column of every table a project made (its
 partitions through their parent), and single-column foreign keys."""
 
-from builder.postgres.server import connect
+from builder.postgres.databases import connect
 from builder.rules import Column, ForeignKey, Schema
 
 # User tables: ordinary and partitioned ones, not a partition of another, outside the system schemas.

@@ -22,7 +22,7 @@ from builder import faults
 from builder import project as projects
 from builder.clock import iso, parse_instant, parse_int, utc_now
 from builder.errors import UserError
-from builder.postgres import meta, providers, rebase, schema, server
+from builder.postgres import databases, meta, providers, rebase, schema
 from builder.project import Project
 from builder.rules import Compiler, Rule
 from builder.settings import DEFAULT_PASSWORD, DEFAULT_SEED, MAX_SCALE, SETTINGS
@@ -193,11 +193,11 @@ def seed(project: Project, url: str, options: BuildOptions, anchor: datetime, me
 def prepare_for_dump(url: str, version: str) -> dict[str, Any]:
     """Record the version in the snapshot row, leave room for the rebase; the facts the manifest keeps."""
     rebase.leave_room(url)
-    with server.connect(url) as conn:
+    with databases.connect(url) as conn:
         # The dump represents its anchor as built: the rebase that put it there is part of the build.
         conn.execute(f"UPDATE {meta.SNAPSHOT_TABLE} SET version = %s, rebased_at = NULL", (version,))
         heads = dict(conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app"))
-        server_version = server.scalar(conn, "SHOW server_version")
-    counts = server.table_row_counts(url)
+        server_version = databases.scalar(conn, "SHOW server_version")
+    counts = databases.table_row_counts(url)
     return {"postgres": {"server_version": server_version}, "migrations": heads, "row_counts": counts,
             "total_rows": sum(counts.values())}

@@ -11,8 +11,8 @@ import hashlib
 
 from psycopg import sql
 
+from builder.postgres.databases import connect, table_key, user_tables
 from builder.postgres.rebase import not_content
-from builder.postgres.server import connect, table_key, user_tables
 
 
 def table_digest(url: str) -> str:

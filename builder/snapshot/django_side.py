@@ -1,5 +1,5 @@
 """The project's own Django, run by the host: migrate, the scenario, its pages. A child process
-with the project's interpreter runs builder/seed.py (host code never imports Django); the request,
+with the project's interpreter runs builder/django_runner.py (host code never imports Django); the request,
 the database password included, goes on its stdin, never on a command line."""
 
 import json
@@ -15,7 +15,7 @@ from builder.errors import UserError
 from builder.postgres import conninfo
 from builder.project import Project
 
-RUNNER = Path(__file__).resolve().parent.parent / "seed.py"
+RUNNER = Path(__file__).resolve().parent.parent / "django_runner.py"
 
 
 def request(project: Project, action: str, database_url: str, **fields: Any) -> tuple[list[str], dict, str]:

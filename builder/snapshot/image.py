@@ -18,7 +18,7 @@ from pathlib import Path
 
 from builder import clock, grammar, settings
 from builder.errors import UserError
-from builder.postgres.tools import REBASE_SQL
+from builder.postgres.clients import REBASE_SQL
 from builder.store import manifest as mf
 
 DEFAULT_REPOSITORY = "cpd-demo-db"

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.errors import UserError
-from builder.postgres import binaries, conninfo, helpers, locks, rebase, server, tools
+from builder.postgres import binaries, clients, conninfo, databases, locks, rebase, work_databases
 from builder.snapshot import mediafiles
 from builder.store import manifest as mf
 from builder.store import open_store
@@ -38,8 +38,8 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
             media_root: str | None = None, jobs: int | None = None, force: bool = False,
             echo: Callable[[str], None] = print) -> RestoreResult:
     started = time.monotonic()
-    target = server.check_name(conninfo.database_name(database_url))
-    admin = server.admin_url(database_url)
+    target = databases.check_name(conninfo.database_name(database_url))
+    admin = databases.admin_url(database_url)
     if media_root:
         mediafiles.check_target(Path(media_root))
     store = open_store(source)
@@ -51,15 +51,15 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
         local = store.fetch(version, workdir)  # a verified copy: the manifest and every checksum
         manifest = mf.read(local)
         dump_major = manifest["postgres"]["server_major"]
-        server.wait_until_ready(admin, timeout=10)
+        databases.wait_until_ready(admin, timeout=10)
         # In the control database where the server has one: a demo login cannot take it there.
         lock = locks.AdvisoryLock(locks.place(admin), locks.database_key(target))
         if not lock.try_acquire():
             raise UserError(f"Another restore or reset of {target} is running on this server: try again when it "
                             "has finished.")
-        server.check_replaceable(database_url, force)
-        helpers.reap(admin, target)  # a restore killed midway left its work databases behind
-        target_major = server.server_major(admin)
+        databases.check_replaceable(database_url, force)
+        work_databases.reap(admin, target)  # a restore killed midway left its work databases behind
+        target_major = databases.server_major(admin)
         if dump_major > target_major:
             raise UserError(f"The snapshot was dumped from Postgres {dump_major} and cannot be restored into "
                             f"this Postgres {target_major} server: use a server of major {dump_major} or newer.")
@@ -68,11 +68,11 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
 
         staged_media: Path | None = None
         try:
-            with helpers.held(admin, "stage", target) as staging:  # dropped on any failure
-                server.create_database(admin, staging, template="template0")
+            with work_databases.held(admin, "stage", target) as staging:  # dropped on any failure
+                databases.create_database(admin, staging, template="template0")
                 echo(f"→ pg_restore into staging database {staging}")
                 staging_url = conninfo.with_database(database_url, staging)
-                tools.restore(staging_url, local / mf.DUMP, jobs or os.cpu_count() or 2, dump_major)
+                clients.restore(staging_url, local / mf.DUMP, jobs or os.cpu_count() or 2, dump_major)
                 echo("→ rebase dates" + (f" to {now.isoformat()}" if now else " to now"))
                 report = rebase.run(staging_url, now)
                 echo(f"  {report}")
@@ -81,9 +81,9 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
                 media_files = None
                 if media_root:
                     staged_media, media_files = mediafiles.stage(local / mf.MEDIA, Path(media_root))
-                kind = server.check_replaceable(database_url, force)  # again: it may have changed meanwhile
+                kind = databases.check_replaceable(database_url, force)  # again: it may have changed meanwhile
                 echo(f"→ swap into {target}")
-                helpers.swap(admin, staging, target)
+                work_databases.swap(admin, staging, target)
         except BaseException:
             if staged_media is not None:
                 shutil.rmtree(staged_media, ignore_errors=True)
@@ -102,7 +102,7 @@ def restore(source: str, version: str | None, database_url: str, now: datetime |
 def check_counts(url: str, expected: dict) -> None:
     """Every table holds the rows the manifest counted; one the rebase thins (a purge, a quiesce that
     deletes) holds at most as many."""
-    actual = server.table_row_counts(url)
+    actual = databases.table_row_counts(url)
     thinned = rebase.thinned(url)
     wrong = [f"{t} has {actual.get(t)} rows, expected {'at most ' if t in thinned else ''}{n}"
              for t, n in sorted(expected.items())

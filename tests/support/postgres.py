@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 
 from builder.clock import parse_instant
-from builder.postgres import rebase, server
+from builder.postgres import databases, rebase
 from builder.postgres.embedded import EmbeddedPostgres
 from builder.snapshot import build as building
 from builder.snapshot.build import BuildOptions
@@ -70,13 +70,13 @@ class Databases:
         """A new migrated, empty database; returns its URL."""
         self.count += 1
         name = f"{prefix}_{self.count}"
-        server.create_database(self.pg.url(), name, template=self.template)
+        databases.create_database(self.pg.url(), name, template=self.template)
         return self.pg.url(name)
 
     def copy(self, url: str, prefix: str = "copy") -> str:
         self.count += 1
         name = f"{prefix}_{self.count}"
-        server.create_database(self.pg.url(), name, template=psycopg.conninfo.conninfo_to_dict(url)["dbname"])
+        databases.create_database(self.pg.url(), name, template=psycopg.conninfo.conninfo_to_dict(url)["dbname"])
         return self.pg.url(name)
 
     def seeded(self, seed: int = SEED, scale: int = 1, anchor: str = ANCHOR, prefix: str = "seeded",
@@ -91,6 +91,6 @@ class Databases:
         assert when is not None
         building.seed(CPD, url, options, when, media, building.compile_rules(CPD, url), echo=lines.append)
         rebase.run(url, when)
-        with server.connect(url) as conn:  # as a build leaves it: the rebase to its anchor is part of it
+        with databases.connect(url) as conn:  # as a build leaves it: the rebase to its anchor is part of it
             conn.execute("UPDATE cpd_demo_snapshot SET rebased_at = NULL")
         return url, media, "\n".join(lines)

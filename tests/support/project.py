@@ -34,9 +34,9 @@ def manage(url: str, *args: str, media_root: str | None = None, check: bool = Tr
 def named_server(url: str, **kwargs):
     """A named-demo server for the CPD demo (its tailoring SQL for --prospect), as the CLI makes one."""
     from builder import hooks
-    from builder.named.demos import Server
+    from builder.named.demos import DemoServer
 
-    return Server(url, tailoring=hooks.tailoring(CPD), **kwargs)
+    return DemoServer(url, tailoring=hooks.tailoring(CPD), **kwargs)
 
 
 def checks(url: str, now=None):

@@ -6,7 +6,7 @@ import pytest
 
 from builder.clock import format_duration, parse_duration, parse_instant, parse_int
 from builder.errors import UserError
-from builder.postgres import conninfo, helpers, server
+from builder.postgres import conninfo, databases, work_databases
 
 SECRET = "s3cr/t@pw"
 
@@ -24,7 +24,7 @@ def test_a_unix_socket_url_keeps_its_socket_through_every_rewrite():
     assert conninfo.params(url) == {"dbname": "app", "host": "/run/pg", "port": "5433", "user": "me"}
     other = conninfo.with_database(url, "cpd_demo")
     assert conninfo.params(other) == {"dbname": "cpd_demo", "host": "/run/pg", "port": "5433", "user": "me"}
-    assert conninfo.params(server.admin_url(url))["dbname"] == "postgres"
+    assert conninfo.params(databases.admin_url(url))["dbname"] == "postgres"
 
 
 def test_special_characters_survive_and_secrets_move_to_the_environment():
@@ -50,14 +50,14 @@ def test_bad_urls_are_one_sentence_without_the_password(url, message):
 
 
 def test_names_the_tool_may_use():
-    assert server.check_name("d" * 63) == "d" * 63
+    assert databases.check_name("d" * 63) == "d" * 63
     for bad, message in (("e" * 64, "would cut it to 63"), ("template1", "server's own"),
                          ("cpd_tmp_stage_x", "keeps for its own work"), ("", "empty")):
         with pytest.raises(UserError, match=message):
-            server.check_name(bad)
-    helper = helpers.name("retired", "d" * 63, "abcd1234")
-    assert len(helper.encode()) <= 63 and helper != "d" * 63 and helper.startswith(server.HELPER_PREFIX)
-    assert helpers.name("stage", "a") != helpers.name("stage", "b")
+            databases.check_name(bad)
+    helper = work_databases.name("retired", "d" * 63, "abcd1234")
+    assert len(helper.encode()) <= 63 and helper != "d" * 63 and helper.startswith(databases.WORK_PREFIX)
+    assert work_databases.name("stage", "a") != work_databases.name("stage", "b")
 
 
 def test_instants_naive_ones_in_the_platform_timezone():

@@ -10,7 +10,7 @@ import pytest
 
 from builder import grammar
 from builder.errors import UserError
-from builder.postgres import marks, server
+from builder.postgres import databases, marks
 from builder.snapshot import image
 from builder.snapshot.image import constants_env
 
@@ -109,10 +109,10 @@ def test_the_readers_refuse_what_the_named_demos_refuse_and_take_the_rest():
 
 
 def test_the_reserved_names_are_the_servers_and_the_tools():
-    assert server.RESERVED | {marks.CONTROL, "public", grammar.IMAGE_WORK_DATABASE} <= grammar.RESERVED_NAMES
-    assert {"pg_", server.HELPER_PREFIX, grammar.TEMPLATE_PREFIX} == set(grammar.RESERVED_PREFIXES)
+    assert databases.RESERVED | {marks.CONTROL, "public", grammar.IMAGE_WORK_DATABASE} <= grammar.RESERVED_NAMES
+    assert {"pg_", databases.WORK_PREFIX, grammar.TEMPLATE_PREFIX} == set(grammar.RESERVED_PREFIXES)
     # The 63-byte limit is Postgres's: the name pattern keeps to it.
-    assert grammar.NAME.fullmatch("a" * server.MAX_NAME_BYTES) and not grammar.NAME.fullmatch("a" * 64)
+    assert grammar.NAME.fullmatch("a" * databases.MAX_NAME_BYTES) and not grammar.NAME.fullmatch("a" * 64)
 
 
 def test_printable_ascii_is_what_the_entrypoints_quick_path_takes_it_for():
@@ -139,5 +139,5 @@ def test_the_image_names_no_grammar_or_mark_of_its_own(share):
     for script in CONTAINER.glob("*.sh"):
         text = script.read_text()
         for literal in (grammar.IMAGE_WORK_DATABASE, image.MAIN_MARK, image.COPY_MARK, marks.CONTROL,
-                        grammar.NAME.pattern, server.HELPER_PREFIX, grammar.TEMPLATE_PREFIX, "127-159"):
+                        grammar.NAME.pattern, databases.WORK_PREFIX, grammar.TEMPLATE_PREFIX, "127-159"):
             assert literal not in text, (script.name, literal)

@@ -4,7 +4,7 @@ exactly the function files the host runs, in the host's order; every phase is a 
 import re
 
 from builder.postgres import rebase
-from builder.postgres.tools import REBASE_SQL
+from builder.postgres.clients import REBASE_SQL
 
 
 def test_the_entry_file_includes_the_hosts_files_in_the_hosts_order():

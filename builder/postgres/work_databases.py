@@ -18,17 +18,17 @@ from psycopg import sql
 
 from builder import faults
 from builder.errors import UserError
-from builder.postgres import locks, server
-from builder.postgres.server import HELPER_PREFIX
+from builder.postgres import databases, locks
+from builder.postgres.databases import WORK_PREFIX
 
 PURPOSES = ("stage", "retired")  # the work databases of a target (a build's scratch has its own)
 
 
 def name(purpose: str, target: str, run: str | None = None) -> str:
-    """A work database name for `target` that can never equal a target name (see server.check_name)
+    """A work database name for `target` that can never equal a target name (see databases.check_name)
     and fits in 63 bytes: cpd_tmp_<purpose>_<hash of target>[_<run>]."""
     digest = hashlib.sha256(target.encode()).hexdigest()[:12]
-    return f"{HELPER_PREFIX}{purpose}_{digest}" + (f"_{run}" if run else "")
+    return f"{WORK_PREFIX}{purpose}_{digest}" + (f"_{run}" if run else "")
 
 
 def run_token() -> str:
@@ -39,28 +39,28 @@ def run_token() -> str:
 def held(admin: str, purpose: str, target: str) -> Iterator[str]:
     """A work database name for this run, with its lock held until the block ends; whatever the
     block made under that name is dropped if the block fails (a stop signal included)."""
-    helper = name(purpose, target, run_token())
-    with locks.AdvisoryLock(admin, locks.helper_key(helper)) as lock:
+    database = name(purpose, target, run_token())
+    with locks.AdvisoryLock(admin, locks.work_database_key(database)) as lock:
         if not lock.try_acquire():
-            raise UserError(f"Could not take the lock of the work database {helper}: try again.")
+            raise UserError(f"Could not take the lock of the work database {database}: try again.")
         try:
-            yield helper
+            yield database
         except BaseException:
-            server.drop_database(admin, helper)
+            databases.drop_database(admin, database)
             raise
 
 
 def reap(admin: str, target: str | None = None) -> list[str]:
     """Drop the work databases whose maker is gone (their lock is free), of `target` or of any;
     returns their names."""
-    names = server.databases_like(admin, HELPER_PREFIX)
+    names = databases.databases_like(admin, WORK_PREFIX)
     if target is not None:
         names = [n for n in names if any(n.startswith(name(purpose, target) + "_") for purpose in PURPOSES)]
     dropped = []
-    for helper in names:
-        if locks.is_free(admin, locks.helper_key(helper)):
-            server.drop_database(admin, helper)
-            dropped.append(helper)
+    for database in names:
+        if locks.is_free(admin, locks.work_database_key(database)):
+            databases.drop_database(admin, database)
+            dropped.append(database)
     return dropped
 
 
@@ -69,7 +69,7 @@ def swap(admin: str, staging: str, target: str, attempts: int = 20) -> None:
     The caller holds the target's lock and the staging database's; the retired copy gets its own."""
     with held(admin, "retired", target) as retired:
         for attempt in range(attempts):
-            with server.connect(admin) as conn:
+            with databases.connect(admin) as conn:
                 # Sessions on the target would block the rename; it is the tool's (checked by the caller).
                 conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                              "WHERE datname IN (%s, %s) AND pid <> pg_backend_pid()", (target, staging))
@@ -87,4 +87,4 @@ def swap(admin: str, staging: str, target: str, attempts: int = 20) -> None:
                     if attempt == attempts - 1:
                         raise UserError(f"Database {target} stayed in use; could not swap the new copy in.") from None
                     time.sleep(0.1)
-        server.drop_database(admin, retired)
+        databases.drop_database(admin, retired)

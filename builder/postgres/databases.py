@@ -19,7 +19,7 @@ ADMIN_DATABASE = "postgres"
 FULL = ("too many clients already", "remaining connection slots are reserved", "too many connections for role")
 MAX_NAME_BYTES = 63  # Postgres truncates longer identifiers (NAMEDATALEN - 1)
 # Databases the tool makes for its own work carry this prefix; no target may.
-HELPER_PREFIX = "cpd_tmp_"
+WORK_PREFIX = "cpd_tmp_"
 
 
 def admin_url(url: str) -> str:
@@ -123,7 +123,7 @@ def server_major(url: str) -> int:
 
 
 def check_name(name: str, what: str = "database") -> str:
-    """A name the tool may create or replace: not reserved, not truncated by Postgres, not a helper's."""
+    """A name the tool may create or replace: not reserved, not truncated by Postgres, not a work database's."""
     if not name:
         raise UserError(f"The {what} name is empty.")
     if name in RESERVED:
@@ -131,8 +131,8 @@ def check_name(name: str, what: str = "database") -> str:
     if len(name.encode()) > MAX_NAME_BYTES:
         raise UserError(f"The {what} name {name[:20]}… is {len(name.encode())} bytes; Postgres would cut it to "
                         f"{MAX_NAME_BYTES}: choose a shorter name.")
-    if name.startswith(HELPER_PREFIX):
-        raise UserError(f"{name} starts with {HELPER_PREFIX}, which the tool keeps for its own work databases: "
+    if name.startswith(WORK_PREFIX):
+        raise UserError(f"{name} starts with {WORK_PREFIX}, which the tool keeps for its own work databases: "
                         "choose another name.")
     if name == marks.CONTROL:
         raise UserError(f"{name} is the registry of this server's named demos and is never replaced: "
