@@ -16,7 +16,7 @@ import psycopg
 
 from builder.clock import utc_now
 from builder.errors import UserError
-from builder.named import templates
+from builder.named import spares, templates
 from builder.named.demos import DemoServer, grant
 from builder.named.registry import Demo
 from builder.postgres import databases, locks, marks, roles, work_databases
@@ -171,6 +171,9 @@ def _orphans(srv: DemoServer, report: Report, echo: Echo) -> None:
             report.logins += [name] if name in logins else []
             report.demos += [name] if name in marked_databases else []
     work = work_databases.reap(srv.admin)
+    demos = srv.demos() if srv.registry.exists() else []  # spares whose demo is gone or moved to another template
+    work += spares.drop_stale(srv.admin, {d.name: d.template for d in demos if d.state == "ready"},
+                              [d.name for d in demos if d.busy])
     report.work_databases += work
     for name in work:
         echo(f"dropped the work database {name}, left by a stopped command")
