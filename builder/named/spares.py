@@ -12,7 +12,8 @@ orphaned work databases; gc drops those whose demo is gone or has moved to anoth
 """
 
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 import psycopg
 from psycopg import sql
@@ -25,6 +26,8 @@ MIB = 1_048_576
 # writing the whole database to WAL again (measured: 1.55 s against 1.8-3.6 s at scale 1000, 594 MiB;
 # equal at scale 100, slower below, where the checkpoints cost more than the WAL).
 FILE_COPY_FROM = 256 * MIB
+# A spare being made, as pg_stat_activity shows its maker's statement.
+MAKING = re.compile(r'CREATE DATABASE "(' + work_databases.prefix(work_databases.SPARE) + r'[0-9a-f_]+)"')
 
 
 def copy_strategy(conn: psycopg.Connection, template: str) -> sql.Composable:
@@ -93,21 +96,32 @@ def order(admin: str, demo: str, template: str) -> str | None:
 
 
 def drop_others(admin: str, demo: str, template: str | None = None) -> list[str]:
-    """Drop the demo's spares, but for the one of `template`; returns their names."""
+    """Drop the demo's spares (those still being made are stopped), but for the one of `template`;
+    returns the names of those that were there."""
     keep = name(demo, template) if template else None
-    dropped = [d for d in databases.databases_like(admin, of(demo)) if d != keep]
-    for database in dropped:
-        databases.drop_database(admin, database)
-    return dropped
+    return _discard(admin, lambda spare: spare.startswith(of(demo)) and spare != keep)
 
 
 def drop_stale(admin: str, current: dict[str, str], busy: Iterable[str]) -> list[str]:
     """Drop every spare but those of the demos' current templates (`current`: demo -> template)
-    and those of demos a command holds now; returns their names."""
+    and those of demos a command holds now; returns the names of those that were there."""
     keep = {name(demo, template) for demo, template in current.items()}
     skip = tuple(of(demo) for demo in busy)
-    dropped = [d for d in databases.databases_like(admin, work_databases.prefix(work_databases.SPARE))
-               if d not in keep and not d.startswith(skip)]
+    return _discard(admin, lambda spare: spare not in keep and not spare.startswith(skip))
+
+
+def _discard(admin: str, unwanted: Callable[[str], bool]) -> list[str]:
+    """Stop the makers of unwanted spares (a stopped CREATE DATABASE leaves nothing), then drop
+    those already made: none appears later."""
+    with databases.connect(admin) as conn:
+        terminate = ("SELECT pg_terminate_backend(%s, 5000)" if conn.info.server_version >= 140000
+                     else "SELECT pg_terminate_backend(%s)")
+        for pid, statement in conn.execute("SELECT pid, query FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                                           "AND query LIKE 'CREATE DATABASE %%'").fetchall():
+            making = MAKING.match(statement or "")
+            if making and unwanted(making[1]):
+                conn.execute(terminate, (pid,))
+    dropped = [d for d in databases.databases_like(admin, work_databases.prefix(work_databases.SPARE)) if unwanted(d)]
     for database in dropped:
         databases.drop_database(admin, database)
     return dropped
