@@ -293,7 +293,8 @@ class DemoServer:
                                 "version = %s, verifier = %s, shows = %s, pinned_at = %s, expires_at = "
                                 "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
                                 (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
-            spares.drop_others(self.admin, name, template)  # those of the version it left
+            with contextlib.suppress(UserError, psycopg.Error):  # else gc drops them
+                spares.drop_others(self.admin, name, template)  # those of the version it left
             spares.order(self.admin, name, template)  # made after this command, for the next reset
             said = tuple(notes.lines)
         return sessions, demo.version, said

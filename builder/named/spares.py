@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 import psycopg
 from psycopg import sql
 
+from builder.errors import UserError
 from builder.postgres import databases, work_databases
 from builder.settings import SETTINGS
 
@@ -68,21 +69,27 @@ def open_up(admin: str, database: str) -> None:
 
 def order(admin: str, demo: str, template: str) -> str | None:
     """Start making the demo's spare of `template` and return without waiting for it (its name),
-    unless spares are off, the template is larger than CPD_DEMO_SPARE_MAX_MB, or it exists."""
-    limit = SETTINGS.spare_max_mb
+    unless spares are off, the template is larger than CPD_DEMO_SPARE_MAX_MB, or it exists. A spare
+    that cannot be ordered is no failure of the command: the next reset copies."""
+    try:
+        return _order(admin, demo, template, SETTINGS.spare_max_mb)
+    except (psycopg.Error, UserError):
+        return None
+
+
+def _order(admin: str, demo: str, template: str, limit: int) -> str | None:
+    if not limit:
+        return None
     spare = name(demo, template)
     with databases.connect(admin) as conn:
         size = databases.scalar(conn, "SELECT pg_database_size(%s)", (template,))
-        if not limit or size is None or size > limit * MIB or databases.scalar(
+        if size is None or size > limit * MIB or databases.scalar(
                 conn, "SELECT 1 FROM pg_database WHERE datname = %s", (spare,)):
             return None
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {} ALLOW_CONNECTIONS false{}").format(
             sql.Identifier(spare), sql.Identifier(template), copy_strategy(conn, template))
         text = statement.as_string(conn).encode()
-    try:
-        maker = psycopg.connect(admin, autocommit=True, connect_timeout=10)
-    except psycopg.Error:
-        return None  # no spare this time: the next reset copies
+    maker = psycopg.connect(admin, autocommit=True, connect_timeout=10)
     try:
         # The admin URL's own timeouts must not cut the copy short once its client has gone.
         maker.execute("SET statement_timeout = 0")
