@@ -171,9 +171,12 @@ def _orphans(srv: DemoServer, report: Report, echo: Echo) -> None:
             report.logins += [name] if name in logins else []
             report.demos += [name] if name in marked_databases else []
     work = work_databases.reap(srv.admin)
-    demos = srv.demos() if srv.registry.exists() else []  # spares whose demo is gone or moved to another template
-    work += spares.drop_stale(srv.admin, {d.name: d.template for d in demos if d.state == "ready"},
-                              [d.name for d in demos if d.busy])
     report.work_databases += work
     for name in work:
         echo(f"dropped the work database {name}, left by a stopped command")
+    demos = srv.demos() if srv.registry.exists() else []  # spares whose demo is gone or moved to another template
+    stale = spares.drop_stale(srv.admin, {d.name: d.template for d in demos if d.state == "ready"},
+                              [d.name for d in demos if d.busy])
+    report.work_databases += stale
+    for name in stale:
+        echo(f"dropped the spare copy {name}: its demo is gone or on another version")
