@@ -217,14 +217,7 @@ class DemoServer:
         the swap ended, the project's status lines: what a buyer sees now)."""
         started = time.monotonic()
         with work_databases.held(self.admin, "stage", name) as staging:
-            spare = spares.take(self.admin, name, template, staging)  # a copy made ahead of time, if ready
-            if not spare:
-                with databases.connect(self.admin) as conn:
-                    conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
-                        sql.Identifier(staging), sql.Identifier(template), spares.copy_strategy(conn, template)))
-            self.registry.close_to_public(staging, owner_role=name, comment=marks.DEMO)
-            if spare:  # closed to PUBLIC first: only then may anyone connect
-                spares.open_up(self.admin, staging)
+            spares.fill(self.admin, name, template, staging, lambda: self.registry.close_to_public(staging, name, marks.DEMO))
             with databases.connect(self.at(staging)) as conn:
                 try:
                     with conn.transaction():
@@ -293,9 +286,7 @@ class DemoServer:
                                 "version = %s, verifier = %s, shows = %s, pinned_at = %s, expires_at = "
                                 "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
                                 (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
-            with contextlib.suppress(UserError, psycopg.Error):  # else gc drops them
-                spares.drop_others(self.admin, name, template)  # those of the version it left
-            spares.order(self.admin, name, template)  # made after this command, for the next reset
+            spares.renew(self.admin, name, template)  # for the next reset; the old version's dropped
             said = tuple(notes.lines)
         return sessions, demo.version, said
 

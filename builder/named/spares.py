@@ -11,6 +11,7 @@ spare is absent or still being made: then it copies as before). Spares are never
 orphaned work databases; gc drops those whose demo is gone or has moved to another template.
 """
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -61,10 +62,25 @@ def take(admin: str, demo: str, template: str, staging: str) -> bool:
     return True
 
 
-def open_up(admin: str, database: str) -> None:
-    """A spare taken, once closed to PUBLIC: its demo's login may connect again."""
-    with databases.connect(admin) as conn:
-        conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(database)))
+def fill(admin: str, demo: str, template: str, staging: str, close: Callable[[], None]) -> None:
+    """Make `staging` (whose lock the caller holds) a pristine copy of `template`: the demo's spare
+    renamed if one is ready, else a copy made now; `close` closes it to PUBLIC before anyone may connect."""
+    taken = take(admin, demo, template, staging)
+    if not taken:
+        with databases.connect(admin) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
+                sql.Identifier(staging), sql.Identifier(template), copy_strategy(conn, template)))
+    close()
+    if taken:  # closed to PUBLIC first: only then may the demo's login connect
+        with databases.connect(admin) as conn:
+            conn.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(staging)))
+
+
+def renew(admin: str, demo: str, template: str) -> None:
+    """After a reset: the demo's spares of other templates dropped (else gc drops them), the next ordered."""
+    with contextlib.suppress(UserError, psycopg.Error):
+        drop_others(admin, demo, template)
+    order(admin, demo, template)
 
 
 def order(admin: str, demo: str, template: str) -> str | None:
