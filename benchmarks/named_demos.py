@@ -16,7 +16,7 @@ import requests
 from benchmarks.common import PROJECT_ROOT, Row, build, median_of, whole_command
 from builder.named import templates, upkeep
 from builder.named.demos import DemoServer
-from builder.postgres import databases
+from builder.postgres import databases, work_databases
 from builder.postgres.embedded import EmbeddedPostgres, free_port
 from builder.snapshot.restore import restore
 
@@ -46,6 +46,18 @@ def createdb_copy(pg: EmbeddedPostgres, template: str, name: str, strategy: str 
     args = [str(pg.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-T", template]
     subprocess.run(args + (["-S", strategy] if strategy else []) + [name], check=True, capture_output=True,
                    env={**os.environ, "PGPASSWORD": pg.password})
+
+
+def spares_made(admin: str, timeout: float = 600) -> None:
+    """Wait until no spare is being made (a demo's copy made ahead of time after its last command)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with databases.connect(admin) as conn:
+            making = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'",
+                                  (f'CREATE DATABASE "{work_databases.prefix(work_databases.SPARE)}%',)).fetchone()
+        if not making or not making[0]:
+            return
+        time.sleep(0.1)
 
 
 class Console:
@@ -93,7 +105,9 @@ def measure(repeat: int = 3, scales=(1, 10, 100)) -> tuple[list[Row], list[dict]
 
                 def settle():
                     # Each run starts on a quiet server, as a reset between calls does (fresh writes
-                    # still in the page cache slow a copy down several times).
+                    # still in the page cache slow a copy down several times): the spare the last
+                    # command ordered is made first, so no two copies overlap.
+                    spares_made(pg.url())
                     with databases.connect(pg.url()) as conn:
                         conn.execute("CHECKPOINT")
                     os.sync()

@@ -81,6 +81,12 @@ class Settings:
         return _whole("CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT, 1, 1000)
 
     @property
+    def spare_max_mb(self) -> int:
+        """CPD_DEMO_SPARE_MAX_MB: a named demo gets a spare copy made ahead of time (a reset then waits for no
+        copy) when its template is at most this many MiB (default 2048; 0: never)."""
+        return _whole("SPARE_MAX_MB", 2048, 0, 10_000_000)
+
+    @property
     def pg_bindir(self) -> str:
         return _get("PG_BINDIR")
 

@@ -16,7 +16,7 @@ from builder.store import manifest as mf
 from builder.store.local import LocalStore
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke, one_sentence
-from tests.support.postgres import one
+from tests.support.postgres import one, work_databases_on
 from tests.support.project import PROJECT, SEED
 
 NOWHERE = "postgresql://postgres@127.0.0.1:1/x"
@@ -92,7 +92,7 @@ def test_prune_during_a_restore_does_not_break_it(built, dbs):
                             stderr=subprocess.PIPE, text=True)
     admin = databases.admin_url(target)
     deadline = time.monotonic() + 60
-    while not databases.databases_like(admin, databases.WORK_PREFIX):
+    while not work_databases_on(admin):
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.005)
     pruned = invoke("snapshot.prune", "--from", str(built), "--keep", "1")

@@ -18,7 +18,7 @@ from builder.store.local import LocalStore
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke
 from tests.support.files import tree_state
-from tests.support.postgres import one, snapshot_tables
+from tests.support.postgres import one, snapshot_tables, work_databases_on
 from tests.support.project import ANCHOR, PROJECT, SEED
 
 
@@ -29,7 +29,7 @@ def store(tmp_path):
 
 
 def helpers_on(url):
-    return databases.databases_like(databases.admin_url(url), databases.WORK_PREFIX)
+    return work_databases_on(databases.admin_url(url))
 
 
 @pytest.mark.parametrize("point", ["django:seed", "build:after-dump"],

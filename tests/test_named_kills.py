@@ -8,11 +8,11 @@ import pytest
 
 from builder.named.demos import DemoServer
 from builder.named.names import template_name
-from builder.postgres import databases, marks
+from builder.postgres import databases, marks, work_databases
 from builder.postgres.embedded import EmbeddedPostgres
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke
-from tests.support.postgres import query
+from tests.support.postgres import query, work_databases_on
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +28,14 @@ def leftovers(pg) -> dict:
                                                   "shobj_description(oid, 'pg_authid') = %s", (marks.ROLE,))}
     marked_databases = {db for (db,) in query(pg.url(), "SELECT datname FROM pg_database WHERE "
                                                  "shobj_description(oid, 'pg_database') = %s", (marks.DEMO,))}
-    return {"work databases": databases.databases_like(pg.url(), databases.WORK_PREFIX),
+    return {"work databases": work_databases_on(pg.url()),
+            "spares": databases.databases_like(pg.url(), work_databases.prefix(work_databases.SPARE)),
             "unregistered logins": sorted(marked - set(rows)), "unregistered databases": sorted(marked_databases - set(rows)),
             "unfinished": {name: state for name, state in rows.items() if state != "ready"},
             "templates not ready": query(pg.url(marks.CONTROL), "SELECT name FROM template WHERE state <> 'ready'")}
 
 
-CLEAN = {"work databases": [], "unregistered logins": [], "unregistered databases": [], "unfinished": {},
+CLEAN = {"work databases": [], "spares": [], "unregistered logins": [], "unregistered databases": [], "unfinished": {},
          "templates not ready": []}
 
 
@@ -77,7 +78,7 @@ def test_reset_killed_at_each_step(cluster, snapshots, point):
     assert DemoServer(cluster.url()).show(name).status() == "ready"  # the demo itself was never touched
     again = run(cluster, "demo.reset", "--name", name)
     assert again.returncode == 0, again.stderr
-    assert databases.databases_like(cluster.url(), databases.WORK_PREFIX) == []  # cleared by the next reset
+    assert work_databases_on(cluster.url()) == []  # cleared by the next reset
     assert run(cluster, "demo.drop", "--name", name).returncode == 0
     assert run(cluster, "demo.gc").returncode == 0
     assert leftovers(cluster) == CLEAN

@@ -22,7 +22,7 @@ from builder.store.local import LocalStore
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke, one_sentence, start_invoke_until
 from tests.support.files import tree_state
-from tests.support.postgres import one, snapshot_tables
+from tests.support.postgres import one, snapshot_tables, work_databases_on
 from tests.support.project import ANCHOR, SEED
 
 
@@ -34,7 +34,7 @@ def fingerprint(url: str) -> tuple:
 
 
 def helpers_on(url):
-    return databases.databases_like(databases.admin_url(url), databases.WORK_PREFIX)
+    return work_databases_on(databases.admin_url(url))
 
 
 def test_a_database_that_is_not_a_demo_is_refused_unless_forced(built, precious):
@@ -212,15 +212,15 @@ def test_builds_side_by_side_on_one_server_and_a_terminated_build_cleans_up(pg, 
     for t in threads:
         t.join()
     assert [o.returncode for o in outcomes] == [0, 0], [o.stderr for o in outcomes]
-    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
+    assert work_databases_on(pg.url()) == []
 
     proc = start_invoke_until(["snapshot.build", "--output", str(tmp_path / "out3"), "--anchor", ANCHOR],
-                              lambda: databases.databases_like(pg.url(), databases.WORK_PREFIX), env={**os.environ, **env},
+                              lambda: work_databases_on(pg.url()), env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and "Traceback" not in err, err
-    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
+    assert work_databases_on(pg.url()) == []
     assert LocalStore(tmp_path / "out3").versions() == []
 
 
@@ -228,13 +228,13 @@ def test_a_killed_builds_scratch_database_is_reaped_by_the_next(pg, tmp_path):
     env = {"DATABASE_URL": pg.url("postgres_users_app2")}
     databases.create_database(pg.url(), "postgres_users_app2")
     proc = start_invoke_until(["snapshot.build", "--output", str(tmp_path / "a"), "--anchor", ANCHOR],
-                              lambda: databases.databases_like(pg.url(), databases.WORK_PREFIX), env={**os.environ, **env},
+                              lambda: work_databases_on(pg.url()), env={**os.environ, **env},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(0.5)  # the server notices the dead client and releases its lock
-    left = databases.databases_like(pg.url(), databases.WORK_PREFIX)
+    left = work_databases_on(pg.url())
     assert len(left) == 1
     ok = invoke("snapshot.build", "--output", str(tmp_path / "b"), "--anchor", ANCHOR, env_extra=env)
     assert ok.returncode == 0, ok.stderr
-    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
+    assert work_databases_on(pg.url()) == []

@@ -19,7 +19,7 @@ from builder.store import manifest as mf
 from builder.store.local import LocalStore
 from tests.support.builds import build_snapshot
 from tests.support.commands import invoke, one_sentence
-from tests.support.postgres import one, query, snapshot_tables
+from tests.support.postgres import one, query, snapshot_tables, work_databases_on
 from tests.support.project import ANCHOR, PROJECT, SEED
 
 
@@ -42,7 +42,7 @@ def target(dbs, store):
 
 def helpers_on(url):
     """Work databases (staging, retired) the tool left on the target's server."""
-    return databases.databases_like(databases.admin_url(url), databases.WORK_PREFIX)
+    return work_databases_on(databases.admin_url(url))
 
 
 def copy_store(src: Path, dst: Path, version: str) -> Path:
@@ -244,7 +244,7 @@ def test_url_provider_builds_beside_the_users_database(pg, dbs, tmp_path):
     manifest = mf.read(tmp_path / os.readlink(tmp_path / "latest"))
     assert manifest["provider"] == "url" and manifest["row_counts"]["billing_plan"] == 4
     assert snapshot_tables(users) == before
-    assert databases.databases_like(pg.url(), databases.WORK_PREFIX) == []
+    assert work_databases_on(pg.url()) == []
 
 
 def test_no_postgres_binaries_and_no_docker_is_one_sentence(tmp_path):

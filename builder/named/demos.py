@@ -19,7 +19,7 @@ from psycopg import sql
 from builder import faults, hooks
 from builder.clock import format_duration, utc_now
 from builder.errors import NotFound, UserError
-from builder.named import budget, templates, usage
+from builder.named import budget, spares, templates, usage
 from builder.named.names import check_prospect, validate
 from builder.named.registry import Demo, Registry, who
 from builder.postgres import conninfo, databases, locks, marks, meta, roles, scram, work_databases
@@ -150,6 +150,7 @@ class DemoServer:
                     self.registry.write("UPDATE demo SET state = 'ready', created_at = now(), anchor_at = %s, "
                                         "expires_at = %s, ttl = %s, shows = %s, pinned_at = %s WHERE name = %s",
                                         (anchor, utc_now() + ttl if ttl else None, ttl, shows, now, name))
+                    spares.order(self.admin, name, template)  # made after this command, for its first reset
                 except BaseException:
                     self._undo_new(name)
                     raise
@@ -194,6 +195,7 @@ class DemoServer:
                                 "choose another name.")
             roles.drop_everywhere(self.admin, name)
         work_databases.reap(self.admin, name)
+        spares.drop_others(self.admin, name)  # a former demo's of that name
 
     def _undo_new(self, name: str) -> None:
         """Undo what a demo.new of `name` made (its row says `making`); a failure here is left to
@@ -215,10 +217,7 @@ class DemoServer:
         the swap ended, the project's status lines: what a buyer sees now)."""
         started = time.monotonic()
         with work_databases.held(self.admin, "stage", name) as staging:
-            with databases.connect(self.admin) as conn:
-                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}{}").format(
-                    sql.Identifier(staging), sql.Identifier(template), copy_strategy(conn, template)))
-            self.registry.close_to_public(staging, owner_role=name, comment=marks.DEMO)
+            spares.fill(self.admin, name, template, staging, lambda: self.registry.close_to_public(staging, name, marks.DEMO))
             with databases.connect(self.at(staging)) as conn:
                 try:
                     with conn.transaction():
@@ -287,6 +286,7 @@ class DemoServer:
                                 "version = %s, verifier = %s, shows = %s, pinned_at = %s, expires_at = "
                                 "greatest(expires_at, now() + coalesce(ttl, expires_at - created_at)) WHERE name = %s",
                                 (self.by, anchor, template, version_now, verifier, shows, now, name), secret=True)
+            spares.renew(self.admin, name, template)  # for the next reset; the old version's dropped
             said = tuple(notes.lines)
         return sessions, demo.version, said
 
@@ -316,6 +316,7 @@ class DemoServer:
                 databases.drop_database(self.admin, name)
             elif databases.database_exists(self.admin, name):
                 notes.append(f"left the database {name} alone: it no longer carries the demo mark")
+            spares.drop_others(self.admin, name)
             faults.checkpoint("named:drop:database")
             left = roles.drop_everywhere(self.admin, name)
             if left:
@@ -348,20 +349,6 @@ class DemoServer:
         with self.logged("protect" if protected else "unprotect", name):
             self.registry.write("UPDATE demo SET protected = %s WHERE name = %s", (protected, name))
         return self.show(name)
-
-
-# From this size on, a template is copied file by file (two checkpoints, no WAL): quicker than
-# writing the whole database to WAL again (measured: 1.55 s against 1.8-3.6 s at scale 1000, 594 MiB;
-# equal at scale 100, slower below, where the checkpoints cost more than the WAL).
-FILE_COPY_FROM = 256 * 1_048_576
-
-
-def copy_strategy(conn: psycopg.Connection, template: str) -> sql.Composable:
-    """The STRATEGY clause for a copy of `template` (none before Postgres 15, which always copies files)."""
-    if conn.info.server_version < 150000:
-        return sql.SQL("")
-    size = databases.scalar(conn, "SELECT pg_database_size(%s)", (template,)) or 0
-    return sql.SQL(" STRATEGY FILE_COPY" if size >= FILE_COPY_FROM else " STRATEGY WAL_LOG")
 
 
 def grant(conn: psycopg.Connection, role: str) -> None:

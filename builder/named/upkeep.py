@@ -16,7 +16,7 @@ import psycopg
 
 from builder.clock import utc_now
 from builder.errors import UserError
-from builder.named import templates
+from builder.named import spares, templates
 from builder.named.demos import DemoServer, grant
 from builder.named.registry import Demo
 from builder.postgres import databases, locks, marks, roles, work_databases
@@ -174,3 +174,9 @@ def _orphans(srv: DemoServer, report: Report, echo: Echo) -> None:
     report.work_databases += work
     for name in work:
         echo(f"dropped the work database {name}, left by a stopped command")
+    demos = srv.demos() if srv.registry.exists() else []  # spares whose demo is gone or moved to another template
+    stale = spares.drop_stale(srv.admin, {d.name: d.template for d in demos if d.state == "ready"},
+                              [d.name for d in demos if d.busy])
+    report.work_databases += stale
+    for name in stale:
+        echo(f"dropped the spare copy {name}: its demo is gone or on another version")

@@ -22,13 +22,21 @@ from builder.postgres import databases, locks
 from builder.postgres.databases import WORK_PREFIX
 
 PURPOSES = ("stage", "retired")  # the work databases of a target (a build's scratch has its own)
+# A named demo's spare copy (builder/named/spares.py): made ahead of time with no maker holding its
+# lock, it has a life of its own and is never reaped here.
+SPARE = "spare"
+
+
+def prefix(purpose: str) -> str:
+    """The start of every work database name of this purpose."""
+    return f"{WORK_PREFIX}{purpose}_"
 
 
 def name(purpose: str, target: str, run: str | None = None) -> str:
     """A work database name for `target` that can never equal a target name (see databases.check_name)
     and fits in 63 bytes: cpd_tmp_<purpose>_<hash of target>[_<run>]."""
     digest = hashlib.sha256(target.encode()).hexdigest()[:12]
-    return f"{WORK_PREFIX}{purpose}_{digest}" + (f"_{run}" if run else "")
+    return f"{prefix(purpose)}{digest}" + (f"_{run}" if run else "")
 
 
 def run_token() -> str:
@@ -51,9 +59,9 @@ def held(admin: str, purpose: str, target: str) -> Iterator[str]:
 
 
 def reap(admin: str, target: str | None = None) -> list[str]:
-    """Drop the work databases whose maker is gone (their lock is free), of `target` or of any;
-    returns their names."""
-    names = databases.databases_like(admin, WORK_PREFIX)
+    """Drop the work databases whose maker is gone (their lock is free), of `target` or of any
+    (spares aside); returns their names."""
+    names = [n for n in databases.databases_like(admin, WORK_PREFIX) if not n.startswith(prefix(SPARE))]
     if target is not None:
         names = [n for n in names if any(n.startswith(name(purpose, target) + "_") for purpose in PURPOSES)]
     dropped = []

@@ -94,3 +94,12 @@ class Databases:
         with databases.connect(url) as conn:  # as a build leaves it: the rebase to its anchor is part of it
             conn.execute("UPDATE cpd_demo_snapshot SET rebased_at = NULL")
         return url, media, "\n".join(lines)
+
+
+def work_databases_on(admin: str) -> list[str]:
+    """The tool's work databases on the server of `admin` (staging, retired, scratch), named demos'
+    spares aside (made ahead of time, they outlive the command that ordered them)."""
+    from builder.postgres import work_databases
+
+    return [d for d in databases.databases_like(admin, databases.WORK_PREFIX)
+            if not d.startswith(work_databases.prefix(work_databases.SPARE))]
