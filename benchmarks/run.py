@@ -133,8 +133,11 @@ def main() -> None:
     text = markdown(rows, header)
     (OUT / "results.md").write_text(text)
     write_docs(text, markdown([r for r in rows if r.measured.startswith(WEIGHT)], header))
-    chart(rows, OUT / "chart.png")
     print(text)
+    try:
+        chart(rows, OUT / "chart.png")
+    except ModuleNotFoundError:  # the results are written; only the picture needs the bench extra
+        print("The chart was not drawn: it needs matplotlib (pip install -e '.[bench]').")
 
 
 if __name__ == "__main__":
