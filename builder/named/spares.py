@@ -32,11 +32,13 @@ FILE_COPY_FROM = 256 * MIB
 MAKING = re.compile(r'CREATE DATABASE "(' + work_databases.prefix(work_databases.SPARE) + r'[0-9a-f_]+)"')
 
 
-def copy_strategy(conn: psycopg.Connection, template: str) -> sql.Composable:
-    """The STRATEGY clause for a copy of `template` (none before Postgres 15, which always copies files)."""
+def copy_strategy(conn: psycopg.Connection, template: str, size: int | None = None) -> sql.Composable:
+    """The STRATEGY clause for a copy of `template` of `size` bytes (read when not given; none before
+    Postgres 15, which always copies files)."""
     if conn.info.server_version < 150000:
         return sql.SQL("")
-    size = databases.scalar(conn, "SELECT pg_database_size(%s)", (template,)) or 0
+    if size is None:
+        size = databases.scalar(conn, "SELECT pg_database_size(%s)", (template,)) or 0
     return sql.SQL(" STRATEGY FILE_COPY" if size >= FILE_COPY_FROM else " STRATEGY WAL_LOG")
 
 
@@ -103,7 +105,7 @@ def _order(admin: str, demo: str, template: str, limit: int) -> str | None:
                 conn, "SELECT 1 FROM pg_database WHERE datname = %s", (spare,)):
             return None
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {} ALLOW_CONNECTIONS false{}").format(
-            sql.Identifier(spare), sql.Identifier(template), copy_strategy(conn, template))
+            sql.Identifier(spare), sql.Identifier(template), copy_strategy(conn, template, size))
         text = statement.as_string(conn).encode()
     maker = psycopg.connect(admin, autocommit=True, connect_timeout=10)
     try:
